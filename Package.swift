@@ -20,7 +20,11 @@ let package = Package(
             dependencies: ["AgentCore", "AgentScheduling", "AgentStorage"]
         ),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
-        .testTarget(name: "AgentSchedulingTests", dependencies: ["AgentScheduling", "AgentStorage"]),
+        .testTarget(
+            name: "AgentSchedulingTests",
+            dependencies: ["AgentScheduling", "AgentStorage"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "AgentStorageTests",
             dependencies: ["AgentStorage", "AgentScheduling"]

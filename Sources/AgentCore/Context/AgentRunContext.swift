@@ -1,0 +1,85 @@
+import Foundation
+
+/// What an agent receives besides its request: who it is, the clock, and ways to report.
+///
+/// Cancellation is cooperative and uses Swift task cancellation: check `Task.isCancelled` or call
+/// ``checkCancellation()`` between steps, and pass cancellation on to child work. After a timeout or a
+/// cancellation the agent has a bounded grace period to return before the run is recorded anyway.
+public struct AgentRunContext: Sendable {
+    /// The run's identifier.
+    public let runID: RunID
+    /// The attempt number (1 for the first).
+    public let attempt: Int
+    /// The request being served.
+    public let request: AgentRunRequest
+    /// The clock to use for all waiting and time stamps (a ``ManualClock`` in tests).
+    public let clock: any AgentClock
+    /// When the run times out.
+    public let deadline: Date
+    private let events: EventBroadcaster
+    private let excerpt: LogExcerpt
+
+    /// Creates a context (the orchestrator does this; tests of an agent may too).
+    /// - Parameters:
+    ///   - runID: The run's identifier.
+    ///   - attempt: The attempt number.
+    ///   - request: The request being served.
+    ///   - clock: The clock.
+    ///   - deadline: When the run times out.
+    ///   - events: Where progress and log events go.
+    ///   - excerpt: Where log lines are kept for the record.
+    public init(
+        runID: RunID, attempt: Int, request: AgentRunRequest, clock: any AgentClock, deadline: Date,
+        events: EventBroadcaster = EventBroadcaster(), excerpt: LogExcerpt = LogExcerpt()
+    ) {
+        self.runID = runID
+        self.attempt = attempt
+        self.request = request
+        self.clock = clock
+        self.deadline = deadline
+        self.events = events
+        self.excerpt = excerpt
+    }
+
+    /// The agent's name.
+    public var agentName: AgentName { request.agentName }
+
+    /// The run's parameters.
+    public var parameters: JSONValue { request.parameters }
+
+    /// Whether the run has been cancelled (by timeout, shutdown or an overlap `replace`).
+    public var isCancelled: Bool { Task.isCancelled }
+
+    /// Throws `CancellationError` if the run has been cancelled.
+    /// - Throws: `CancellationError`.
+    public func checkCancellation() throws {
+        try Task.checkCancellation()
+    }
+
+    /// Reports progress as a ``RunEvent/Kind/runProgress`` event.
+    /// - Parameters:
+    ///   - fraction: How much is done, 0 to 1, if known.
+    ///   - message: What is happening.
+    public func reportProgress(_ fraction: Double? = nil, _ message: String) {
+        events.emit(
+            RunEvent(
+                kind: .runProgress, timestamp: clock.now, agentName: request.agentName, runID: runID,
+                attempt: attempt, status: .running, message: message, progress: fraction.map { min(max($0, 0), 1) }))
+    }
+
+    /// Writes a structured log line: it becomes a ``RunEvent/Kind/runLog`` event and part of the record's
+    /// log excerpt.
+    /// - Parameters:
+    ///   - message: The line.
+    ///   - level: `debug`, `info`, `warning` or `error` (default `info`).
+    ///   - metadata: Structured fields.
+    public func log(_ message: String, level: String = "info", metadata: [String: String] = [:]) {
+        excerpt.append(level == "info" ? message : "[\(level)] \(message)")
+        var fields = metadata
+        fields["level"] = level
+        events.emit(
+            RunEvent(
+                kind: .runLog, timestamp: clock.now, agentName: request.agentName, runID: runID, attempt: attempt,
+                status: .running, message: message, metadata: fields))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// One step in the life of a run or of the scheduler, published on an ``EventBroadcaster``.
+public struct RunEvent: Sendable, Hashable, Codable {
+    /// What happened. A struct rather than an enum so that new kinds can be added without breaking callers.
+    public struct Kind: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The kind's name, as written in JSON log lines.
+        public let rawValue: String
+        /// Creates a kind from its name.
+        /// - Parameter rawValue: The name.
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// The run was claimed and recorded as queued.
+        public static let runQueued = Kind(rawValue: "runQueued")
+        /// The agent was started.
+        public static let runStarted = Kind(rawValue: "runStarted")
+        /// The agent reported progress.
+        public static let runProgress = Kind(rawValue: "runProgress")
+        /// The agent wrote a log line.
+        public static let runLog = Kind(rawValue: "runLog")
+        /// The run ended succeeded or no-op.
+        public static let runSucceeded = Kind(rawValue: "runSucceeded")
+        /// The run ended failed.
+        public static let runFailed = Kind(rawValue: "runFailed")
+        /// The run ended timed out.
+        public static let runTimedOut = Kind(rawValue: "runTimedOut")
+        /// The run ended cancelled.
+        public static let runCancelled = Kind(rawValue: "runCancelled")
+        /// The request duplicated a run that already succeeded, or one in progress.
+        public static let runDeduplicated = Kind(rawValue: "runDeduplicated")
+        /// A retry of a failed run was scheduled.
+        public static let runRetryScheduled = Kind(rawValue: "runRetryScheduled")
+        /// A run was recorded as skipped.
+        public static let runSkipped = Kind(rawValue: "runSkipped")
+        /// A run whose owner died was marked abandoned.
+        public static let runAbandoned = Kind(rawValue: "runAbandoned")
+        /// A scheduled fire was missed while nothing ran.
+        public static let scheduleMissed = Kind(rawValue: "scheduleMissed")
+        /// An agent was paused (by hand or after repeated failures).
+        public static let agentPaused = Kind(rawValue: "agentPaused")
+        /// An agent was resumed.
+        public static let agentResumed = Kind(rawValue: "agentResumed")
+        /// The scheduler changed state.
+        public static let schedulerStateChanged = Kind(rawValue: "schedulerStateChanged")
+
+        /// The name.
+        public var description: String { rawValue }
+
+        /// Decodes the name.
+        /// - Throws: `DecodingError` when the value is not a string.
+        public init(from decoder: any Decoder) throws {
+            rawValue = try decoder.singleValueContainer().decode(String.self)
+        }
+
+        /// Encodes the name.
+        /// - Throws: Whatever the encoder throws.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+    }
+
+    /// What happened.
+    public var kind: Kind
+    /// When it happened, on the injected clock.
+    public var timestamp: Date
+    /// The agent concerned, if any.
+    public var agentName: AgentName?
+    /// The run concerned, if any.
+    public var runID: RunID?
+    /// The attempt number of the run, if any.
+    public var attempt: Int?
+    /// The run's status after the event, if any.
+    public var status: RunStatus?
+    /// A human-readable message.
+    public var message: String?
+    /// Progress between 0 and 1, for ``Kind/runProgress``.
+    public var progress: Double?
+    /// Further structured fields (`"level": "warning"`, `"retryAt": "…"`).
+    public var metadata: [String: String]
+
+    /// Creates an event.
+    /// - Parameters:
+    ///   - kind: What happened.
+    ///   - timestamp: When, on the injected clock.
+    ///   - agentName: The agent concerned.
+    ///   - runID: The run concerned.
+    ///   - attempt: The run's attempt number.
+    ///   - status: The run's status after the event.
+    ///   - message: A human-readable message.
+    ///   - progress: Progress between 0 and 1.
+    ///   - metadata: Further structured fields.
+    public init(
+        kind: Kind, timestamp: Date, agentName: AgentName? = nil, runID: RunID? = nil, attempt: Int? = nil,
+        status: RunStatus? = nil, message: String? = nil, progress: Double? = nil, metadata: [String: String] = [:]
+    ) {
+        self.kind = kind
+        self.timestamp = timestamp
+        self.agentName = agentName
+        self.runID = runID
+        self.attempt = attempt
+        self.status = status
+        self.message = message
+        self.progress = progress
+        self.metadata = metadata
+    }
+
+    /// Creates an event about a run, taking agent, id, attempt and status from its record.
+    /// - Parameters:
+    ///   - kind: What happened.
+    ///   - record: The run's record after the event.
+    ///   - timestamp: When, on the injected clock.
+    ///   - message: A human-readable message.
+    ///   - metadata: Further structured fields.
+    public init(
+        kind: Kind, record: RunRecord, timestamp: Date, message: String? = nil, metadata: [String: String] = [:]
+    ) {
+        self.init(
+            kind: kind, timestamp: timestamp, agentName: record.agentName, runID: record.id, attempt: record.attempt,
+            status: record.status, message: message, metadata: metadata)
+    }
+
+    /// The event as one line of JSON (keys sorted, no trailing newline), for structured logs.
+    public var jsonLine: String {
+        var object: [String: JSONValue] = ["event": .string(kind.rawValue), "ts": .string(Timestamp.format(timestamp))]
+        if let agentName { object["agent"] = .string(agentName.rawValue) }
+        if let runID { object["runID"] = .string(runID.rawValue) }
+        if let attempt { object["attempt"] = .integer(Int64(attempt)) }
+        if let status { object["status"] = .string(status.rawValue) }
+        if let message { object["message"] = .string(message) }
+        if let progress { object["progress"] = .double(progress) }
+        if !metadata.isEmpty { object["metadata"] = .object(metadata.mapValues { .string($0) }) }
+        return JSONValue.object(object).canonicalText
+    }
+}
