@@ -66,7 +66,7 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     ///   - id: The run's identifier.
     ///   - request: The request the run serves (agent, trigger, input, keys).
     ///   - status: The initial status.
-    ///   - queuedAt: When the run was claimed.
+    ///   - queuedAt: When the run was claimed (rounded to milliseconds, the precision records keep).
     ///   - leaseOwner: The owner of the lease.
     ///   - leaseExpiresAt: When the lease ends unless renewed.
     public init(
@@ -83,7 +83,7 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.attempt = request.attempt
         if case .retry(let first, _) = request.trigger { self.firstRunID = first } else { self.firstRunID = nil }
         self.status = status
-        self.queuedAt = queuedAt
+        self.queuedAt = Timestamp.roundedToMilliseconds(queuedAt)
         self.startedAt = nil
         self.endedAt = nil
         self.parameters = request.parameters

@@ -1,0 +1,318 @@
+import AgentCore
+import Foundation
+
+/// Executes one run request from claim to terminal record.
+///
+/// The life cycle of every request:
+/// 1. **Validate** the request against the agent.
+/// 2. **Claim** it atomically in the store. A key that already settled answers ``RunExecution/Disposition/duplicate``
+///    (and emits ``RunEvent/Kind/runDeduplicated``); a key in progress answers ``RunExecution/Disposition/inProgress``.
+/// 3. Record **running** with a lease that is renewed every third of ``RunPolicy/leaseDuration`` while the agent works.
+/// 4. **Run** the agent with the policy's timeout. On timeout, caller cancellation or a lost lease the agent's task is
+///    cancelled and gets ``RunPolicy/cancellationGracePeriod`` to return; the run is recorded when it returns or when the
+///    grace period ends, whichever is first.
+/// 5. Write **exactly one terminal record** (succeeded, noOp, failed, timedOut or cancelled), shielded from the
+///    caller's cancellation, then emit the terminal event.
+///
+/// Retries are not done here: the record carries the attempt number and the failure class, and the scheduler decides.
+public final class Orchestrator: Sendable {
+    /// The store runs are claimed in and recorded to.
+    public let store: any RunStore
+    /// The clock for timestamps, deadlines and lease renewal.
+    public let clock: any AgentClock
+    /// Where lifecycle events are published.
+    public let events: EventBroadcaster
+    /// The identity that holds run leases (unique per process by default).
+    public let owner: String
+    private let runIDs: RunIDGenerator
+
+    /// Creates an orchestrator.
+    /// - Parameters:
+    ///   - store: Where runs are claimed and recorded.
+    ///   - clock: The clock (a ``ManualClock`` in tests).
+    ///   - events: Where lifecycle events go.
+    ///   - owner: The lease owner identity; defaults to `host/pid/random`.
+    ///   - runIDs: The run-id generator (inject a seeded one for deterministic ids).
+    public init(
+        store: any RunStore, clock: any AgentClock = SystemClock(), events: EventBroadcaster = EventBroadcaster(),
+        owner: String? = nil, runIDs: RunIDGenerator = RunIDGenerator()
+    ) {
+        self.store = store
+        self.clock = clock
+        self.events = events
+        self.owner = owner ?? Self.defaultOwner()
+        self.runIDs = runIDs
+    }
+
+    /// A process-unique owner name: host, process id and a random suffix.
+    /// - Returns: For example `build-01/4242/7f3a9c`.
+    public static func defaultOwner() -> String {
+        let info = ProcessInfo.processInfo
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "\(info.hostName)/\(info.processIdentifier)/\(suffix)"
+    }
+
+    /// Runs one request through the whole life cycle (see the type's documentation).
+    /// - Parameters:
+    ///   - request: The request; its agent name must be the agent's.
+    ///   - agent: The agent to run.
+    ///   - settledStatuses: Statuses of an earlier run with the same key that make this request a duplicate.
+    /// - Returns: Whether the request ran, and the terminal (or existing) record.
+    /// - Throws: ``OrchestratorError`` when the request is invalid or the store fails to claim or record the run.
+    ///   A failing, timing-out or cancelled agent is not an error: it is a terminal record.
+    public func execute(
+        _ request: AgentRunRequest, agent: some AgentDefinition,
+        settledStatuses: Set<RunStatus> = [.succeeded, .noOp]
+    ) async throws -> RunExecution {
+        guard request.agentName == agent.name else {
+            throw OrchestratorError(
+                .agentMismatch, "the request is for agent \(request.agentName) but was given agent \(agent.name)")
+        }
+        guard request.attempt >= 1 else {
+            throw OrchestratorError(.invalidRequest, "attempt \(request.attempt) is invalid; attempts start at 1")
+        }
+        let policy = agent.policy
+        let queuedAt = clock.now
+        let proposed = RunRecord(id: runIDs.next(at: queuedAt), request: request, status: .queued, queuedAt: queuedAt)
+        let claim = RunClaim(
+            record: proposed, owner: owner, leaseDuration: policy.leaseDuration, settledStatuses: settledStatuses)
+        let outcome: RunClaimOutcome
+        do {
+            outcome = try await store.claimRun(claim)
+        } catch {
+            throw OrchestratorError(.storeFailure, "claiming a run of \(agent.name) failed: \(error)")
+        }
+        switch outcome {
+        case .duplicate(let existing):
+            events.emit(
+                RunEvent(
+                    kind: .runDeduplicated, record: existing, timestamp: clock.now,
+                    message: "key \(request.idempotencyKey) already settled as run \(existing.id) (\(existing.status))",
+                    metadata: ["reason": "duplicate"]))
+            return RunExecution(disposition: .duplicate, record: existing)
+        case .inProgress(let existing):
+            events.emit(
+                RunEvent(
+                    kind: .runDeduplicated, record: existing, timestamp: clock.now,
+                    message: "key \(request.idempotencyKey) is in progress as run \(existing.id)",
+                    metadata: ["reason": "inProgress"]))
+            return RunExecution(disposition: .inProgress, record: existing)
+        case .claimed(let claimed):
+            events.emit(RunEvent(kind: .runQueued, record: claimed, timestamp: clock.now))
+            return try await runClaimed(claimed, request: request, agent: agent, policy: policy)
+        }
+    }
+
+    private func runClaimed(
+        _ claimed: RunRecord, request: AgentRunRequest, agent: some AgentDefinition, policy: RunPolicy
+    ) async throws -> RunExecution {
+        var record = claimed
+        let startedAt = Timestamp.roundedToMilliseconds(clock.now)
+        record.status = .running
+        record.startedAt = startedAt
+        do {
+            try await store.updateRun(record)
+        } catch {
+            // The claim holds a lease; if it cannot even be marked running, release it as cancelled.
+            record.status = .cancelled
+            record.endedAt = startedAt
+            record.errorClass = .transient
+            record.errorMessage = "the store failed before the agent started: \(error)"
+            return try await finish(record, retryAfter: nil)
+        }
+        events.emit(RunEvent(kind: .runStarted, record: record, timestamp: clock.now))
+
+        let deadline = startedAt.addingTimeInterval(policy.timeout.timeInterval)
+        let excerpt = LogExcerpt()
+        let context = AgentRunContext(
+            runID: record.id, attempt: record.attempt, request: request, clock: clock, deadline: deadline,
+            events: events, excerpt: excerpt)
+        let race = RunRace()
+        let agentTask = Task {
+            let result: Result<AgentRunResult, any Error>
+            do {
+                result = .success(try await agent.run(request, context: context))
+            } catch {
+                result = .failure(error)
+            }
+            race.deliver(.finished(result))
+        }
+        let supervisor = Task { [store, clock, owner, runID = record.id] in
+            await Self.supervise(
+                runID: runID, deadline: deadline, policy: policy, race: race, store: store, clock: clock,
+                owner: owner)
+        }
+        let first = await withTaskCancellationHandler {
+            await race.next()
+        } onCancel: {
+            race.deliver(.cancelledByCaller)
+        }
+        supervisor.cancel()
+
+        var retryAfter: Duration?
+        switch first {
+        case .finished(let result):
+            retryAfter = apply(result, to: &record)
+        case .deadlineReached, .cancelledByCaller, .leaseLost, .graceExpired:
+            agentTask.cancel()
+            let stopped = await waitForAgent(race: race, grace: policy.cancellationGracePeriod)
+            let graceNote =
+                stopped
+                ? "the agent stopped within its grace period"
+                : "the agent did not stop within its \(Self.seconds(policy.cancellationGracePeriod)) grace period and was left to finish in the background"
+            switch first {
+            case .deadlineReached:
+                record.status = .timedOut
+                record.errorClass = .timeout
+                record.errorMessage = "timed out after \(Self.seconds(policy.timeout)); \(graceNote)"
+            case .leaseLost(let reason):
+                record.status = .cancelled
+                record.errorClass = .transient
+                record.errorMessage = "cancelled because the run's lease was lost (\(reason)); \(graceNote)"
+            default:
+                record.status = .cancelled
+                record.errorClass = .cancelled
+                record.errorMessage = "cancelled; \(graceNote)"
+            }
+        }
+        record.logExcerpt = excerpt.lines
+        record.endedAt = Timestamp.roundedToMilliseconds(clock.now)
+        return try await finish(record, retryAfter: retryAfter)
+    }
+
+    /// Copies an agent's result (or thrown error) into the record; returns a rate limit's retry-after.
+    private func apply(_ result: Result<AgentRunResult, any Error>, to record: inout RunRecord) -> Duration? {
+        switch result {
+        case .success(let value):
+            record.summary = value.summary
+            record.counters = value.counters
+            record.artifacts = value.artifacts
+            record.warnings = value.warnings
+            record.outputsURI = value.outputsURI
+            switch value.outcome {
+            case .succeeded:
+                record.status = .succeeded
+            case .noOp:
+                record.status = .noOp
+            case .failed(let failureClass, let message):
+                record.status = failureClass == .timeout ? .timedOut : (failureClass == .cancelled ? .cancelled : .failed)
+                record.errorClass = failureClass
+                record.errorMessage = message
+            }
+            return nil
+        case .failure(let error):
+            let classified = error as? any ClassifiedError
+            let failureClass: FailureClass =
+                classified?.failureClass ?? (error is CancellationError ? .cancelled : .transient)
+            record.status = failureClass == .cancelled ? .cancelled : (failureClass == .timeout ? .timedOut : .failed)
+            record.errorClass = failureClass
+            record.errorMessage = Self.describe(error)
+            return classified?.retryAfter
+        }
+    }
+
+    /// After cancelling the agent: waits for it to return or for the grace period to end.
+    /// - Returns: Whether the agent returned in time.
+    private func waitForAgent(race: RunRace, grace: Duration) async -> Bool {
+        let timer = Task { [clock] in
+            try? await clock.sleep(for: grace)
+            race.deliver(.graceExpired)
+        }
+        defer { timer.cancel() }
+        while true {
+            switch await race.next() {
+            case .finished: return true
+            case .graceExpired: return false
+            case .deadlineReached, .cancelledByCaller, .leaseLost: continue
+            }
+        }
+    }
+
+    /// Writes the terminal record (shielded from the caller's cancellation) and emits the terminal event.
+    private func finish(_ terminal: RunRecord, retryAfter: Duration?) async throws -> RunExecution {
+        var record = terminal
+        record.leaseExpiresAt = nil
+        let toWrite = record
+        let written = await Task { [store] in
+            try await Self.writeTerminal(toWrite, store: store)
+        }.result
+        switch written {
+        case .success(let stored):
+            record = stored
+        case .failure(let error):
+            throw OrchestratorError(
+                .storeFailure,
+                "run \(record.id) of \(record.agentName) ended as \(record.status) but the record could not be written: \(error); its lease will expire and the run will be marked abandoned"
+            )
+        }
+        let kind: RunEvent.Kind =
+            switch record.status {
+            case .succeeded, .noOp: .runSucceeded
+            case .timedOut: .runTimedOut
+            case .cancelled: .runCancelled
+            case .abandoned: .runAbandoned
+            default: .runFailed
+            }
+        events.emit(
+            RunEvent(kind: kind, record: record, timestamp: clock.now, message: record.errorMessage ?? record.summary))
+        return RunExecution(disposition: .executed, record: record, retryAfter: retryAfter)
+    }
+
+    /// Writes a terminal record, retrying a failing store a few times. If another process already ended
+    /// the run (it took the lease over and marked it abandoned), the stored record wins.
+    private static func writeTerminal(_ record: RunRecord, store: any RunStore) async throws -> RunRecord {
+        var lastError: (any Error)?
+        for attempt in 0..<3 {
+            do {
+                try await store.updateRun(record)
+                return record
+            } catch let error as StoreError where error.code == .terminalRecordImmutable {
+                if let stored = try await store.run(id: record.id) { return stored }
+                throw error
+            } catch {
+                lastError = error
+                if attempt < 2 { try? await Task.sleep(for: .milliseconds(50 << attempt)) }
+            }
+        }
+        throw lastError ?? StoreError(.unavailable, "the terminal record could not be written")
+    }
+
+    /// Renews the run's lease and signals the deadline; ends when cancelled.
+    private static func supervise(
+        runID: RunID, deadline: Date, policy: RunPolicy, race: RunRace, store: any RunStore, clock: any AgentClock,
+        owner: String
+    ) async {
+        let renewEvery = policy.leaseDuration.timeInterval / 3
+        var nextRenewal = clock.now.addingTimeInterval(renewEvery)
+        while !Task.isCancelled {
+            let wake = min(nextRenewal, deadline)
+            do {
+                try await clock.sleep(until: wake)
+            } catch {
+                return
+            }
+            if clock.now >= deadline {
+                race.deliver(.deadlineReached)
+                return
+            }
+            do {
+                _ = try await store.renewRunLease(id: runID, owner: owner, duration: policy.leaseDuration)
+            } catch let error as StoreError where error.code == .leaseNotHeld {
+                race.deliver(.leaseLost(error.message))
+                return
+            } catch {
+                // A passing store failure: try again at the next renewal; the lease still has two thirds left.
+            }
+            nextRenewal = clock.now.addingTimeInterval(renewEvery)
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        String(describing: error)
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let value = duration.timeInterval
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}

@@ -1,0 +1,90 @@
+import AgentCore
+import Foundation
+
+/// Checks that an ``AgentStore`` behaves as the storage protocols promise, so a third-party store
+/// (PostgreSQL, SQLite, …) can prove itself with one call.
+///
+/// The suite imports no test framework: it throws a ``StoreConformanceFailure`` naming the check and
+/// what differed, so it runs from Swift Testing, XCTest or a plain executable.
+///
+/// ```swift
+/// @Test func myStoreConforms() async throws {
+///     try await StoreConformanceSuite.run { clock in try MyStore(clock: clock) }
+/// }
+/// ```
+///
+/// The factory receives a ``ManualClock``; the store must read lease expiry from it. Each check gets
+/// a fresh, empty store.
+public enum StoreConformanceSuite {
+    /// A function that makes a fresh, empty store reading time from the given clock.
+    public typealias StoreFactory = @Sendable (ManualClock) async throws -> any AgentStore
+
+    /// The names of all checks, in the order they run.
+    public static var checkNames: [String] { checks.map(\.name) }
+
+    /// Runs every check (or the named ones).
+    /// - Parameters:
+    ///   - only: The names of the checks to run; all when `nil`.
+    ///   - makeStore: Makes a fresh, empty store per check.
+    /// - Returns: The names of the checks that passed.
+    /// - Throws: ``StoreConformanceFailure`` for the first check that fails, or the store's own error.
+    @discardableResult
+    public static func run(only: Set<String>? = nil, makeStore: StoreFactory) async throws -> [String] {
+        var passed: [String] = []
+        for check in checks where only?.contains(check.name) ?? true {
+            let clock = ManualClock(start: Date(timeIntervalSince1970: 1_767_225_600))
+            let store = try await makeStore(clock)
+            let fixture = Fixture(store: store, clock: clock)
+            do {
+                try await check.body(fixture)
+            } catch let failure as StoreConformanceFailure {
+                throw failure
+            } catch {
+                throw StoreConformanceFailure(check: check.name, message: "unexpected error: \(error)")
+            }
+            passed.append(check.name)
+        }
+        return passed
+    }
+
+    private struct Check: Sendable {
+        let name: String
+        let body: @Sendable (Fixture) async throws -> Void
+    }
+
+    private static let checks: [Check] = [
+        Check(name: "insertGetUpdate", body: insertGetUpdate),
+        Check(name: "updateRules", body: updateRules),
+        Check(name: "claimLifecycle", body: claimLifecycle),
+        Check(name: "claimScopesKeysByAgent", body: claimScopesKeysByAgent),
+        Check(name: "claimUnderContention", body: claimUnderContention),
+        Check(name: "expiredLeaseIsReclaimed", body: expiredLeaseIsReclaimed),
+        Check(name: "runLeaseRenewal", body: runLeaseRenewal),
+        Check(name: "abandonExpiredRuns", body: abandonExpiredRuns),
+        Check(name: "queryFiltersAndOrder", body: queryFiltersAndOrder),
+        Check(name: "cursorPagingHasNoGapsOrRepeats", body: cursorPaging),
+        Check(name: "queryValidation", body: queryValidation),
+        Check(name: "namedLeases", body: namedLeases),
+        Check(name: "scheduleStates", body: scheduleStates),
+    ]
+}
+
+/// A failed conformance check: which one and what differed.
+public struct StoreConformanceFailure: Error, Sendable, CustomStringConvertible {
+    /// The check's name (see ``StoreConformanceSuite/checkNames``).
+    public let check: String
+    /// What was expected and what happened.
+    public let message: String
+
+    /// Creates a failure.
+    /// - Parameters:
+    ///   - check: The check's name.
+    ///   - message: What was expected and what happened.
+    public init(check: String, message: String) {
+        self.check = check
+        self.message = message
+    }
+
+    /// `store conformance check "claimLifecycle" failed: …`
+    public var description: String { "store conformance check \"\(check)\" failed: \(message)" }
+}
