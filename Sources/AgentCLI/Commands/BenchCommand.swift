@@ -1,0 +1,52 @@
+import Foundation
+
+/// `agentctl bench <name>`: the benchmarks behind every performance figure the project states.
+enum BenchCommand: AgentCommand {
+    struct Benchmark: Sendable {
+        let name: String
+        let summary: String
+        let run: @Sendable ([String], CommandIO) async -> Int32
+    }
+
+    static let benchmarks: [Benchmark] = [
+        Benchmark(
+            name: "orchestrator", summary: "no-op runs per second through the full run life cycle, and p50/p99 latency",
+            run: OrchestratorBenchmark.run)
+    ]
+
+    static let name = "bench"
+    static let summary = "Run a benchmark (release build: swift run -c release agentctl bench …)"
+    static var help: String {
+        let list = benchmarks.map { "  \($0.name.padding(toLength: 14, withPad: " ", startingAt: 0))\($0.summary)" }
+        return """
+            USAGE: agentctl bench <benchmark> [options] [--json]
+
+            BENCHMARKS:
+            \(list.joined(separator: "\n"))
+
+            Figures are only meaningful from a release build:
+              swift run -c release agentctl bench orchestrator
+            Run 'agentctl bench <benchmark> --help' for its options.
+            """
+    }
+
+    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
+        guard let first = arguments.first, !first.hasPrefix("-") else {
+            if helpRequested(arguments) {
+                io.print(help)
+                return ExitCode.success
+            }
+            io.printError("agentctl bench: name a benchmark: \(benchmarks.map(\.name).joined(separator: ", "))")
+            return ExitCode.usage
+        }
+        guard let benchmark = benchmarks.first(where: { $0.name == first }) else {
+            io.printError(
+                "agentctl bench: unknown benchmark '\(first)'; known: \(benchmarks.map(\.name).joined(separator: ", "))")
+            return ExitCode.usage
+        }
+        #if DEBUG
+            io.printError("note: this is a debug build; use 'swift run -c release agentctl bench …' for real figures")
+        #endif
+        return await benchmark.run(Array(arguments.dropFirst()), io)
+    }
+}

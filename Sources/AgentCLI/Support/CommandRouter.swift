@@ -1,0 +1,51 @@
+import Foundation
+
+/// Finds the subcommand named on the command line and runs it.
+enum CommandRouter {
+    /// Every public command, in the order `--help` lists them.
+    static var commands: [any AgentCommand.Type] {
+        [
+            DemoCommand.self, BenchCommand.self, VersionCommand.self,
+        ]
+    }
+
+    /// Commands used by the project's own tests and benchmarks; not listed in `--help`.
+    static var hiddenCommands: [any AgentCommand.Type] { [] }
+
+    static var overview: String {
+        let width = commands.map { $0.name.count }.max() ?? 0
+        let list = commands.map { "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)" }
+        return """
+            agentctl — run agents on schedules and on demand, and keep a record of every run.
+
+            USAGE: agentctl <command> [options]
+
+            COMMANDS:
+            \(list.joined(separator: "\n"))
+
+            Run 'agentctl <command> --help' for a command's options.
+
+            EXIT STATUS:
+              0 success, 1 a run failed (or health found problems), 2 usage or configuration error,
+              10 rate limited, 11 timed out.
+            """
+    }
+
+    /// Runs the command line (without the program name).
+    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
+        guard let first = arguments.first else {
+            io.print(overview)
+            return ExitCode.usage
+        }
+        if first == "--help" || first == "-h" || first == "help" {
+            io.print(overview)
+            return ExitCode.success
+        }
+        if first == "--version" { return await VersionCommand.run([], io: io) }
+        guard let command = (commands + hiddenCommands).first(where: { $0.name == first }) else {
+            io.printError("agentctl: unknown command '\(first)'. Run 'agentctl --help' for the list of commands.")
+            return ExitCode.usage
+        }
+        return await command.run(Array(arguments.dropFirst()), io: io)
+    }
+}
