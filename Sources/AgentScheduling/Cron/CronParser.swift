@@ -24,8 +24,9 @@ struct CronParser {
     /// - Throws: ``CronParseError`` naming the field, the position and the reason.
     static func parse(_ text: String) throws(CronParseError) -> CronFields {
         guard text.utf8.count <= maximumLength else {
+            let position = String(decoding: text.utf8.prefix(maximumLength), as: UTF8.self).count
             throw CronParseError(
-                code: .tooLong, field: nil, position: maximumLength,
+                code: .tooLong, field: nil, position: position,
                 reason: "the expression is \(text.utf8.count) bytes long; the limit is \(maximumLength)")
         }
         return try CronParser(text).parse()
