@@ -95,6 +95,19 @@ struct CronExpressionTests {
             ])
     }
 
+    @Test func aSkippedDayIsAJumpLikeAnyOther() throws {
+        // Samoa skipped 30 December 2011: 23:59:59 -10:00 on the 29th was followed by 00:00 +14:00 on the 31st.
+        let apia = try #require(TimeZone(identifier: "Pacific/Apia"))
+        #expect(
+            try fires("0 12 * * *", in: apia, after: "2011-12-29T13:00:00-10:00", count: 2) == [
+                "2011-12-31T00:00:00+14:00", "2011-12-31T12:00:00+14:00",
+            ])
+        #expect(
+            try fires("0 */6 * * *", in: apia, after: "2011-12-29T19:00:00-10:00", count: 2) == [
+                "2011-12-31T00:00:00+14:00", "2011-12-31T06:00:00+14:00",
+            ])
+    }
+
     @Test func leapYearsFollowTheCenturyRule() throws {
         #expect(
             try fires("0 0 29 2 *", after: "2096-03-01T00:00:00Z", count: 2) == [
