@@ -17,7 +17,8 @@ import Foundation
 /// and ``previous(before:)`` return `nil`, so the scheduler needs no special case.
 public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     private enum Kind: Sendable, Hashable {
-        case cron(CronExpression)
+        /// The zone name is the configured identifier, for messages (Foundation reports `UTC` as `GMT`).
+        case cron(CronExpression, zoneName: String)
         case interval(IntervalSchedule)
         case manualOnly
     }
@@ -44,7 +45,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
                         + "or \"UTC\"")
             }
             do {
-                kind = .cron(try CronExpression(text, timeZone: zone))
+                kind = .cron(try CronExpression(text, timeZone: zone), zoneName: identifier)
             } catch {
                 throw ResolutionError(
                     code: .invalidCron, cronError: error, message: "invalid cron expression \"\(text)\": \(error)")
@@ -65,7 +66,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter expression: The expression, bound to its time zone.
     /// - Returns: A schedule that fires when the expression does.
     public static func cron(_ expression: CronExpression) -> Self {
-        Self(kind: .cron(expression))
+        Self(kind: .cron(expression, zoneName: expression.timeZone.identifier))
     }
 
     /// An interval schedule.
@@ -80,7 +81,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
 
     /// The cron expression, when this is a cron schedule.
     public var cronExpression: CronExpression? {
-        if case .cron(let expression) = kind { return expression }
+        if case .cron(let expression, _) = kind { return expression }
         return nil
     }
 
@@ -101,7 +102,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     ///   year 9999).
     public func next(after date: Date) -> Date? {
         switch kind {
-        case .cron(let expression): expression.next(after: date)
+        case .cron(let expression, _): expression.next(after: date)
         case .interval(let interval): interval.next(after: date)
         case .manualOnly: nil
         }
@@ -112,7 +113,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     /// - Returns: The fire time, or `nil` for a manual-only schedule or when there is none.
     public func previous(before date: Date) -> Date? {
         switch kind {
-        case .cron(let expression): expression.previous(before: date)
+        case .cron(let expression, _): expression.previous(before: date)
         case .interval(let interval): interval.previous(before: date)
         case .manualOnly: nil
         }
@@ -128,7 +129,7 @@ public struct Schedule: Sendable, Hashable, CustomStringConvertible {
     /// For people: `at 02:30 every day (Europe/Berlin)`, `every 15 minutes`, `manual only`.
     public var description: String {
         switch kind {
-        case .cron(let expression): "\(expression) (\(expression.timeZone.identifier))"
+        case .cron(let expression, let zoneName): "\(expression) (\(zoneName))"
         case .interval(let interval): interval.description
         case .manualOnly: "manual only"
         }

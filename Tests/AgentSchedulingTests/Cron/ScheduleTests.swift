@@ -65,3 +65,9 @@ struct ScheduleTests {
                         "*/15 9-17 * * MON-FRI", timeZone: #require(TimeZone(identifier: "Europe/Berlin")))))
     }
 }
+
+extension ScheduleTests {
+    @Test func theDescriptionNamesTheZoneAsConfigured() throws {
+        #expect(try Schedule(.cron("0 0 * * *")).description == "at 00:00 every day (UTC)")
+    }
+}
