@@ -1,3 +1,4 @@
+import AgentCore
 import AgentScheduling
 import Foundation
 
@@ -116,7 +117,7 @@ enum CronBenchmark {
         for _ in 0..<20 {
             let started = clock.now
             for _ in 0..<50 { expression = try CronExpression(text, timeZone: zone) }
-            parseSamples.append(nanoseconds(clock.now - started) / 50)
+            parseSamples.append((clock.now - started).timeInterval * 1e9 / 50)
         }
 
         var calendar = Calendar(identifier: .gregorian)
@@ -143,23 +144,13 @@ enum CronBenchmark {
                 count += 1
             }
             let elapsed = clock.now - started
-            if count > 0 { samples.append(nanoseconds(elapsed) / Double(count)) }
+            if count > 0 { samples.append(elapsed.timeInterval * 1e9 / Double(count)) }
             done += count
         }
         return Result(
-            expression: text, zone: zoneName, calls: done, medianNanoseconds: rounded(median(samples)),
-            parseNanoseconds: rounded(median(parseSamples)))
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            expression: text, zone: zoneName, calls: done,
+            medianNanoseconds: rounded(OrchestratorBenchmark.percentile(samples, 0.5)),
+            parseNanoseconds: rounded(OrchestratorBenchmark.percentile(parseSamples, 0.5)))
     }
 
     private static func rounded(_ value: Double) -> Double {

@@ -105,49 +105,47 @@ enum NextCommand: AgentCommand {
         return ExitCode.success
     }
 
-    /// ISO-8601 timestamps with seconds and a `±hh:mm` offset, on the proleptic Gregorian calendar the cron
-    /// engine uses (Foundation's calendar switches to Julian dates before 1582).
+    /// ISO-8601 timestamps with seconds and a `±hh:mm` offset in a zone, on the proleptic Gregorian calendar the
+    /// cron engine uses (Foundation's calendar switches to Julian dates before 1582). Built on AgentCore's
+    /// ``Timestamp`` arithmetic, which writes and reads UTC.
     enum Timestamps {
         /// Formats an instant as `2024-03-10T03:00:00-04:00` in a zone (`+00:00` for UTC).
         static func format(_ date: Date, in zone: TimeZone) -> String {
-            let instant = Int(date.timeIntervalSince1970.rounded(.down))
             let offset = zone.secondsFromGMT(for: date)
-            let local = instant + offset
+            let local = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset)
             let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-            let second = local - days * 86_400
-            let (year, month, day) = civil(fromDays: days)
+            let second = Int(local - days * 86_400)
+            let (year, month, day) = Timestamp.civilDate(fromDays: days)
             let sign = offset < 0 ? "-" : "+"
             let magnitude = abs(offset)
             return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(second / 3600)):\(pad(second / 60 % 60)):"
                 + "\(pad(second % 60))\(sign)\(pad(magnitude / 3600)):\(pad(magnitude / 60 % 60))"
         }
 
-        /// Parses an ISO-8601 instant with an offset or `Z`, or a wall-clock date and time in `zone`
-        /// (`2024-03-10T01:30[:00]` or `2024-03-10`; a repeated wall time means its first occurrence).
+        /// Parses an ISO-8601 instant with an offset or `Z` (``Timestamp/parse(_:)``), or a wall-clock date and
+        /// time in `zone`: `2024-03-10T01:30[:00]` or `2024-03-10`. A repeated wall time means its first
+        /// occurrence; a skipped one the instant the clocks jump past it.
         static func parse(_ text: String, in zone: TimeZone) -> Date? {
-            if let instant = try? Date(text, strategy: .iso8601) { return instant }
-            if let instant = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-                return instant
-            }
+            if let instant = Timestamp.parse(text) { return instant }
             let parts = text.split(separator: "T", omittingEmptySubsequences: false)
             guard parts.count <= 2 else { return nil }
             let date = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
             let time =
                 parts.count == 2 ? parts[1].split(separator: ":", omittingEmptySubsequences: false).map { Int($0) } : []
             guard date.count == 3, let year = date[0], let month = date[1], let day = date[2],
-                (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
+                (1...9999).contains(year), (1...12).contains(month),
+                (1...Timestamp.daysInMonth(year: year, month: month)).contains(day),
                 parts.count == 1 || (2...3).contains(time.count)
             else { return nil }
-            guard civil(fromDays: days(fromYear: year, month: month, day: day)) == (year, month, day) else {
-                return nil  // 2024-02-30 and the like
-            }
             let values = time.compactMap { $0 }
             guard values.count == time.count else { return nil }
             let hour = values.first ?? 0
             let minute = values.count > 1 ? values[1] : 0
             let second = values.count > 2 ? values[2] : 0
             guard (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second) else { return nil }
-            let local = days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+            let local =
+                Int(Timestamp.daysFromCivil(year: year, month: month, day: day)) * 86_400 + hour * 3600 + minute * 60
+                + second
             // The first instant whose wall clock shows `local`: try the offsets in force around it.
             let guess = Date(timeIntervalSince1970: Double(local))
             let offsets = Set(
@@ -166,29 +164,6 @@ enum NextCommand: AgentCommand {
         private static func pad(_ value: Int, _ width: Int = 2) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-
-        /// Howard Hinnant's `civil_from_days`.
-        private static func civil(fromDays days: Int) -> (Int, Int, Int) {
-            let shifted = days + 719_468
-            let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-            let dayOfEra = shifted - era * 146_097
-            let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-            let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-            let shiftedMonth = (5 * dayOfYear + 2) / 153
-            let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-            let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-            return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-        }
-
-        /// Howard Hinnant's `days_from_civil`.
-        private static func days(fromYear year: Int, month: Int, day: Int) -> Int {
-            let shiftedYear = month <= 2 ? year - 1 : year
-            let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-            let yearOfEra = shiftedYear - era * 400
-            let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-            return era * 146_097 + dayOfEra - 719_468
         }
     }
 }
