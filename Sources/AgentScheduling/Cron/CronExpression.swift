@@ -21,8 +21,8 @@ import Foundation
 ///   both passes included.
 ///
 /// Fire times are whole seconds. Every answer is computed from bit sets and integer calendar arithmetic; the
-/// zone's offsets come from a per-zone table built once per process, so `next(after:)` costs a few hundred
-/// nanoseconds at most and never walks through time minute by minute.
+/// zone's offsets come from a per-zone table built once per process, so `next(after:)` takes well under 200 ns
+/// (`agentctl bench cron`) and never walks through time minute by minute.
 ///
 /// Two expressions are equal when they have the same fields, flags and time zone, whatever their spelling
 /// (`@daily` equals `0 0 * * *`).
@@ -82,7 +82,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     /// The first fire time strictly after a date.
     /// - Parameter date: The instant to search from; fire times equal to it are not returned.
     /// - Returns: The fire time, or `nil` when there is none before the end of year 9999.
-    /// - Complexity: O(1) for every expression that fires at least once in any 28 years; see `Docs/Cron.md`.
+    /// - Complexity: One jump per month, day, hour or minute skipped as a whole, plus one step per offset change
+    ///   crossed; no walk through time.
     public func next(after date: Date) -> Date? {
         let seconds = date.timeIntervalSince1970
         guard seconds < Double(Self.latestInstant) else { return nil }  // also rejects NaN

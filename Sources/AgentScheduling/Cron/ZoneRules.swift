@@ -22,9 +22,6 @@ final class ZoneRules: Sendable {
 
     private static let registry = Mutex<[String: ZoneRules]>([:])
 
-    /// Rules for UTC, the fast path.
-    static let utc = ZoneRules(timeZone: TimeZone(secondsFromGMT: 0) ?? .gmt)
-
     private init(timeZone: TimeZone) {
         self.timeZone = timeZone
         if timeZone.nextDaylightSavingTimeTransition(after: .distantPast) == nil {

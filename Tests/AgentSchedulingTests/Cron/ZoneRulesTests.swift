@@ -61,6 +61,23 @@ struct ZoneRulesTests {
         #expect(ZoneRules.shared(for: try #require(TimeZone(identifier: "America/New_York"))).fixedOffset == nil)
     }
 
+    @Test func concurrentFirstUseOfAZoneAgrees() async throws {
+        // Whichever task (or test) gets there first builds the table; every task must see the same fire times.
+        let zone = try #require(TimeZone(identifier: "Europe/Lisbon"))
+        let expression = try CronExpression("30 1 * * *", timeZone: zone)
+        let start = Date(timeIntervalSince1970: 1_711_800_000)  // 2024-03-30, the night before the jump
+        let results = await withTaskGroup(of: [Date].self) { group in
+            for _ in 0..<8 {
+                group.addTask { Array(expression.fireTimes(after: start).prefix(30)) }
+            }
+            var all: [[Date]] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 8)
+        #expect(Set(results).count == 1)
+    }
+
     @Test func rulesAreSharedPerZone() throws {
         let zone = try #require(TimeZone(identifier: "Europe/Berlin"))
         #expect(ZoneRules.shared(for: zone) === ZoneRules.shared(for: zone))
