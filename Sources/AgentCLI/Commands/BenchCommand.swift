@@ -11,7 +11,10 @@ enum BenchCommand: AgentCommand {
     static let benchmarks: [Benchmark] = [
         Benchmark(
             name: "orchestrator", summary: "no-op runs per second through the full run life cycle, and p50/p99 latency",
-            run: OrchestratorBenchmark.run)
+            run: OrchestratorBenchmark.run),
+        Benchmark(
+            name: "cron", summary: "median ns per next(after:) for the issue-3 expressions and zones, and parse time",
+            run: CronBenchmark.run),
     ]
 
     static let name = "bench"

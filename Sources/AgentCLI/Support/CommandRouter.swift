@@ -5,7 +5,7 @@ enum CommandRouter {
     /// Every public command, in the order `--help` lists them.
     static var commands: [any AgentCommand.Type] {
         [
-            DemoCommand.self, BenchCommand.self, VersionCommand.self,
+            DemoCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
         ]
     }
 

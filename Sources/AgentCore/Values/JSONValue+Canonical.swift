@@ -3,8 +3,10 @@ extension JSONValue {
     /// insignificant whitespace, integral numbers without a fraction, strings with the minimal escapes.
     ///
     /// Two values that differ only in key order or formatting have the same canonical text, which is what
-    /// idempotency keys are derived from. The rules follow RFC 8785 (JSON Canonicalization Scheme) for
-    /// everything this type can hold; non-finite doubles, which JSON cannot express, are written as `null`.
+    /// idempotency keys are derived from. Keys, strings and integers follow RFC 8785 (JSON Canonicalization
+    /// Scheme); a double that holds an integer below 2^53 is written as that integer (`1.0` → `1`, `-0.0` → `0`),
+    /// any other double in Swift's shortest round-trip form (`0.25`, `1.2345678901234567e+19`), which is the
+    /// same on every platform; non-finite doubles, which JSON cannot express, are written as `null`.
     public var canonicalText: String {
         var output = ""
         Self.writeCanonical(self, into: &output)

@@ -4,7 +4,7 @@ import Foundation
 struct Fixture: Sendable {
     let store: any AgentStore
     let clock: ManualClock
-    let ids = RunIDGenerator(random: SeededRandom(seed: 42))
+    let ids = RunIDGenerator(random: SeededRandomNumberGenerator(seed: 42))
 
     func record(
         agent: AgentName = "alpha", key: String? = nil, status: RunStatus = .queued, parameters: JSONValue = .emptyObject
@@ -24,19 +24,6 @@ struct Fixture: Sendable {
         -> RunClaimOutcome
     {
         try await store.claimRun(RunClaim(record: record, owner: owner, leaseDuration: lease))
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the suite's run ids are reproducible.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
 
@@ -293,6 +280,7 @@ extension StoreConformanceSuite {
             var seen: [RunID] = []
             var cursor: RunCursor?
             var pages = 0
+            var addedWhilePaging: [RunRecord] = []
             repeat {
                 var paged = query
                 paged.cursor = cursor
@@ -303,7 +291,9 @@ extension StoreConformanceSuite {
                 pages += 1
                 if pages == 2 {
                     // A run added while paging is newer than every cursor, so it never shows up in later pages.
-                    try await store.insertRun(try fixture.record(agent: "beta", status: .failed))
+                    let added = try fixture.record(agent: "beta", status: .failed)
+                    try await store.insertRun(added)
+                    addedWhilePaging.append(added)
                 }
             } while cursor != nil && pages < 200
             let expected = inserted.filter { query.matches($0) }.reversed().map(\.id)
@@ -311,6 +301,7 @@ extension StoreConformanceSuite {
                 seen == expected,
                 "paging \(query.agent?.rawValue ?? "all") by \(query.limit) saw \(seen.count) runs (\(Set(seen).count) distinct), expected \(expected.count)"
             )
+            inserted.append(contentsOf: addedWhilePaging)
         }
     }
 
