@@ -1,0 +1,74 @@
+import AgentCore
+import Foundation
+
+/// A change (or a catch-up) the writer performs under the store lock, in a batch with others.
+enum StoreOperation: Sendable {
+    case claim(RunClaim)
+    case insert(RunRecord)
+    case insertMany([RunRecord])
+    case update(RunRecord)
+    case renewRunLease(id: RunID, owner: String, duration: Duration)
+    case abandonExpiredRuns
+    case acquireLease(name: String, owner: String, duration: Duration)
+    case renewLease(Lease, duration: Duration)
+    case releaseLease(Lease)
+    case saveSchedule(ScheduleState)
+    case removeSchedule(AgentName)
+    /// Nothing to write: the batch's catch-up is all the caller wants.
+    case synchronize
+}
+
+/// What an operation answers.
+enum OperationOutcome: Sendable {
+    case done
+    case claim(RunClaimOutcome)
+    case record(RunRecord)
+    case records([RunRecord])
+    case lease(Lease?)
+}
+
+/// The journal bytes a batch appends, where they will land, and how to undo the batch in memory if
+/// they cannot be written.
+struct Batch {
+    /// The bytes to append.
+    var writer = JSONByteWriter(capacity: 1 << 16)
+    /// Where they will be written.
+    let base: Int64
+    /// The journal's segment number.
+    let segment: UInt16
+    /// How many lines the bytes hold.
+    var lines = 0
+    /// How to put memory back as it was.
+    var undo = Undo()
+
+    /// The in-memory changes of a batch, to revert when its write fails.
+    struct Undo {
+        /// Slots the batch added.
+        var inserted: Set<Int32> = []
+        /// Slots the batch changed, with their values before the batch (first change only).
+        var changed: [(slot: Int32, previous: RunSlot, active: RunRecord?)] = []
+        /// The slots in ``changed``.
+        var changedSlots: Set<Int32> = []
+        /// Leases, fencing and schedules before the batch, saved on their first change.
+        var leases: LeaseTable?
+        var fencing: [String: UInt64]?
+        var schedules: [AgentName: ScheduleState]?
+    }
+
+    /// Appends an entry.
+    /// - Returns: For a run entry, where its record object will lie.
+    /// - Throws: ``StoreError`` with `invalidRecord`; nothing is appended then.
+    mutating func append(_ entry: JournalEntry) throws(StoreError) -> RecordLocation? {
+        let before = writer.count
+        do {
+            let range = try entry.encode(into: &writer)
+            lines += 1
+            return range.map {
+                RecordLocation(segment: segment, offset: base + Int64($0.lowerBound), length: UInt32($0.count))
+            }
+        } catch {
+            writer.bytes.removeSubrange(before...)
+            throw error
+        }
+    }
+}

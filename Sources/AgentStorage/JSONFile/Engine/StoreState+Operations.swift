@@ -1,0 +1,240 @@
+import AgentCore
+import Foundation
+
+/// The rules of every change, over the compact state. They are those of the shared `RunIndex` and
+/// `LeaseTable` that the in-memory store uses (same checks, same messages, same abandonment text), so
+/// both stores behave identically; only the bookkeeping differs.
+extension StoreState {
+    /// Performs one operation, appending its journal entries to `batch`.
+    /// - Throws: ``StoreError`` when the operation is refused; nothing of it is applied then.
+    mutating func perform(_ operation: StoreOperation, in batch: inout Batch, clock: any AgentClock)
+        throws(StoreError) -> OperationOutcome
+    {
+        switch operation {
+        case .claim(let claim):
+            return .claim(try self.claim(claim, now: clock.now, in: &batch))
+        case .insert(let record):
+            try insert([record], in: &batch)
+            return .done
+        case .insertMany(let records):
+            try insert(records, in: &batch)
+            return .done
+        case .update(let record):
+            try update(record, in: &batch)
+            return .done
+        case .renewRunLease(let id, let owner, let duration):
+            let expiry = clock.now.addingTimeInterval(duration.timeInterval)
+            return .record(
+                try renewRunLease(id: id, owner: owner, until: Timestamp.roundedToMilliseconds(expiry), in: &batch))
+        case .abandonExpiredRuns:
+            return .records(try abandonExpired(now: clock.now, in: &batch))
+        case .acquireLease(let name, let owner, let duration):
+            saveLeases(&batch)
+            guard let lease = leases.acquire(name: name, owner: owner, duration: duration, now: clock.now) else {
+                return .lease(nil)
+            }
+            _ = try batch.append(.lease(lease))
+            fencing[name] = max(fencing[name] ?? 0, lease.fencingToken)
+            return .lease(lease)
+        case .renewLease(let lease, let duration):
+            saveLeases(&batch)
+            let renewed = try leases.renew(lease, duration: duration, now: clock.now)
+            _ = try batch.append(.lease(renewed))
+            return .lease(renewed)
+        case .releaseLease(let lease):
+            let held = leases.all.contains {
+                $0.name == lease.name && $0.owner == lease.owner && $0.fencingToken == lease.fencingToken
+            }
+            guard held else { return .done }
+            saveLeases(&batch)
+            _ = try batch.append(.leaseReleased(name: lease.name, fencingToken: lease.fencingToken))
+            leases.release(lease)
+            return .done
+        case .saveSchedule(let state):
+            var state = state
+            state.nextFireAt = state.nextFireAt.map(Timestamp.roundedToMilliseconds)
+            state.lastFireAt = state.lastFireAt.map(Timestamp.roundedToMilliseconds)
+            _ = try batch.append(.schedule(state))
+            saveSchedules(&batch)
+            schedules[state.agentName] = state
+            return .done
+        case .removeSchedule(let agent):
+            guard schedules[agent] != nil else { return .done }
+            _ = try batch.append(.scheduleRemoved(agent))
+            saveSchedules(&batch)
+            schedules[agent] = nil
+            return .done
+        case .synchronize:
+            return .done
+        }
+    }
+
+    // MARK: Runs
+
+    private mutating func claim(_ claim: RunClaim, now: Date, in batch: inout Batch) throws(StoreError)
+        -> RunClaimOutcome
+    {
+        guard runs.find(PackedRunID(claim.record.id)) == nil else {
+            throw StoreError(.duplicateRunID, "a run with id \(claim.record.id) already exists")
+        }
+        let key = claim.record.idempotencyKey
+        if let agent = runs.agentIndex(of: claim.record.agentName) {
+            let candidates = runs.sameKey(RunRecordCodec.keyHash(key.rawValue), agent: agent)
+            for slot in candidates.reversed() where claim.settledStatuses.contains(runs.status(of: slot)) {
+                let record = try record(at: slot)
+                if record.idempotencyKey == key { return .duplicate(of: record) }
+            }
+            for slot in candidates where !runs.status(of: slot).isTerminal {
+                guard var record = unwritten[slot] ?? active[slot], record.idempotencyKey == key else { continue }
+                if record.hasLiveLease(at: now) { return .inProgress(record) }
+                RunIndex.markAbandoned(&record, now: now)
+                try write(record, slot: slot, in: &batch)
+            }
+        }
+        var record = RunRecordCodec.normalized(claim.record)
+        record.leaseOwner = claim.owner
+        record.leaseExpiresAt = Timestamp.roundedToMilliseconds(
+            now.addingTimeInterval(claim.leaseDuration.timeInterval))
+        try write(record, slot: nil, in: &batch)
+        return .claimed(record)
+    }
+
+    private mutating func insert(_ records: [RunRecord], in batch: inout Batch) throws(StoreError) {
+        var seen = Set<RunID>()
+        for record in records {
+            guard runs.find(PackedRunID(record.id)) == nil, seen.insert(record.id).inserted else {
+                throw StoreError(.duplicateRunID, "a run with id \(record.id) already exists")
+            }
+        }
+        let mark = (bytes: batch.writer.count, lines: batch.lines)
+        var written: [Int32] = []
+        for record in records {
+            do {
+                written.append(try write(RunRecordCodec.normalized(record), slot: nil, in: &batch))
+            } catch {
+                // All or nothing: take back the records of this call already added.
+                batch.writer.bytes.removeSubrange(mark.bytes...)
+                batch.lines = mark.lines
+                runs.remove(Set(written))
+                for slot in written {
+                    active[slot] = nil
+                    unwritten[slot] = nil
+                    batch.undo.inserted.remove(slot)
+                }
+                throw error
+            }
+        }
+    }
+
+    private mutating func update(_ record: RunRecord, in batch: inout Batch) throws(StoreError) {
+        guard let slot = runs.find(PackedRunID(record.id)) else {
+            throw StoreError(.runNotFound, "no run with id \(record.id); insert or claim it first")
+        }
+        let entry = runs.slots[Int(slot)]
+        var sameIdentity =
+            runs.agentIndex(of: record.agentName) == entry.agent
+            && RunRecordCodec.keyHash(record.idempotencyKey.rawValue) == entry.keyHash
+        if sameIdentity {
+            let current = try self.record(at: slot)
+            sameIdentity = current.agentName == record.agentName && current.idempotencyKey == record.idempotencyKey
+        }
+        guard sameIdentity else {
+            throw StoreError(.invalidRecord, "run \(record.id): the agent and idempotency key of a run cannot change")
+        }
+        let status = runs.status(of: slot)
+        guard !status.isTerminal || status == record.status else {
+            throw StoreError(
+                .terminalRecordImmutable,
+                "run \(record.id) already ended as \(status); it cannot become \(record.status)")
+        }
+        try write(RunRecordCodec.normalized(record), slot: slot, in: &batch)
+    }
+
+    private mutating func renewRunLease(id: RunID, owner: String, until expiry: Date, in batch: inout Batch)
+        throws(StoreError) -> RunRecord
+    {
+        guard let slot = runs.find(PackedRunID(id)) else { throw StoreError(.runNotFound, "no run with id \(id)") }
+        guard var record = unwritten[slot] ?? active[slot], !record.status.isTerminal else {
+            throw StoreError(.leaseNotHeld, "run \(id) already ended as \(runs.status(of: slot)); its lease is gone")
+        }
+        guard record.leaseOwner == owner else {
+            throw StoreError(.leaseNotHeld, "run \(id) is leased by \(record.leaseOwner ?? "nobody"), not by \(owner)")
+        }
+        record.leaseExpiresAt = expiry
+        try write(record, slot: slot, in: &batch)
+        return record
+    }
+
+    private mutating func abandonExpired(now: Date, in batch: inout Batch) throws(StoreError) -> [RunRecord] {
+        var abandoned: [RunRecord] = []
+        let slots = active.keys.sorted { runs.slots[Int($0)].id < runs.slots[Int($1)].id }
+        for slot in slots {
+            guard var record = unwritten[slot] ?? active[slot], !record.hasLiveLease(at: now),
+                record.status != .awaitingApproval
+            else { continue }
+            RunIndex.markAbandoned(&record, now: now)
+            try write(record, slot: slot, in: &batch)
+            abandoned.append(record)
+        }
+        return abandoned
+    }
+
+    /// Appends a record to the batch and applies it to the indexes.
+    /// - Parameters:
+    ///   - record: The record as it is stored (already normalized).
+    ///   - slot: Its slot when it exists.
+    /// - Returns: Its slot.
+    @discardableResult
+    private mutating func write(_ record: RunRecord, slot existing: Int32?, in batch: inout Batch) throws(StoreError)
+        -> Int32
+    {
+        guard let location = try batch.append(.run(record)) else {
+            throw StoreError(.invalidRecord, "run \(record.id) could not be encoded")
+        }
+        let queuedAt = Timestamp.milliseconds(record.queuedAt)
+        let slot: Int32
+        if let existing {
+            if !batch.undo.inserted.contains(existing), batch.undo.changedSlots.insert(existing).inserted {
+                batch.undo.changed.append((existing, runs.slots[Int(existing)], active[existing]))
+            }
+            runs.update(existing, status: record.status, queuedAt: queuedAt, location: location)
+            slot = existing
+        } else {
+            slot = runs.insert(
+                id: PackedRunID(record.id), agent: runs.intern(record.agentName), status: record.status,
+                queuedAt: queuedAt, keyHash: RunRecordCodec.keyHash(record.idempotencyKey.rawValue),
+                location: location)
+            batch.undo.inserted.insert(slot)
+        }
+        active[slot] = record.status.isTerminal ? nil : record
+        unwritten[slot] = record
+        return slot
+    }
+
+    // MARK: Undo
+
+    private mutating func saveLeases(_ batch: inout Batch) {
+        if batch.undo.leases == nil {
+            batch.undo.leases = leases
+            batch.undo.fencing = fencing
+        }
+    }
+
+    private mutating func saveSchedules(_ batch: inout Batch) {
+        if batch.undo.schedules == nil { batch.undo.schedules = schedules }
+    }
+
+    /// Puts memory back as it was before a batch whose bytes could not be written.
+    mutating func revert(_ undo: Batch.Undo) {
+        for change in undo.changed.reversed() {
+            runs.restore(change.slot, to: change.previous)
+            active[change.slot] = change.active
+        }
+        runs.remove(undo.inserted)
+        for slot in undo.inserted { active[slot] = nil }
+        if let leases = undo.leases { self.leases = leases }
+        if let fencing = undo.fencing { self.fencing = fencing }
+        if let schedules = undo.schedules { self.schedules = schedules }
+        unwritten.removeAll()
+    }
+}

@@ -1,0 +1,117 @@
+import AgentCore
+import Foundation
+import Synchronization
+
+extension JSONFileAgentStore {
+    /// How a store keeps and compacts its files.
+    public struct Options: Sendable, Hashable {
+        /// Which finished runs compaction drops (default: none).
+        public var retention: Retention
+        /// The journal size, in bytes, below which automatic compaction never starts (default 8 MiB).
+        /// Above it, compaction starts when the journal is larger than the snapshot.
+        public var compactionThreshold: Int
+        /// Whether compaction starts by itself when the journal has outgrown the snapshot (default on).
+        public var automaticCompaction: Bool
+        /// Whether opening marks runs whose owner's lease expired as abandoned (default off). Turn it on in
+        /// the process that schedules runs (``forScheduling``); a command that only reads should not.
+        public var abandonsExpiredRunsOnOpen: Bool
+
+        /// Creates options.
+        /// - Parameters:
+        ///   - retention: Which finished runs compaction drops.
+        ///   - compactionThreshold: The journal size below which compaction never starts by itself.
+        ///   - automaticCompaction: Whether compaction starts by itself.
+        ///   - abandonsExpiredRunsOnOpen: Whether opening marks orphaned runs abandoned.
+        public init(
+            retention: Retention = .keepEverything, compactionThreshold: Int = 8 << 20,
+            automaticCompaction: Bool = true,
+            abandonsExpiredRunsOnOpen: Bool = false
+        ) {
+            self.retention = retention
+            self.compactionThreshold = max(0, compactionThreshold)
+            self.automaticCompaction = automaticCompaction
+            self.abandonsExpiredRunsOnOpen = abandonsExpiredRunsOnOpen
+        }
+
+        /// The options of a scheduler process: orphaned runs are abandoned on open.
+        public static var forScheduling: Options { Options(abandonsExpiredRunsOnOpen: true) }
+    }
+
+    /// Which finished runs compaction removes. Queued, running and awaiting-approval runs are never removed.
+    ///
+    /// Removing a run also forgets its idempotency key: a claim with the same key after the run was
+    /// removed runs again. Choose a window longer than any retry or backfill horizon.
+    public struct Retention: Sendable, Hashable, CustomStringConvertible {
+        /// Runs queued longer ago than this are removed.
+        public var maximumAge: Duration?
+        /// Per agent, runs older than the newest this many are removed.
+        public var maximumRunsPerAgent: Int?
+
+        /// Creates a policy; a run is kept only while it satisfies every limit given.
+        /// - Parameters:
+        ///   - maximumAge: Remove runs queued longer ago than this.
+        ///   - maximumRunsPerAgent: Keep at most this many runs per agent (the newest).
+        public init(maximumAge: Duration? = nil, maximumRunsPerAgent: Int? = nil) {
+            self.maximumAge = maximumAge
+            self.maximumRunsPerAgent = maximumRunsPerAgent.map { max(0, $0) }
+        }
+
+        /// Keep every run (the default).
+        public static let keepEverything = Retention()
+
+        /// Keep the runs of the last `count` days.
+        /// - Parameter count: Days.
+        /// - Returns: The policy.
+        public static func days(_ count: Int) -> Retention { Retention(maximumAge: .seconds(max(0, count) * 86_400)) }
+
+        /// Keep the newest `count` runs of each agent.
+        /// - Parameter count: Runs per agent.
+        /// - Returns: The policy.
+        public static func runsPerAgent(_ count: Int) -> Retention { Retention(maximumRunsPerAgent: count) }
+
+        /// This policy with a per-agent limit added.
+        /// - Parameter count: Runs per agent.
+        /// - Returns: The combined policy.
+        public func keepingAtMost(_ count: Int) -> Retention {
+            Retention(maximumAge: maximumAge, maximumRunsPerAgent: count)
+        }
+
+        /// `keep everything`, `keep 30 days`, `keep 30 days and 1000 runs per agent`.
+        public var description: String {
+            var parts: [String] = []
+            if let maximumAge {
+                let seconds = maximumAge.components.seconds
+                parts.append(seconds % 86_400 == 0 ? "\(seconds / 86_400) days" : "\(seconds) seconds")
+            }
+            if let maximumRunsPerAgent { parts.append("\(maximumRunsPerAgent) runs per agent") }
+            return parts.isEmpty ? "keep everything" : "keep " + parts.joined(separator: " and ")
+        }
+    }
+
+    /// What a compaction did.
+    public struct CompactionSummary: Sendable, Hashable {
+        /// Runs in the new snapshot.
+        public var runs: Int
+        /// Runs the retention policy removed.
+        public var removedByRetention: Int
+        /// The new snapshot's size in bytes.
+        public var snapshotBytes: Int64
+        /// The journal's size before compaction.
+        public var journalBytesBefore: Int64
+        /// The journal's size after (the lines appended while the snapshot was written).
+        public var journalBytesAfter: Int64
+    }
+
+    /// Applies the retention policy and compacts the journal into a new snapshot now, waiting until done.
+    ///
+    /// Readers are not blocked while the snapshot is written, and writers only while the files are
+    /// swapped.
+    /// - Returns: What was done, or `nil` when another process compacted first.
+    /// - Throws: ``StoreError`` when a file cannot be written; the store stays as it was.
+    @discardableResult
+    public func compact() async throws -> CompactionSummary? {
+        try await withCheckedThrowingContinuation { continuation in
+            engine.startCompaction(waiter: continuation)
+        }
+    }
+}

@@ -1,0 +1,194 @@
+import AgentCore
+import Foundation
+import Testing
+
+@testable import AgentStorage
+
+struct JSONFileAgentStoreTests {
+    @Test func everythingSurvivesReopening() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let factory = RecordFactory(clock: clock)
+        var expected: [RunRecord] = []
+        let lease: Lease?
+        do {
+            let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+            for index in 0..<20 {
+                let record = try factory.record(agent: index % 2 == 0 ? "alpha" : "beta", status: .succeeded)
+                try await store.insertRun(record)
+                expected.append(record)
+                await clock.advance(by: .seconds(1))
+            }
+            guard
+                case .claimed(var claimed) = try await store.claimRun(
+                    RunClaim(record: try factory.record(key: "k"), owner: "me", leaseDuration: .seconds(30)))
+            else {
+                Issue.record("the claim was not granted")
+                return
+            }
+            claimed.status = .running
+            claimed.startedAt = clock.now
+            try await store.updateRun(claimed)
+            expected.append(claimed)
+            let first = try await store.acquireLease(named: "scheduler", owner: "a", duration: .seconds(10))
+            try await store.releaseLease(try #require(first))
+            lease = try await store.acquireLease(named: "scheduler", owner: "b", duration: .seconds(10))
+            try await store.saveScheduleState(ScheduleState(agentName: "alpha", nextFireAt: clock.now, isPaused: true))
+            try await store.saveScheduleState(ScheduleState(agentName: "beta"))
+            try await store.removeScheduleState(for: "beta")
+        }
+        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        #expect(reopened.recoveryReport.isClean)
+        let page = try await reopened.queryRuns(RunQuery(limit: 100))
+        #expect(page.records == expected.reversed())
+        #expect(try await reopened.lease(named: "scheduler") == lease)
+        #expect(lease?.fencingToken == 2)
+        #expect(try await reopened.allScheduleStates().map(\.agentName) == ["alpha"])
+        // The released token is remembered: the next holder gets a larger one.
+        await clock.advance(by: .seconds(11))
+        let next = try await reopened.acquireLease(named: "scheduler", owner: "c", duration: .seconds(10))
+        #expect(next?.fencingToken == 3)
+    }
+
+    @Test func theFilesAreJSONLinesThatStartWithAVersionedHeader() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let factory = RecordFactory(clock: clock)
+        try await store.insertRun(try factory.record(status: .succeeded))
+        try await store.saveScheduleState(ScheduleState(agentName: "alpha"))
+        try await store.compact()
+        try await store.insertRun(try factory.record(agent: "beta"))
+        for name in ["journal.jsonl", "snapshot.jsonl"] {
+            let lines = try directory.text(name).split(separator: "\n")
+            #expect(lines.count >= 2, "\(name) holds \(lines.count) lines")
+            for line in lines {
+                #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) is NSDictionary, "\(line)")
+            }
+            let header = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+            #expect(header?["version"] as? Int == 1)
+            #expect((header?["format"] as? String)?.hasPrefix("agentctl-") == true)
+        }
+    }
+
+    @Test func queriesFilterByAgentStatusTimeAndKeyNewestFirst() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let factory = RecordFactory(clock: clock)
+        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        var inserted: [RunRecord] = []
+        let statuses: [RunStatus] = [.succeeded, .failed, .noOp, .skipped, .timedOut]
+        for index in 0..<300 {
+            let record = try factory.record(
+                agent: ["alpha", "beta", "gamma"][index % 3], key: "key-\(index % 7)", status: statuses[index % 5])
+            inserted.append(record)
+            if index % 4 == 0 { await clock.advance(by: .seconds(1)) }
+        }
+        try await store.insertRuns(inserted)
+        let queries = [
+            RunQuery(agent: "beta", limit: 17), RunQuery(statuses: [.failed, .skipped], limit: 9),
+            RunQuery(agent: "gamma", statuses: [.noOp], limit: 4),
+            RunQuery(idempotencyKey: try IdempotencyKey("key-3"), limit: 5),
+            RunQuery(queuedSince: inserted[40].queuedAt, queuedBefore: inserted[200].queuedAt, limit: 33),
+            RunQuery(agent: "alpha", statuses: [.succeeded, .timedOut], queuedSince: inserted[100].queuedAt, limit: 6),
+            RunQuery(agent: "delta", limit: 5), RunQuery(statuses: [], limit: 5),
+        ]
+        for query in queries {
+            var seen: [RunID] = []
+            var cursor: RunCursor?
+            repeat {
+                var paged = query
+                paged.cursor = cursor
+                let page = try await store.queryRuns(paged)
+                #expect(page.records.count <= query.limit)
+                #expect(page.records.allSatisfy(query.matches))
+                seen += page.records.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(seen == inserted.filter(query.matches).map(\.id).sorted(by: >), "\(query)")
+        }
+    }
+
+    @Test func csvExportQuotesByRFC4180AndPages() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let factory = RecordFactory(clock: clock)
+        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        var tricky = try factory.record(status: .failed)
+        tricky.errorMessage = "bad \"input\", line 1\r\nline 2"
+        tricky.summary = "plain"
+        try await store.insertRun(tricky)
+        for _ in 0..<4 { try await store.insertRun(try factory.record(status: .succeeded)) }
+        let first = try await store.exportCSV(RunQuery(limit: 3))
+        #expect(first.rowCount == 3)
+        #expect(first.text.hasPrefix(RunCSVFormat.columns.joined(separator: ",") + "\r\n"))
+        #expect(first.text.components(separatedBy: "\r\n").count == 5)
+        let second = try await store.exportCSV(RunQuery(limit: 3, cursor: first.nextCursor))
+        #expect(second.rowCount == 2)
+        #expect(second.nextCursor == nil)
+        #expect(second.text.contains(",\"bad \"\"input\"\", line 1\r\nline 2\",plain,"))
+        #expect(RunCSVFormat.quote("a,b") == "\"a,b\"")
+        #expect(RunCSVFormat.quote("plain") == "plain")
+        #expect(RunCSVFormat.quote("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        await #expect(throws: StoreError.self) { try await store.exportCSV(RunQuery(limit: 10_001)) }
+    }
+
+    @Test func theDirectoryComesFromAnExplicitPathThenTheEnvironmentThenTheWorkingDirectory() {
+        let cwd = URL(fileURLWithPath: "/work/project", isDirectory: true)
+        let environment = ["AGENTCTL_HOME": "/var/lib/agentctl", "HOME": "/home/me"]
+        #expect(
+            JSONFileAgentStore.defaultDirectory(
+                explicitPath: "data/store", environment: environment, currentDirectory: cwd
+            )
+            .path == "/work/project/data/store")
+        #expect(
+            JSONFileAgentStore.defaultDirectory(environment: environment, currentDirectory: cwd).path
+                == "/var/lib/agentctl")
+        #expect(
+            JSONFileAgentStore.defaultDirectory(environment: ["AGENTCTL_HOME": ""], currentDirectory: cwd).path
+                == "/work/project/.agentctl")
+        #expect(
+            JSONFileAgentStore.defaultDirectory(explicitPath: "~/runs", environment: environment, currentDirectory: cwd)
+                .path == "/home/me/runs")
+        #expect(
+            JSONFileAgentStore.defaultDirectory(environment: [:], currentDirectory: cwd).path
+                == "/work/project/.agentctl")
+    }
+
+    @Test func aRecordThatJSONCannotHoldIsRefusedAndNothingIsWritten() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let before = try directory.bytes("journal.jsonl")
+        let record = try RecordFactory(clock: clock).record(parameters: ["x": .double(.infinity)])
+        await #expect {
+            try await store.insertRun(record)
+        } throws: { ($0 as? StoreError)?.code == .invalidRecord }
+        #expect(try directory.bytes("journal.jsonl") == before)
+        #expect(try await store.run(id: record.id) == nil)
+    }
+
+    @Test func twoInstancesSeeEachOthersWritesAndClaimOnce() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let factory = RecordFactory(clock: clock)
+        let one = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let two = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let record = try factory.record(status: .succeeded)
+        try await one.insertRun(record)
+        #expect(try await two.run(id: record.id) == record)
+        let outcomes = try await withThrowingTaskGroup(of: RunClaimOutcome.self) { group in
+            for index in 0..<40 {
+                let store = index % 2 == 0 ? one : two
+                let claim = RunClaim(
+                    record: try factory.record(key: "once"), owner: "o\(index)", leaseDuration: .seconds(60))
+                group.addTask { try await store.claimRun(claim) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let winners = outcomes.filter { if case .claimed = $0 { true } else { false } }
+        #expect(winners.count == 1)
+        #expect(try await one.queryRuns(RunQuery(idempotencyKey: try IdempotencyKey("once"))).records.count == 1)
+        #expect(try await two.queryRuns(RunQuery(idempotencyKey: try IdempotencyKey("once"))).records.count == 1)
+    }
+}
