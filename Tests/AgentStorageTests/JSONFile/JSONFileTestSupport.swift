@@ -37,7 +37,12 @@ final class TemporaryDirectory: Sendable {
 /// Makes records with deterministic ids.
 struct RecordFactory: Sendable {
     let clock: ManualClock
-    let ids = RunIDGenerator(random: SeededRandomNumberGenerator(seed: 7))
+    let ids: RunIDGenerator
+
+    init(clock: ManualClock, seed: UInt64 = 7) {
+        self.clock = clock
+        ids = RunIDGenerator(random: SeededRandomNumberGenerator(seed: seed))
+    }
 
     func record(
         agent: AgentName = "alpha", key: String? = nil, status: RunStatus = .queued, parameters: JSONValue = ["n": 1]

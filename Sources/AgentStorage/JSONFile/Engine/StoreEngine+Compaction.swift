@@ -163,6 +163,7 @@ extension StoreEngine {
             state.runs.remove(doomed)
             for slot in doomed { state.active[slot] = nil }
             state.journal.end = base + Int64(writer.count)
+            state.journal.writing = state.journal.end
             state.journal.lineCount += lines
         }
         return victims.count
@@ -248,9 +249,14 @@ extension StoreEngine {
             journalTemporary = nil
             try StoreLoader.synchronizeDirectory(paths.directory, fileSystem)
             let identity = try newJournal.status().identity
+            // Reopen both files under their final names (this process holds the lock, so they are the
+            // files just written) so that messages name them; keep the open descriptors if that fails.
+            var installed = snapshot
+            installed.file = reopened(paths.snapshot, O_RDONLY, as: snapshot.file)
+            let journalFile = reopened(paths.journal, O_RDWR, as: newJournal)
             let summary = state.withLock { state in
                 repoint(
-                    &state, plan: plan, snapshot: snapshot, newJournal: newJournal, identity: identity,
+                    &state, plan: plan, snapshot: installed, newJournal: journalFile, identity: identity,
                     headerLength: Int64(header.count))
             }
             finishCompaction(.success(summary))
@@ -259,6 +265,13 @@ extension StoreEngine {
             if let journalTemporary { try? fileSystem.remove(journalTemporary) }
             finishCompaction(.failure(error))
         }
+    }
+
+    private func reopened(_ path: String, _ flags: Int32, as file: StoreFile) -> StoreFile {
+        guard let again = try? StoreFile(path: path, flags: flags, fileSystem: fileSystem),
+            let identity = try? again.status().identity, identity == (try? file.status().identity)
+        else { return file }
+        return again
     }
 
     private func repoint(
@@ -292,7 +305,7 @@ extension StoreEngine {
         state.journal = JournalPosition(
             file: newJournal, segment: journalSegment, identity: identity, generation: plan.generation,
             headerLength: headerLength, end: headerLength + (old.end - plan.journalOffset),
-            lineCount: 1 + (old.lineCount - plan.journalLines))
+            writing: headerLength + (old.end - plan.journalOffset), lineCount: 1 + (old.lineCount - plan.journalLines))
         state.snapshotGeneration = plan.generation
         state.snapshotSize = snapshot.size
         state.snapshotSegment = snapshotSegment

@@ -149,6 +149,7 @@ final class StoreEngine: Sendable {
                     outcomes.append(.failure(error))
                 }
             }
+            state.journal.writing = batch.base + Int64(batch.writer.count)
             return (batch, state.journal.file)
         }
         guard batch.writer.count > 0 else { return outcomes }
@@ -163,7 +164,10 @@ final class StoreEngine: Sendable {
             } catch {
                 rolledBack = false
             }
-            state.withLock { $0.revert(batch.undo) }
+            state.withLock { state in
+                state.revert(batch.undo)
+                state.journal.writing = state.journal.end
+            }
             let failure: StoreError
             if rolledBack {
                 failure = StoreError(error.code, error.message + "; nothing of this change was stored")
@@ -181,6 +185,7 @@ final class StoreEngine: Sendable {
         }
         state.withLock { state in
             state.journal.end = batch.base + Int64(batch.writer.count)
+            state.journal.writing = state.journal.end
             state.journal.lineCount += batch.lines
             state.unwritten.removeAll(keepingCapacity: true)
         }
@@ -222,6 +227,7 @@ final class StoreEngine: Sendable {
         }
         state.withLock { state in
             state.journal.end = result.end
+            state.journal.writing = result.end
             state.journal.lineCount += result.lineCount
         }
         if !result.tail.isEmpty {
@@ -262,13 +268,16 @@ final class StoreEngine: Sendable {
         }
     }
 
-    /// Catches up first when the journal changed since this process last read it (one `fstat` and one
-    /// `stat` when nothing changed).
+    /// Catches up first when another process changed the journal since this process last read it (one
+    /// `fstat` and one `stat` when nothing changed). Bytes this process is writing itself do not count:
+    /// they are in memory already.
     func synchronizeIfNeeded() async throws {
+        // A store whose journal may hold an unacknowledged tail answers from memory only.
+        if control.withLock({ $0.poisoned != nil }) { return }
         let journal = state.withLock { $0.journal }
         let size = try journal.file.status().size
         let identity = try StoreLoader.status(paths.journal, fileSystem)?.identity
-        if size != journal.end || identity != journal.identity {
+        if size < journal.end || size > journal.writing || identity != journal.identity {
             _ = try await perform(.synchronize)
         }
     }

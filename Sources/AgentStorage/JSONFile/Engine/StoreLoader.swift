@@ -77,7 +77,7 @@ enum StoreLoader {
             journal: JournalPosition(
                 file: opened.file, segment: journalSegment, identity: try opened.file.status().identity,
                 generation: opened.header.generation, headerLength: opened.headerLength, end: replayFrom,
-                lineCount: 1))
+                writing: replayFrom, lineCount: 1))
         var quarantine: [QuarantineEntry] = []
 
         if let snapshot {
@@ -117,6 +117,7 @@ enum StoreLoader {
                 quarantine: &quarantine, report: &report)
         }
         state.journal.end = result.end
+        state.journal.writing = result.end
         state.journal.lineCount = firstLine - 1 + result.lineCount
 
         // Everything is read: only now change files.
@@ -187,7 +188,9 @@ enum StoreLoader {
             try file.synchronize()
             try rename(temporary, to: paths.journal, fileSystem)
             try synchronizeDirectory(paths.directory, fileSystem)
-            return (file, header, Int64(bytes.count), Int64(bytes.count))
+            // Reopen under the final name (the caller holds the lock, so it is this file) so messages name it.
+            let journal = try StoreFile(path: paths.journal, flags: O_RDWR, fileSystem: fileSystem)
+            return (journal, header, Int64(bytes.count), Int64(bytes.count))
         } catch {
             try? fileSystem.remove(temporary)
             throw error

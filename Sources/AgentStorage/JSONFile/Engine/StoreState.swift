@@ -15,6 +15,9 @@ struct JournalPosition: Sendable {
     var headerLength: Int64
     /// The byte up to which the journal is applied (the end of the last complete line read or written).
     var end: Int64
+    /// The end of the bytes this process is writing right now (``end`` when it writes nothing); bytes up
+    /// to here are this process's own, already applied in memory.
+    var writing: Int64
     /// The number of lines up to ``end`` (the header is line 1).
     var lineCount: Int
 }
