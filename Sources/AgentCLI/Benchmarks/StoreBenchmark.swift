@@ -13,7 +13,9 @@ import Foundation
 /// of a filtered page of 50.
 enum StoreBenchmark {
     static let help = """
-        USAGE: agentctl bench store [--records N] [--writes W] [--writers C] [--queries Q] [--directory DIR] [--json]
+        USAGE: agentctl bench store [--records N] [--writes W] [--writers C] [--queries Q] [--directory DIR] [--keep]
+                                    [--json]
+               agentctl bench store --existing STORE [--queries Q] [--json]
 
         Writes: W run records (default 200000) inserted by C concurrent tasks (default 32) into an empty store;
         every insert returns only after its journal bytes are flushed with fdatasync (group commit shares the
@@ -21,7 +23,9 @@ enum StoreBenchmark {
         compacted, then opened afresh; the figures are the open time and the resident memory it added per run
         (from /proc/self/statm after malloc_trim). Query: Q filtered pages of 50 (default 2000): by agent, by
         status, by agent and status, by time window, and the second page of each; p50 and p99 latency.
-        DIR (default: a fresh temporary directory, deleted afterwards) must be on the disk being measured.
+        DIR (default: a fresh temporary directory, deleted afterwards unless --keep) must be on the disk being
+        measured. --existing measures only the open and the queries, on a store a previous --keep run left
+        (the store's runs must come from this benchmark, so the query filters find pages of 50).
         Targets: >= 20000 writes/s with 32 writers, open <= 2 s, page <= 1 ms, well under 1 KiB per run.
         """
 
@@ -51,16 +55,20 @@ enum StoreBenchmark {
         let writers: Int
         let queries: Int
         let json: Bool
+        let keep: Bool
+        let existing: URL?
         let base: URL
         do {
             let parsed = try ParsedArguments(
-                arguments, valueOptions: ["records", "writes", "writers", "queries", "directory"], flagOptions: ["json"]
-            )
+                arguments, valueOptions: ["records", "writes", "writers", "queries", "directory", "existing"],
+                flagOptions: ["json", "keep"])
             records = try parsed.integer("records", default: 1_000_000, range: 1...100_000_000)
             writes = try parsed.integer("writes", default: 200_000, range: 1...100_000_000)
             writers = try parsed.integer("writers", default: 32, range: 1...4096)
             queries = try parsed.integer("queries", default: 2000, range: 1...10_000_000)
             json = parsed.has("json")
+            keep = parsed.has("keep")
+            existing = parsed.value("existing").map { URL(fileURLWithPath: $0, isDirectory: true) }
             base =
                 parsed.value("directory").map { URL(fileURLWithPath: $0, isDirectory: true) }
                 ?? FileManager.default.temporaryDirectory
@@ -68,8 +76,16 @@ enum StoreBenchmark {
             io.printError("agentctl bench store: \(error.message)")
             return ExitCode.usage
         }
+        if let existing { return await measureExisting(existing, queries: queries, json: json, io: io) }
         let root = base.appendingPathComponent("agentctl-bench-store-\(getpid())", isDirectory: true)
-        defer { try? FileManager.default.removeItem(at: root) }
+        defer {
+            if keep {
+                io.printError("kept the store of \(records) runs at \(root.appendingPathComponent("open").path)")
+                try? FileManager.default.removeItem(at: root.appendingPathComponent("writes"))
+            } else {
+                try? FileManager.default.removeItem(at: root)
+            }
+        }
         do {
             let writeRate = try await measureWrites(
                 directory: root.appendingPathComponent("writes"), writes: writes, writers: writers)
@@ -99,6 +115,38 @@ enum StoreBenchmark {
                     "filtered page of 50, p50", String(format: "%.0f µs", report.pageP50Microseconds), "<= 1000",
                 ])
                 table.add(["filtered page of 50, p99", String(format: "%.0f µs", report.pageP99Microseconds), ""])
+                io.print(table.render())
+            }
+            return ExitCode.success
+        } catch {
+            io.printError("agentctl bench store: \(error)")
+            return ExitCode.failure
+        }
+    }
+
+    /// Opens a store kept by an earlier run and measures the open and the queries only.
+    private static func measureExisting(_ directory: URL, queries: Int, json: Bool, io: CommandIO) async -> Int32 {
+        do {
+            let opened = try measureOpen(directory: directory, records: nil)
+            guard let newest = try await opened.store.queryRuns(RunQuery(limit: 1)).records.first?.queuedAt else {
+                throw StoreError(.invalidQuery, "\(directory.path) holds no runs")
+            }
+            let latencies = try await measureQueries(opened.store, queries: queries, newest: newest)
+            let p50 = OrchestratorBenchmark.percentile(latencies, 0.5)
+            let p99 = OrchestratorBenchmark.percentile(latencies, 0.99)
+            if json {
+                io.print(
+                    """
+                    {"benchmark":"store","records":\(opened.store.runCount),"openSeconds":\(opened.seconds),\
+                    "residentBytesPerRecord":\(opened.bytesPerRecord),"pageP50Microseconds":\(p50),\
+                    "pageP99Microseconds":\(p99)}
+                    """)
+            } else {
+                var table = TextTable(["MEASURE", "VALUE", "TARGET"])
+                table.add(["open", String(format: "%.2f s (%d runs)", opened.seconds, opened.store.runCount), "<= 2 s"])
+                table.add(["resident memory per run", String(format: "%.0f bytes", opened.bytesPerRecord), "< 1024"])
+                table.add(["filtered page of 50, p50", String(format: "%.0f µs", p50), "<= 1000"])
+                table.add(["filtered page of 50, p99", String(format: "%.0f µs", p99), ""])
                 io.print(table.render())
             }
             return ExitCode.success
@@ -202,7 +250,7 @@ enum StoreBenchmark {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    private static func measureOpen(directory: URL, records: Int) throws -> (
+    private static func measureOpen(directory: URL, records: Int?) throws -> (
         store: JSONFileAgentStore, seconds: Double, bytesPerRecord: Double
     ) {
         releaseFreeMemory()
@@ -212,10 +260,10 @@ enum StoreBenchmark {
         let seconds = (ContinuousClock.now - start).timeInterval
         releaseFreeMemory()
         let after = residentBytes()
-        guard store.runCount == records else {
+        if let records, store.runCount != records {
             throw StoreError(.corruptData, "opened \(store.runCount) runs, expected \(records)")
         }
-        return (store, seconds, Double(after - before) / Double(records))
+        return (store, seconds, Double(after - before) / Double(max(1, store.runCount)))
     }
 
     private static func measureQueries(_ store: JSONFileAgentStore, queries: Int, newest: Date) async throws -> [Double]

@@ -159,7 +159,7 @@ struct JSONFileCodecTests {
             #expect((try? JSONSerialization.jsonObject(with: Data(line))) != nil, "not JSON: \(entry)")
             let parsed = try line.withUnsafeBufferPointer { try ParsedEntry.parse($0, decodeRecord: .always) }
             switch (entry, parsed) {
-            case (.run(let expected), .run(_, _, let decoded)): #expect(decoded == expected)
+            case (.run(let expected), .run(_, _, let decoded)): #expect(decoded?.record == expected)
             case (.runsRemoved(let expected), .runsRemoved(let ids)): #expect(ids == expected.map { PackedRunID($0) })
             case (.lease(let expected), .lease(let lease)): #expect(lease == expected)
             case (.leaseReleased(let name, let token), .leaseReleased(let parsedName, let parsedToken)):

@@ -97,8 +97,9 @@ enum JournalEntry: Sendable, Hashable {
 /// A journal or snapshot line as read back: runs as index summaries (plus the whole record when the
 /// reader asked for it), everything else whole.
 enum ParsedEntry: Sendable {
-    /// A run record; `object` is where its JSON object lies within the line.
-    case run(RunSummary, object: Range<Int>, record: RunRecord?)
+    /// A run record; `object` is where its JSON object lies within the line. The whole record is boxed
+    /// so that the entries of a million lines stay small to move around.
+    case run(RunSummary, object: Range<Int>, record: DecodedRecord?)
     /// Runs removed by retention.
     case runsRemoved([PackedRunID])
     /// A lease acquired or renewed.
@@ -136,10 +137,10 @@ enum ParsedEntry: Sendable {
                 let start = scanner.position
                 let summary = try RunRecordCodec.summary(&scanner)
                 let range = start..<scanner.position
-                var record: RunRecord?
+                var record: DecodedRecord?
                 if decodeRecord == .always || (decodeRecord == .whenActive && !summary.status.isTerminal) {
                     var full = JSONScanner(line, position: start)
-                    record = try RunRecordCodec.decode(&full)
+                    record = DecodedRecord(try RunRecordCodec.decode(&full))
                 }
                 entry = .run(summary, object: range, record: record)
             } else if scanner.key(key, is: "ids") {
@@ -262,4 +263,13 @@ enum ParsedEntry: Sendable {
         state.agentName = agent
         return state
     }
+}
+
+/// A whole run record read from a line, in a box.
+final class DecodedRecord: Sendable {
+    /// The record.
+    let record: RunRecord
+
+    /// Boxes a record.
+    init(_ record: RunRecord) { self.record = record }
 }

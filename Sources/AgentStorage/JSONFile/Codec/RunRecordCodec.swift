@@ -273,13 +273,18 @@ enum RunRecordCodec {
         do { return try RunID(text) } catch { throw JSONScanError(offset: start, message: error.description) }
     }
 
+    private static let statusNames: [(bytes: [UInt8], status: RunStatus)] = RunStatus.allCases.map {
+        (Array($0.rawValue.utf8), $0)
+    }
+
     private static func status(_ scanner: inout JSONScanner) throws(JSONScanError) -> RunStatus {
-        let start = scanner.position
-        let text = try scanner.string()
-        guard let status = RunStatus(rawValue: text) else {
-            throw JSONScanError(offset: start, message: "unknown run status \"\(text)\"")
+        let span = try scanner.scanString()
+        if !span.hasEscapes {
+            let text = UnsafeBufferPointer(rebasing: scanner.bytes[span.start..<span.end])
+            for candidate in statusNames where candidate.bytes.elementsEqual(text) { return candidate.status }
         }
-        return status
+        throw JSONScanError(
+            offset: span.start, message: "unknown run status \"\((try? scanner.string(span)) ?? "?")\"")
     }
 
     /// Reads a whole record object.

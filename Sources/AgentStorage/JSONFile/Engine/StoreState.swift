@@ -148,7 +148,7 @@ struct StoreState: Sendable {
                     id: summary.id, agent: agent, status: summary.status, queuedAt: summary.queuedAt,
                     keyHash: summary.keyHash, location: location)
             }
-            active[slot] = summary.status.isTerminal ? nil : record
+            active[slot] = summary.status.isTerminal ? nil : record?.record
         case .runsRemoved(let ids):
             let slots = Set(ids.compactMap { runs.find($0) })
             runs.remove(slots)

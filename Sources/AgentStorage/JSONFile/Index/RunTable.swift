@@ -176,12 +176,11 @@ struct RunTable: Sendable {
         id: PackedRunID, agent: UInt32, status: RunStatus, queuedAt: Int64, keyHash: UInt64, location: RecordLocation
     ) -> Int32 {
         let slot = Int32(slots.count)
+        let previous = keyHeads.updateValue(slot, forKey: keyHash)
         slots.append(
             RunSlot(
                 id: id, queuedAt: queuedAt, keyHash: keyHash, offset: location.offset, length: location.length,
-                agent: agent, nextSameKey: keyHeads[keyHash] ?? -1, segment: location.segment,
-                status: Self.ordinal(status)))
-        keyHeads[keyHash] = slot
+                agent: agent, nextSameKey: previous ?? -1, segment: location.segment, status: Self.ordinal(status)))
         Self.insertSorted(slot, into: &order, slots: slots)
         Self.insertSorted(slot, into: &byAgent[Int(agent)], slots: slots)
         Self.insertSorted(slot, into: &byStatus[Int(Self.ordinal(status))], slots: slots)
