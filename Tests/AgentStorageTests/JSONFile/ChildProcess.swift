@@ -26,6 +26,18 @@ final class ChildProcess {
         return candidate
     }
 
+    /// Fails with a clear message when the built `agentctl` does not have the hidden torture command.
+    static func requireTortureCommand() throws {
+        let probe = try ChildProcess(["__store-torture", "--help"])
+        let exit = probe.wait()
+        guard exit.status == 0 else {
+            throw ChildProcessError(
+                message:
+                    "agentctl does not know __store-torture (\(exit.errors.trimmingCharacters(in: .whitespacesAndNewlines))); register StoreTortureCommand in CommandRouter.hiddenCommands"
+            )
+        }
+    }
+
     init(_ arguments: [String]) throws {
         process.executableURL = try Self.agentctl()
         process.arguments = arguments

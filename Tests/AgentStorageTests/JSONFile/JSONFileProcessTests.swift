@@ -9,6 +9,7 @@ import Testing
 @Suite(.serialized)
 struct JSONFileProcessTests {
     @Test func killingAWriterAtRandomMomentsLosesNoAcknowledgedRecord() async throws {
+        try ChildProcess.requireTortureCommand()
         let directory = TemporaryDirectory("torture")
         var random = SeededRandomNumberGenerator(seed: 2026)
         var acknowledged: [RunID: Int] = [:]
@@ -67,6 +68,7 @@ struct JSONFileProcessTests {
 
     @Test(arguments: [2, 4])
     func processesClaimingTheSameKeysGetOneWinnerPerKeyAndLoseNoUpdate(processes: Int) async throws {
+        try ChildProcess.requireTortureCommand()
         let directory = TemporaryDirectory("claims")
         let keys = 120
         let children = try (0..<processes).map { index in

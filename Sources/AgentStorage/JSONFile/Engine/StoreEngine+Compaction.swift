@@ -18,6 +18,8 @@ struct CompactionPlan: Sendable {
     var journalLines: Int
     /// The new generation.
     var generation: UInt64
+    /// The state's epoch the slots belong to.
+    var epoch: UInt64
     /// Live runs in id order, and where their records lie.
     var slots: [Int32]
     var locations: [RecordLocation]
@@ -71,7 +73,7 @@ extension StoreEngine {
         let due = state.withLock { state in
             state.journal.end - state.journal.headerLength > max(Int64(options.compactionThreshold), state.snapshotSize)
         }
-        if due, !control.withLock({ $0.compacting }) { startCompaction() }
+        if due, !control.withLock({ $0.compacting || $0.poisoned != nil }) { startCompaction() }
     }
 
     private func finishCompaction(_ outcome: Result<JSONFileAgentStore.CompactionSummary?, StoreError>) {
@@ -88,6 +90,7 @@ extension StoreEngine {
     private func beginCompaction() {
         let plan: CompactionPlan
         do throws(StoreError) {
+            if let poisoned = control.withLock({ $0.poisoned }) { throw poisoned }
             try lockFile.lock()
             defer { lockFile.unlock() }
             try catchUpLocked()
@@ -123,7 +126,7 @@ extension StoreEngine {
         return CompactionPlan(
             journalGeneration: state.journal.generation, journalSegment: state.journal.segment,
             journalOffset: state.journal.end, journalLines: state.journal.lineCount,
-            generation: max(state.snapshotGeneration, state.journal.generation) + 1, slots: order,
+            generation: max(state.snapshotGeneration, state.journal.generation) + 1, epoch: state.epoch, slots: order,
             locations: locations, segments: state.segments, entries: entries, leaseCount: leaseCount,
             scheduleCount: entries.count - leaseCount, removed: removed, journalBytes: state.journal.end)
     }
@@ -216,12 +219,15 @@ extension StoreEngine {
     private func installSnapshot(_ snapshot: WrittenSnapshot, plan: CompactionPlan) {
         var journalTemporary: String?
         do throws(StoreError) {
+            if let poisoned = control.withLock({ $0.poisoned }) { throw poisoned }
             try lockFile.lock()
             defer { lockFile.unlock() }
             try catchUpLocked()
-            let journal = state.withLock { $0.journal }
-            guard journal.generation == plan.journalGeneration, journal.segment == plan.journalSegment else {
-                // Another process compacted first; this snapshot is stale.
+            let (journal, epoch) = state.withLock { ($0.journal, $0.epoch) }
+            guard journal.generation == plan.journalGeneration, journal.segment == plan.journalSegment,
+                epoch == plan.epoch
+            else {
+                // Another process compacted first (or the files were reloaded): this snapshot is stale.
                 try? fileSystem.remove(snapshot.path)
                 finishCompaction(.success(nil))
                 return

@@ -249,8 +249,11 @@ final class StoreEngine: Sendable {
     /// Reads the store afresh (after another process compacted it). The caller holds the store lock.
     func reloadLocked() throws(StoreError) {
         var findings = JSONFileAgentStore.RecoveryReport(quarantinePath: paths.quarantine)
-        let fresh = try StoreLoader.load(paths: paths, fileSystem: fileSystem, now: clock.now, report: &findings)
-        state.withLock { $0 = fresh }
+        var fresh = try StoreLoader.load(paths: paths, fileSystem: fileSystem, now: clock.now, report: &findings)
+        state.withLock { state in
+            fresh.epoch = state.epoch + 1
+            state = fresh
+        }
         merge(findings)
     }
 

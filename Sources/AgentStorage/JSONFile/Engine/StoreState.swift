@@ -55,6 +55,9 @@ struct StoreState: Sendable {
     var snapshotSize: Int64 = 0
     /// The snapshot's segment, if there is one.
     var snapshotSegment: UInt16?
+    /// How many times the state was rebuilt from the files in this process; slot numbers and segments
+    /// of one epoch mean nothing in another.
+    var epoch: UInt64 = 0
 
     /// Creates a state over an open journal.
     init(journal: JournalPosition) {
