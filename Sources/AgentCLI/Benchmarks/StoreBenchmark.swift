@@ -284,10 +284,8 @@ enum StoreBenchmark {
             let start = ContinuousClock.now
             let page = try await store.queryRuns(query)
             latencies.append((ContinuousClock.now - start).timeInterval * 1_000_000)
-            guard page.records.count == 50, let cursor = page.nextCursor else {
-                throw StoreError(
-                    .invalidQuery, "the benchmark query \(query) returned \(page.records.count) runs, expected 50")
-            }
+            // Small stores (--records below about 50,000) may hold fewer matches than a page.
+            guard let cursor = page.nextCursor else { continue }
             query.cursor = cursor
             let secondStart = ContinuousClock.now
             _ = try await store.queryRuns(query)
