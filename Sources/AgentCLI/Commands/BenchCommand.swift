@@ -15,6 +15,10 @@ enum BenchCommand: AgentCommand {
         Benchmark(
             name: "cron", summary: "median ns per next(after:) for the issue-3 expressions and zones, and parse time",
             run: CronBenchmark.run),
+        Benchmark(
+            name: "store",
+            summary: "acknowledged writes/s with 32 writers, open time and memory for 1M runs, filtered-page latency",
+            run: StoreBenchmark.run),
     ]
 
     static let name = "bench"

@@ -262,8 +262,11 @@ extension StoreConformanceSuite {
             combined.records.map(\.id)
                 == inserted.filter { $0.agentName == "alpha" && $0.status == .succeeded }.reversed().map(\.id),
             "combined filters returned the wrong runs")
-        let keyed = try await store.queryRuns(RunQuery(idempotencyKey: inserted[7].idempotencyKey, limit: 10))
-        try expect(keyed.records.contains { $0.id == inserted[7].id }, "the key filter missed the run")
+        let key = inserted[7].idempotencyKey
+        let keyed = try await store.queryRuns(RunQuery(idempotencyKey: key, limit: 1000))
+        try expect(
+            keyed.records.map(\.id) == inserted.filter { $0.idempotencyKey == key }.reversed().map(\.id),
+            "the idempotency-key filter returned the wrong runs")
     }
 
     static func cursorPaging(_ fixture: Fixture) async throws {
