@@ -1,0 +1,215 @@
+import AgentCore
+import Foundation
+
+extension AgentScheduler {
+    /// A run that holds one of the concurrency slots.
+    struct ActiveRun: Sendable {
+        let run: PendingRun
+        let task: Task<Void, Never>
+    }
+
+    /// Starts queued runs, most urgent first, while a slot is free; applies each agent's overlap policy.
+    ///
+    /// A slot is taken synchronously when a run starts and given back only when its orchestrator call has
+    /// returned (after the terminal record), so the limit holds at every instant.
+    func dispatch() {
+        guard canStartRuns else { return }
+        while active.count < configuration.maximumConcurrentRuns, let run = queue.popMin() {
+            guard let entry = registry[run.agentName] else {
+                finishChain(run, .notStarted)
+                continue
+            }
+            if run.isScheduled, !entry.isEnabled || entry.state.isPaused {
+                let why = entry.state.isPaused ? "the agent is paused" : "the agent is disabled"
+                skip(run, reason: "\(why); the \(describe(run)) did not start")
+                continue
+            }
+            let running = activeByAgent[run.agentName] ?? []
+            if running.isEmpty || entry.policy.overlap == .allow {
+                start(run, agent: entry.definition)
+                continue
+            }
+            let sameBatch = run.batch != 0 && running.allSatisfy { active[$0]?.run.batch == run.batch }
+            guard run.isScheduled, !sameBatch else {
+                // Backfill dates, manual requests and fires collected together never skip each other: they wait
+                // for the agent's active run.
+                waiting[run.agentName, default: []].append(run)
+                continue
+            }
+            switch entry.policy.overlap {
+            case .queue:
+                if waiting[run.agentName, default: []].count < configuration.maximumQueuedRunsPerAgent {
+                    waiting[run.agentName, default: []].append(run)
+                } else {
+                    skip(
+                        run,
+                        reason:
+                            "overlap policy queue: \(configuration.maximumQueuedRunsPerAgent) runs already wait behind the active run"
+                    )
+                }
+            case .replace:
+                for id in running { active[id]?.task.cancel() }
+                var queued = waiting[run.agentName] ?? []
+                for older in queued where older.isScheduled {
+                    skip(
+                        older,
+                        reason: "overlap policy replace: superseded by the fire at \(Timestamp.format(run.dueAt))")
+                }
+                queued.removeAll { $0.isScheduled }
+                queued.append(run)
+                waiting[run.agentName] = queued
+            default:
+                let ids = running.compactMap { active[$0] }.map { describe($0.run) }.sorted()
+                skip(run, reason: "overlap policy skip: \(ids.joined(separator: ", ")) still active")
+            }
+        }
+    }
+
+    /// Takes a slot and starts the run's orchestrator call.
+    func start(_ run: PendingRun, agent: any AgentDefinition) {
+        let id = run.sequence
+        activeByAgent[run.agentName, default: []].insert(id)
+        if let fire = run.fire, run.isFirstScheduledAttempt {
+            registry[run.agentName]?.release(fire: fire)
+            dirty.insert(run.agentName)
+        }
+        let orchestrator = self.orchestrator
+        let request = run.request
+        let settled = run.settledStatuses
+        let task = Task.detached {
+            let result: Result<RunExecution, any Error>
+            do {
+                result = .success(try await orchestrator.execute(request, agent: agent, settledStatuses: settled))
+            } catch {
+                result = .failure(error)
+            }
+            await self.runEnded(id, result: result)
+        }
+        active[id] = ActiveRun(run: run, task: task)
+    }
+
+    /// Gives the slot back and decides what follows: a retry, a failure count, an auto-pause, the next run.
+    func runEnded(_ id: UInt64, result: Result<RunExecution, any Error>) async {
+        guard let finished = active.removeValue(forKey: id) else { return }
+        let run = finished.run
+        activeByAgent[run.agentName]?.remove(id)
+        if activeByAgent[run.agentName]?.isEmpty == true { activeByAgent[run.agentName] = nil }
+        switch result {
+        case .success(let execution):
+            if execution.disposition == .executed {
+                handleExecuted(run, execution: execution)
+            } else {
+                // Another scheduler (or an earlier run) already handled this key.
+                finishChain(run, .finished(execution))
+            }
+        case .failure(let error):
+            enterStoreFailure(error)
+            if lifecycle == .stopping || lifecycle == .stopped {
+                finishChain(run, .notStarted)
+            } else {
+                // Not claimed, or its record could not be written: try again once the store answers. The claim
+                // makes this safe: a fire that did start is found settled or in progress.
+                if let fire = run.fire, run.isFirstScheduledAttempt { registry[run.agentName]?.heldFires.append(fire) }
+                queue.insert(run)
+            }
+        }
+        if activeByAgent[run.agentName] == nil, var queued = waiting[run.agentName], !queued.isEmpty {
+            queue.insert(queued.removeFirst())
+            waiting[run.agentName] = queued.isEmpty ? nil : queued
+        }
+        if active.isEmpty { drained.signal() }
+        await pump()
+    }
+
+    /// Handles a run that executed: success resets the failure streak; a retryable failure schedules the next
+    /// attempt; a final failure counts towards auto-pause.
+    func handleExecuted(_ run: PendingRun, execution: RunExecution) {
+        let record = execution.record
+        guard var entry = registry[run.agentName] else {
+            finishChain(run, .finished(execution))
+            return
+        }
+        defer { registry[run.agentName] = entry }
+        if record.status.isSuccess {
+            if entry.state.consecutiveFailures != 0 {
+                entry.state.consecutiveFailures = 0
+                dirty.insert(run.agentName)
+            }
+            finishChain(run, .finished(execution))
+            return
+        }
+        guard let failureClass = record.errorClass, failureClass != .cancelled else {
+            // Cancelled by a replacing run or by shutdown: neither a failure nor retried.
+            finishChain(run, .finished(execution))
+            return
+        }
+        let retry = entry.policy.retry
+        if retry.retries(failureClass), record.attempt <= retry.maximumRetries, lifecycle != .stopping {
+            scheduleRetry(of: run, execution: execution, policy: entry.policy)
+            return
+        }
+        entry.state.consecutiveFailures += 1
+        dirty.insert(run.agentName)
+        if let limit = entry.policy.autoPauseAfterConsecutiveFailures, entry.state.consecutiveFailures >= limit,
+            !entry.state.isPaused
+        {
+            let last = record.errorMessage ?? record.status.description
+            pauseEntry(
+                &entry,
+                reason:
+                    "paused automatically after \(entry.state.consecutiveFailures) consecutive failed runs; last error: \(last)",
+                automatic: true)
+        }
+        finishChain(run, .finished(execution))
+    }
+
+    /// Schedules the next attempt of a failed run: the rate limit's retry-after when the agent gave one,
+    /// otherwise the policy's exponential backoff with jitter from the injected random source.
+    func scheduleRetry(of run: PendingRun, execution: RunExecution, policy: RunPolicy) {
+        let record = execution.record
+        let delay: Duration
+        if record.errorClass == .rateLimited, let retryAfter = execution.retryAfter {
+            delay = max(.zero, retryAfter)
+        } else {
+            delay = policy.retry.delay(forRetry: record.attempt, using: &random)
+        }
+        let now = clock.now
+        let retryAt = now.addingTimeInterval(delay.timeInterval)
+        let request = AgentRunRequest(
+            agent: record.agentName, trigger: .retry(of: record.firstRunID ?? record.id, attempt: record.attempt + 1),
+            parameters: record.parameters, correlationID: record.correlationID, businessDate: record.businessDate,
+            idempotencyKey: record.idempotencyKey)
+        let retry = PendingRun(
+            sequence: nextSequence(), request: request, origin: run.origin, priority: policy.priority, dueAt: retryAt,
+            ticket: run.ticket, previous: execution)
+        if retryAt <= now {
+            queue.insert(retry)
+        } else {
+            retries[retry.sequence] = retry
+            insertTimer(.retry(retry.sequence), at: retryAt)
+        }
+        events.emit(
+            RunEvent(
+                kind: .runRetryScheduled, record: record, timestamp: now,
+                message:
+                    "attempt \(record.attempt) ended \(record.status) (\(record.errorClass?.description ?? "unclassified")); attempt \(record.attempt + 1) at \(Timestamp.format(retryAt))",
+                metadata: [
+                    "retryAt": Timestamp.format(retryAt), "delaySeconds": String(delay.timeInterval),
+                    "nextAttempt": String(record.attempt + 1),
+                ]))
+    }
+
+    /// Turns a run that will not start into a `skipped` record (written by the next flush).
+    func skip(_ run: PendingRun, reason: String) {
+        skips.append(SkipWrite(run: run, at: clock.now, reason: reason))
+        finishChain(run, run.previous.map { .finished($0) } ?? .notStarted)
+    }
+
+    /// `fire at 2026-01-01T00:00:00.000Z`, `retry 2 of 01J…`, `backfill 2026-01-01`.
+    func describe(_ run: PendingRun) -> String {
+        switch run.request.trigger {
+        case .scheduled(let fire): "fire at \(Timestamp.format(fire))"
+        default: "\(run.request.trigger) run"
+        }
+    }
+}

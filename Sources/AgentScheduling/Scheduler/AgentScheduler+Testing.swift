@@ -1,0 +1,27 @@
+import AgentCore
+import Foundation
+
+extension AgentScheduler {
+    /// Returns when nothing is in flight: no run holds a slot and no record or state waits to be written.
+    ///
+    /// For tests and simulations that call ``runDue(now:)`` themselves.
+    package func waitUntilQuiet() async {
+        if isQuiet { return }
+        await withCheckedContinuation { quietWaiters.append($0) }
+    }
+
+    /// Returns when the drive loop of ``run()`` sleeps and nothing is in flight, with the time it sleeps until
+    /// (`nil`: until woken). Tests advance a ``ManualClock`` to that time, one wake-up at a time.
+    package func waitUntilParked() async -> Date? {
+        if case .some(let deadline) = parkedDeadline, isQuiet, deadline.map({ $0 > clock.now }) ?? true {
+            return deadline
+        }
+        return await withCheckedContinuation { parkedWaiters.append($0) }
+    }
+
+    /// When the scheduler must next wake: its earliest timer or store-recovery attempt (`nil`: never by itself).
+    package var nextWake: Date? { nextWakeDate }
+
+    /// How many runs hold a concurrency slot.
+    package var activeRunCount: Int { active.count }
+}

@@ -1,0 +1,61 @@
+import AgentCore
+import Foundation
+import Testing
+
+@testable import AgentScheduling
+
+struct SchedulerBackfillTests {
+    private static func date(_ day: Int) throws -> BusinessDate { try BusinessDate(year: 2026, month: 1, day: day) }
+
+    @Test func backfillRunsEachDateInOrderWithItsOwnKeyAndSkipsDatesAlreadyDone() async throws {
+        let probe = Probe()
+        let harness = try SchedulerHarness(agents: [probedAgent("report", schedule: .manualOnly, probe: probe)])
+        _ = try await harness.scheduler.trigger("report", businessDate: try Self.date(3))
+        let report = try await harness.scheduler.backfill("report", from: try Self.date(1), through: try Self.date(5))
+        #expect(report.entries.map(\.date) == (1...5).map { try! Self.date($0) })
+        #expect(
+            report.entries.map { $0.execution?.disposition } == [
+                .executed, .executed, .duplicate, .executed, .executed,
+            ])
+        #expect(report.succeededCount == 5)
+        #expect(
+            probe.starts == [
+                "report@manual", "report@2026-01-01", "report@2026-01-02", "report@2026-01-04", "report@2026-01-05",
+            ])
+        let keys = report.entries.compactMap { $0.execution?.record.idempotencyKey }
+        #expect(Set(keys).count == 5)
+        #expect(probe.maximum == 1)
+    }
+
+    @Test func backfillParallelismStaysWithinTheConcurrencyLimit() async throws {
+        let probe = Probe()
+        let gate = Gate()
+        // Overlap `allow`: otherwise dates wait for each other, whatever the parallelism.
+        let agent = probedAgent(
+            "wide", schedule: .manualOnly, policy: RunPolicy(overlap: .allow, retry: .never), probe: probe, gate: gate)
+        let harness = try SchedulerHarness(agents: [agent]) { $0.maximumConcurrentRuns = 2 }
+        let scheduler = harness.scheduler
+        let backfill = Task {
+            try await scheduler.backfill(
+                "wide", from: try Self.date(1), through: try Self.date(10), parallelism: 4)
+        }
+        await probe.waitForStarts(2)
+        gate.open()
+        let report = try await backfill.value
+        #expect(report.succeededCount == 10)
+        #expect(probe.maximum == 2)
+    }
+
+    @Test func aBackfillRangeMustBeOrderedAndBounded() async throws {
+        let harness = try SchedulerHarness(agents: [probedAgent("report", schedule: .manualOnly, probe: Probe())]) {
+            $0.maximumBackfillDates = 31
+        }
+        await #expect {
+            try await harness.scheduler.backfill("report", from: try Self.date(5), through: try Self.date(1))
+        } throws: { ($0 as? SchedulerError)?.code == .invalidBackfill }
+        let late = try BusinessDate(year: 2026, month: 3, day: 1)
+        await #expect {
+            try await harness.scheduler.backfill("report", from: try Self.date(1), through: late)
+        } throws: { ($0 as? SchedulerError)?.code == .invalidBackfill }
+    }
+}
