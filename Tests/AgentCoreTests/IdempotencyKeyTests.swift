@@ -50,9 +50,12 @@ struct IdempotencyKeyTests {
     }
 
     @Test func scheduledRequestsGetOneKeyPerFireTime() {
-        let first = AgentRunRequest(agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_000_000)))
-        let again = AgentRunRequest(agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_000_000)))
-        let next = AgentRunRequest(agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_086_400)))
+        let first = AgentRunRequest(
+            agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_000_000)))
+        let again = AgentRunRequest(
+            agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_000_000)))
+        let next = AgentRunRequest(
+            agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_086_400)))
         #expect(first.idempotencyKey == again.idempotencyKey)
         #expect(first.idempotencyKey != next.idempotencyKey)
         #expect(first.correlationID != again.correlationID)

@@ -105,7 +105,10 @@ struct RetryPolicyTests {
     @Test func delaysGrowExponentiallyUpToTheCap() {
         let policy = RetryPolicy(
             maximumRetries: 5, initialDelay: .seconds(10), multiplier: 3, maximumDelay: .seconds(100), jitter: 0)
-        #expect((1...5).map { policy.baseDelay(forRetry: $0) } == [.seconds(10), .seconds(30), .seconds(90), .seconds(100), .seconds(100)])
+        #expect(
+            (1...5).map { policy.baseDelay(forRetry: $0) } == [
+                .seconds(10), .seconds(30), .seconds(90), .seconds(100), .seconds(100),
+            ])
         #expect(policy.retries(.transient) && policy.retries(.rateLimited) && !policy.retries(.permanent))
     }
 

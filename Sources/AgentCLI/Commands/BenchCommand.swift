@@ -48,7 +48,8 @@ enum BenchCommand: AgentCommand {
         }
         guard let benchmark = benchmarks.first(where: { $0.name == first }) else {
             io.printError(
-                "agentctl bench: unknown benchmark '\(first)'; known: \(benchmarks.map(\.name).joined(separator: ", "))")
+                "agentctl bench: unknown benchmark '\(first)'; known: \(benchmarks.map(\.name).joined(separator: ", "))"
+            )
             return ExitCode.usage
         }
         #if DEBUG

@@ -67,7 +67,8 @@ enum DemoCommand: AgentCommand {
     }
 
     private static func describe(_ event: RunEvent) -> String {
-        var line = "\(Timestamp.format(event.timestamp))  \(event.kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))"
+        var line =
+            "\(Timestamp.format(event.timestamp))  \(event.kind.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))"
         if let agent = event.agentName { line += " \(agent)" }
         if let message = event.message { line += "  \(message)" }
         return line

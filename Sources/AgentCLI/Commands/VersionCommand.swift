@@ -12,7 +12,9 @@ enum VersionCommand: AgentCommand {
         """
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        guard parse(arguments, io: io) != nil else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
+        guard parse(arguments, io: io) != nil else {
+            return helpRequested(arguments) ? ExitCode.success : ExitCode.usage
+        }
         io.print("agentctl \(version) (run record schema \(RunRecord.currentSchemaVersion))")
         return ExitCode.success
     }

@@ -46,7 +46,8 @@ struct ParsedArguments: Sendable, Equatable {
             } else {
                 let known = (valueOptions.union(flagOptions)).sorted().map { "--\($0)" }.joined(separator: ", ")
                 throw UsageError(
-                    "unknown option --\(name)" + (known.isEmpty ? "; this command takes no options" : "; known: \(known)"))
+                    "unknown option --\(name)"
+                        + (known.isEmpty ? "; this command takes no options" : "; known: \(known)"))
             }
         }
     }
@@ -65,7 +66,8 @@ struct ParsedArguments: Sendable, Equatable {
     func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int>) throws(UsageError) -> Int {
         guard let text = value(name) else { return defaultValue }
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError("--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
+            throw UsageError(
+                "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"")
         }
         return number
     }

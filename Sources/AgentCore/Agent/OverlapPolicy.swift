@@ -34,7 +34,8 @@ public struct OverlapPolicy: Sendable, Hashable, Codable, CustomStringConvertibl
         let name = try container.decode(String.self)
         guard let policy = OverlapPolicy(name: name) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "unknown overlap policy \"\(name)\"; expected skip, queue, replace or allow")
+                in: container,
+                debugDescription: "unknown overlap policy \"\(name)\"; expected skip, queue, replace or allow")
         }
         self = policy
     }

@@ -15,7 +15,9 @@ public struct OwnerMetadata: Sendable, Hashable, Codable {
     ///   - contact: How to reach them.
     ///   - description: What the agent is for.
     ///   - labels: Free-form labels.
-    public init(owner: String? = nil, contact: String? = nil, description: String? = nil, labels: [String: String] = [:]) {
+    public init(
+        owner: String? = nil, contact: String? = nil, description: String? = nil, labels: [String: String] = [:]
+    ) {
         self.owner = owner
         self.contact = contact
         self.description = description

@@ -54,7 +54,8 @@ public struct AgentName: Sendable, Hashable, Comparable, Codable, CustomStringCo
         guard isAlphanumeric(bytes[0]) else {
             throw AgentNameError(name: candidate, reason: "a name must start with a letter or a digit")
         }
-        for (offset, byte) in bytes.enumerated() where !(isAlphanumeric(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D) {
+        for (offset, byte) in bytes.enumerated()
+        where !(isAlphanumeric(byte) || byte == 0x2E || byte == 0x5F || byte == 0x2D) {
             let character = String(decoding: [byte], as: UTF8.self)
             let shown = byte < 0x80 && byte >= 0x20 ? "'\(character)'" : "a non-ASCII or control character"
             throw AgentNameError(

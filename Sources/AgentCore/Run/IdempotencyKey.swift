@@ -31,7 +31,8 @@ public struct IdempotencyKey: Sendable, Hashable, Codable, CustomStringConvertib
         guard !rawValue.isEmpty else { throw IdempotencyKeyError(reason: "an idempotency key must not be empty") }
         guard rawValue.count <= Self.maximumLength else {
             throw IdempotencyKeyError(
-                reason: "an idempotency key has at most \(Self.maximumLength) characters, this one has \(rawValue.count)")
+                reason:
+                    "an idempotency key has at most \(Self.maximumLength) characters, this one has \(rawValue.count)")
         }
         guard !rawValue.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw IdempotencyKeyError(reason: "an idempotency key must not contain control characters")

@@ -20,7 +20,9 @@ public enum Timestamp {
     /// - Returns: The millisecond count (negative before 1970).
     public static func milliseconds(_ date: Date) -> Int64 {
         let value = (date.timeIntervalSince1970 * 1000).rounded()
-        guard value.isFinite, abs(value) < 9.0e15 else { return value < 0 ? -9_000_000_000_000_000 : 9_000_000_000_000_000 }
+        guard value.isFinite, abs(value) < 9.0e15 else {
+            return value < 0 ? -9_000_000_000_000_000 : 9_000_000_000_000_000
+        }
         return Int64(value)
     }
 

@@ -195,7 +195,8 @@ public final class Orchestrator: Sendable {
             case .noOp:
                 record.status = .noOp
             case .failed(let failureClass, let message):
-                record.status = failureClass == .timeout ? .timedOut : (failureClass == .cancelled ? .cancelled : .failed)
+                record.status =
+                    failureClass == .timeout ? .timedOut : (failureClass == .cancelled ? .cancelled : .failed)
                 record.errorClass = failureClass
                 record.errorMessage = message
             }

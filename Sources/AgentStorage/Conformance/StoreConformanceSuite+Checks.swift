@@ -7,7 +7,8 @@ struct Fixture: Sendable {
     let ids = RunIDGenerator(random: SeededRandomNumberGenerator(seed: 42))
 
     func record(
-        agent: AgentName = "alpha", key: String? = nil, status: RunStatus = .queued, parameters: JSONValue = .emptyObject
+        agent: AgentName = "alpha", key: String? = nil, status: RunStatus = .queued,
+        parameters: JSONValue = .emptyObject
     ) throws -> RunRecord {
         let request = AgentRunRequest(
             agent: agent, parameters: parameters, correlationID: "conformance",
@@ -93,7 +94,8 @@ extension StoreConformanceSuite {
             try expect(false, "a claim on a fresh key was not granted")
             return
         }
-        try expect(claimed.leaseOwner == "worker-a", "the claimed record's leaseOwner is \(claimed.leaseOwner ?? "nil")")
+        try expect(
+            claimed.leaseOwner == "worker-a", "the claimed record's leaseOwner is \(claimed.leaseOwner ?? "nil")")
         let expectedExpiry = fixture.clock.now.addingTimeInterval(30)
         try expect(
             abs((claimed.leaseExpiresAt ?? .distantPast).timeIntervalSince(expectedExpiry)) < 0.002,
@@ -102,7 +104,8 @@ extension StoreConformanceSuite {
 
         let second = try fixture.record(key: "nightly-2026-01-01")
         let whileRunning = try await fixture.claim(second, owner: "worker-b")
-        try expect(whileRunning == .inProgress(claimed), "a claim while the key is in progress answered \(whileRunning)")
+        try expect(
+            whileRunning == .inProgress(claimed), "a claim while the key is in progress answered \(whileRunning)")
 
         var failed = claimed
         failed.status = .failed

@@ -55,7 +55,8 @@ package struct RunIndex: Sendable {
         }
         var record = claim.record
         record.leaseOwner = claim.owner
-        record.leaseExpiresAt = Timestamp.roundedToMilliseconds(now.addingTimeInterval(claim.leaseDuration.timeInterval))
+        record.leaseExpiresAt = Timestamp.roundedToMilliseconds(
+            now.addingTimeInterval(claim.leaseDuration.timeInterval))
         add(record)
         written.append(record)
         return (.claimed(record), written)
@@ -152,7 +153,8 @@ package struct RunIndex: Sendable {
         records[record.id] = record
         Self.insertSorted(record.id, into: &ordered)
         Self.insertSorted(record.id, into: &byAgent[record.agentName, default: []])
-        Self.insertSorted(record.id, into: &byKey[KeyScope(agent: record.agentName, key: record.idempotencyKey), default: []])
+        Self.insertSorted(
+            record.id, into: &byKey[KeyScope(agent: record.agentName, key: record.idempotencyKey), default: []])
         if !record.status.isTerminal { active.insert(record.id) }
     }
 

@@ -40,3 +40,29 @@ final class ExecutionCounter: Sendable {
     var value: Int { count.load(ordering: .relaxed) }
 }
 
+/// A gate an agent can wait at without reacting to cancellation, to model an agent that ignores it.
+final class CancellationIgnoringGate: Sendable {
+    private let waiter = Mutex<(opened: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    /// Waits until ``open()`` is called, whether or not the task is cancelled.
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let openAlready = waiter.withLock { state in
+                if state.opened { return true }
+                state.continuation = continuation
+                return false
+            }
+            if openAlready { continuation.resume() }
+        }
+    }
+
+    /// Lets the waiter continue.
+    func open() {
+        let continuation = waiter.withLock { state in
+            state.opened = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
+    }
+}

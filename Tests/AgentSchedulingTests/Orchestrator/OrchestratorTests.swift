@@ -34,7 +34,8 @@ struct OrchestratorTests {
         #expect(harness.kinds([.runDeduplicated]).count == 99)
         #expect(harness.kinds(OrchestratorHarness.terminalKinds) == [.runSucceeded])
         // Once the run has succeeded, a further request is a plain duplicate that returns the record.
-        let later = try await harness.orchestrator.execute(AgentRunRequest(agent: "once", idempotencyKey: key), agent: agent)
+        let later = try await harness.orchestrator.execute(
+            AgentRunRequest(agent: "once", idempotencyKey: key), agent: agent)
         #expect(later.disposition == .duplicate)
         #expect(later.record.id == records.first?.id)
     }
@@ -63,7 +64,9 @@ struct OrchestratorTests {
         TerminalPath(description: "unknown throw", status: .failed, errorClass: .transient, event: .runFailed) {
             _, _ in throw URLError(.timedOut)
         },
-        TerminalPath(description: "agent cancels itself", status: .cancelled, errorClass: .cancelled, event: .runCancelled) {
+        TerminalPath(
+            description: "agent cancels itself", status: .cancelled, errorClass: .cancelled, event: .runCancelled
+        ) {
             _, _ in throw CancellationError()
         },
     ]
@@ -115,12 +118,12 @@ struct OrchestratorTests {
 
     @Test func anAgentThatIgnoresCancellationIsRecordedWhenTheGracePeriodEnds() async throws {
         let harness = OrchestratorHarness()
-        let release = AsyncStream<Void>.makeStream()
+        let gate = CancellationIgnoringGate()
         let agent = ClosureAgent(
             name: "stubborn", policy: RunPolicy(timeout: .seconds(10), cancellationGracePeriod: .seconds(5))
         ) { _, _ in
-            // Ignores cancellation: waits for a signal that comes only after the run was recorded.
-            for await _ in release.stream.prefix(1) {}
+            // Ignores cancellation: waits for a gate that opens only after the run was recorded.
+            await gate.wait()
             return .succeeded()
         }
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "stubborn"), agent: agent) }
@@ -129,7 +132,7 @@ struct OrchestratorTests {
         await harness.clock.waitForSleepers(count: 1)
         await harness.clock.advance(by: .seconds(5))
         let execution = try await run.value
-        release.continuation.finish()
+        gate.open()
         #expect(execution.record.status == .timedOut)
         #expect(execution.record.errorMessage?.contains("did not stop within its 5 s grace period") == true)
         #expect(execution.record.duration == .seconds(15))
