@@ -1,4 +1,5 @@
 import AgentCore
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -34,8 +35,11 @@ public final class JSONFileAgentStore: AgentStore {
     /// Opens the store in a directory, creating the directory and its files when missing, and recovers
     /// from whatever a crash left behind (see ``recoveryReport``).
     ///
-    /// Opening reads every file once; a store of a million runs opens in about a second. Call it from a
-    /// context that may block for that long.
+    /// Opening waits for the store lock (another process may hold it while it writes or compacts), reads
+    /// every file once (a store of a million runs opens in about a second) and flushes any repair to disk,
+    /// all on the calling thread. Call it only from a thread that may block that long; from async code use
+    /// ``open(directory:clock:options:)``, which does the same without blocking a thread of Swift's
+    /// cooperative pool.
     /// - Parameters:
     ///   - directory: The store's directory; see ``defaultDirectory(explicitPath:environment:currentDirectory:)``.
     ///   - clock: The clock lease expiry and timestamps are read from.
@@ -53,6 +57,42 @@ public final class JSONFileAgentStore: AgentStore {
         self.directory = directory.standardizedFileURL
         engine = try StoreEngine(
             paths: StorePaths(directory: self.directory.path), fileSystem: fileSystem, clock: clock, options: options)
+    }
+
+    /// Opens the store like ``init(directory:clock:options:)``, but waits for the store lock and reads the
+    /// files on a dispatch queue of its own and suspends the caller until then, so async code does not
+    /// block a thread of Swift's cooperative pool (which has only as many threads as the machine has cores).
+    ///
+    /// ```swift
+    /// let store = try await JSONFileAgentStore.open(directory: JSONFileAgentStore.defaultDirectory())
+    /// ```
+    /// - Parameters:
+    ///   - directory: The store's directory; see ``defaultDirectory(explicitPath:environment:currentDirectory:)``.
+    ///   - clock: The clock lease expiry and timestamps are read from.
+    ///   - options: Retention, compaction and open behaviour.
+    /// - Returns: The open store.
+    /// - Throws: What ``init(directory:clock:options:)`` throws. Cancelling the calling task does not stop
+    ///   an open that has started.
+    public static func open(
+        directory: URL, clock: any AgentClock = SystemClock(), options: Options = Options()
+    ) async throws -> JSONFileAgentStore {
+        try await open(directory: directory, clock: clock, options: options, fileSystem: POSIXFileSystem())
+    }
+
+    /// Opens the store through a given file system without blocking the caller's thread.
+    static func open(
+        directory: URL, clock: any AgentClock, options: Options, fileSystem: any StoreFileSystem
+    ) async throws -> JSONFileAgentStore {
+        try await withCheckedThrowingContinuation { continuation in
+            // A serial queue of its own gets a thread even when every pooled thread is busy or blocked.
+            DispatchQueue(label: "agentctl.json-store.open", qos: .userInitiated).async {
+                continuation.resume(
+                    with: Result {
+                        try JSONFileAgentStore(
+                            directory: directory, clock: clock, options: options, fileSystem: fileSystem)
+                    })
+            }
+        }
     }
 
     /// What opening the store (and later catching up) found and repaired; ``RecoveryReport/isClean`` when

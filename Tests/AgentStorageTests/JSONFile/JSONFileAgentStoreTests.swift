@@ -1,5 +1,7 @@
 import AgentCore
+import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 @testable import AgentStorage
@@ -12,7 +14,7 @@ struct JSONFileAgentStoreTests {
         var expected: [RunRecord] = []
         let lease: Lease?
         do {
-            let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+            let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
             for index in 0..<20 {
                 let record = try factory.record(agent: index % 2 == 0 ? "alpha" : "beta", status: .succeeded)
                 try await store.insertRun(record)
@@ -37,7 +39,7 @@ struct JSONFileAgentStoreTests {
             try await store.saveScheduleState(ScheduleState(agentName: "beta"))
             try await store.removeScheduleState(for: "beta")
         }
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.recoveryReport.isClean)
         let page = try await reopened.queryRuns(RunQuery(limit: 100))
         #expect(page.records == expected.reversed())
@@ -53,7 +55,7 @@ struct JSONFileAgentStoreTests {
     @Test func theFilesAreJSONLinesThatStartWithAVersionedHeader() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let factory = RecordFactory(clock: clock)
         try await store.insertRun(try factory.record(status: .succeeded))
         try await store.saveScheduleState(ScheduleState(agentName: "alpha"))
@@ -75,7 +77,7 @@ struct JSONFileAgentStoreTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         var inserted: [RunRecord] = []
         let statuses: [RunStatus] = [.succeeded, .failed, .noOp, .skipped, .timedOut]
         for index in 0..<300 {
@@ -113,7 +115,7 @@ struct JSONFileAgentStoreTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         var tricky = try factory.record(status: .failed)
         tricky.errorMessage = "bad \"input\", line 1\r\nline 2"
         tricky.summary = "plain"
@@ -158,7 +160,7 @@ struct JSONFileAgentStoreTests {
     @Test func aRecordThatJSONCannotHoldIsRefusedAndNothingIsWritten() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let before = try directory.bytes("journal.jsonl")
         let record = try RecordFactory(clock: clock).record(parameters: ["x": .double(.infinity)])
         await #expect {
@@ -172,8 +174,8 @@ struct JSONFileAgentStoreTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let one = try JSONFileAgentStore.testStore(directory, clock: clock)
-        let two = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let one = try await JSONFileAgentStore.testStore(directory, clock: clock)
+        let two = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let record = try factory.record(status: .succeeded)
         try await one.insertRun(record)
         #expect(try await two.run(id: record.id) == record)
@@ -191,4 +193,67 @@ struct JSONFileAgentStoreTests {
         #expect(try await one.queryRuns(RunQuery(idempotencyKey: try IdempotencyKey("once"))).records.count == 1)
         #expect(try await two.queryRuns(RunQuery(idempotencyKey: try IdempotencyKey("once"))).records.count == 1)
     }
+
+    /// Waiting for another process's lock must suspend callers, not block threads of the cooperative pool
+    /// (as many threads as cores): with more waiting opens and writes than cores, other async work still runs.
+    @Test func callersWaitingForTheLockDoNotBlockTheCooperativePool() async throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let factory = RecordFactory(clock: clock)
+        let existing = try await JSONFileAgentStore.testStore(directory, clock: clock)
+        let holder = try HeldLock(StorePaths(directory: directory.path).lock)
+        // A watchdog on a thread of its own releases the lock after 10 s, so a regression fails instead of hanging.
+        DispatchQueue(label: "lock-watchdog").asyncAfter(deadline: .now() + 10) { holder.release() }
+        let finishedEarly = Counter()
+        let waiting = ProcessInfo.processInfo.activeProcessorCount + 2
+        let opens = (0..<waiting).map { _ in
+            Task {
+                let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
+                finishedEarly.increment()
+                return store
+            }
+        }
+        let records = try (0..<waiting).map { _ in try factory.record(status: .succeeded) }
+        let writes = records.map { record in
+            Task {
+                try await existing.insertRun(record)
+                finishedEarly.increment()
+            }
+        }
+        let started = ContinuousClock.now
+        await Task.detached { await Task.yield() }.value
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(5), "a task waited \(elapsed) for a thread while callers waited for the lock")
+        #expect(finishedEarly.value == 0, "a caller went ahead while another process held the lock")
+        holder.release()
+        for open in opens { _ = try await open.value }
+        for write in writes { try await write.value }
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
+        #expect(reopened.runCount == waiting)
+    }
+}
+
+/// The store's lock taken through a descriptor of its own, as another process would hold it.
+private final class HeldLock: Sendable {
+    private let descriptor: Mutex<Int32?>
+
+    init(_ path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0 else {
+            throw StoreError(.io, "cannot lock \(path): errno \(errno)")
+        }
+        self.descriptor = Mutex(descriptor)
+    }
+
+    /// Releases the lock (once; later calls do nothing).
+    func release() {
+        descriptor.withLock { descriptor in
+            guard let open = descriptor else { return }
+            _ = flock(open, LOCK_UN)
+            _ = close(open)
+            descriptor = nil
+        }
+    }
+
+    deinit { release() }
 }

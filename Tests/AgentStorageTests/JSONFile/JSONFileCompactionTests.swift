@@ -41,7 +41,7 @@ struct JSONFileCompactionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         try await populate(store, factory, clock: clock)
         let before = try await contents(store)
         let summary = try #require(try await store.compact())
@@ -59,7 +59,7 @@ struct JSONFileCompactionTests {
         // Writes after compaction land in the new journal; the next open reads snapshot plus journal.
         let later = try factory.record(agent: "gamma")
         try await store.insertRun(later)
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.recoveryReport.isClean)
         var expected = before
         expected.runs.insert(later, at: 0)
@@ -76,7 +76,7 @@ struct JSONFileCompactionTests {
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
         let fileSystem = FaultyFileSystem()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
         try await populate(store, factory, clock: clock)
         fileSystem.arm { $0.holdOpensContaining = "snapshot.jsonl.tmp-" }
         async let compaction = store.compact()
@@ -94,7 +94,7 @@ struct JSONFileCompactionTests {
         #expect(summary.runs == 123)
         #expect(summary.journalBytesAfter > 200)
         #expect(try await store.queryRuns(RunQuery(agent: "delta", limit: 100)).records == during.reversed())
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(try await contents(reopened) == (try await contents(store)))
         #expect(reopened.runCount == 148)
     }
@@ -104,7 +104,7 @@ struct JSONFileCompactionTests {
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
         let fileSystem = FaultyFileSystem()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
         try await populate(store, factory, clock: clock)
         fileSystem.arm {
             $0.holdOpensContaining = "snapshot.jsonl.tmp-"
@@ -131,7 +131,7 @@ struct JSONFileCompactionTests {
 
         let after = try factory.record(agent: "delta", status: .succeeded)
         try await store.insertRun(after)
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.recoveryReport.isClean)
         #expect(try await contents(reopened) == (try await contents(store)))
         #expect(try await reopened.run(id: during.id) == during)
@@ -145,7 +145,7 @@ struct JSONFileCompactionTests {
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
         let options = JSONFileAgentStore.Options(retention: .runsPerAgent(3), automaticCompaction: false)
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, options: options)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, options: options)
         let active = try factory.record(agent: "alpha", key: "still-running")
         _ = try await store.claimRun(RunClaim(record: active, owner: "w", leaseDuration: .seconds(60)))
         var alpha: [RunRecord] = []
@@ -160,7 +160,7 @@ struct JSONFileCompactionTests {
             try await store.queryRuns(RunQuery(agent: "alpha")).records.map(\.id)
                 == ([active.id] + alpha.suffix(3).map(\.id)).sorted(by: >))
         #expect(try await store.queryRuns(RunQuery(agent: "beta")).records.count == 3)
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.runCount == 7)
         #expect(try await reopened.run(id: active.id)?.status == .queued)
     }
@@ -169,7 +169,7 @@ struct JSONFileCompactionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let store = try JSONFileAgentStore.testStore(
+        let store = try await JSONFileAgentStore.testStore(
             directory, clock: clock, options: .init(retention: .days(2), automaticCompaction: false))
         let old = try factory.record(status: .succeeded)
         try await store.insertRun(old)
@@ -179,7 +179,7 @@ struct JSONFileCompactionTests {
         #expect(try await store.compact()?.removedByRetention == 1)
         #expect(try await store.queryRuns(RunQuery()).records == [recent])
         // Another process sees the removal through the journal.
-        let other = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let other = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(try await other.run(id: old.id) == nil)
     }
 
@@ -187,8 +187,8 @@ struct JSONFileCompactionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let one = try JSONFileAgentStore.testStore(directory, clock: clock)
-        let two = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let one = try await JSONFileAgentStore.testStore(directory, clock: clock)
+        let two = try await JSONFileAgentStore.testStore(directory, clock: clock)
         try await populate(one, factory, clock: clock)
         #expect(two.runCount == 0)
         try await one.compact()
@@ -206,7 +206,7 @@ struct JSONFileCompactionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let factory = RecordFactory(clock: clock)
-        let store = try JSONFileAgentStore.testStore(
+        let store = try await JSONFileAgentStore.testStore(
             directory, clock: clock, options: .init(compactionThreshold: 4096, automaticCompaction: true))
         var records: [RunRecord] = []
         for _ in 0..<60 {
@@ -220,7 +220,7 @@ struct JSONFileCompactionTests {
         }
         #expect(compacted)
         #expect(try await store.queryRuns(RunQuery(limit: 100)).records == records.reversed())
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(try await reopened.queryRuns(RunQuery(limit: 100)).records == records.reversed())
     }
 }

@@ -8,7 +8,7 @@ struct JSONFileConformanceTests {
     func passesTheConformanceCheck(_ check: String) async throws {
         let directory = TemporaryDirectory("conformance")
         let passed = try await StoreConformanceSuite.run(only: [check]) { clock in
-            try JSONFileAgentStore(directory: directory.url, clock: clock)
+            try await JSONFileAgentStore.open(directory: directory.url, clock: clock)
         }
         #expect(passed == [check])
     }
@@ -20,8 +20,8 @@ struct JSONFileConformanceTests {
         let directory = TemporaryDirectory("conformance-two")
         let passed = try await StoreConformanceSuite.run(only: [check]) { clock in
             return TwoInstances(
-                first: try JSONFileAgentStore(directory: directory.url, clock: clock),
-                second: try JSONFileAgentStore(directory: directory.url, clock: clock))
+                first: try await JSONFileAgentStore.open(directory: directory.url, clock: clock),
+                second: try await JSONFileAgentStore.open(directory: directory.url, clock: clock))
         }
         #expect(passed == [check])
     }

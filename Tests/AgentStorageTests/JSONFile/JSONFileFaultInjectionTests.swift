@@ -11,7 +11,7 @@ struct JSONFileFaultInjectionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let fileSystem = FaultyFileSystem()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
         let factory = RecordFactory(clock: clock)
         try await store.insertRun(try factory.record())
         let before = try directory.bytes("journal.jsonl")
@@ -33,7 +33,7 @@ struct JSONFileFaultInjectionTests {
         #expect(try await store.queryRuns(RunQuery(agent: "beta")).records.isEmpty)
         let kept = try factory.record(agent: "beta")
         try await store.insertRun(kept)
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.recoveryReport.isClean)
         #expect(try await reopened.queryRuns(RunQuery(agent: "beta")).records == [kept])
     }
@@ -42,7 +42,7 @@ struct JSONFileFaultInjectionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let fileSystem = FaultyFileSystem()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
         let factory = RecordFactory(clock: clock)
         var record = try factory.record(key: "k")
         guard case .claimed = try await store.claimRun(RunClaim(record: record, owner: "a", leaseDuration: .seconds(9)))
@@ -72,7 +72,7 @@ struct JSONFileFaultInjectionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let fileSystem = FaultyFileSystem()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
         let factory = RecordFactory(clock: clock)
         let first = try factory.record()
         try await store.insertRun(first)
@@ -94,7 +94,7 @@ struct JSONFileFaultInjectionTests {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let fileSystem = FaultyFileSystem()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock, fileSystem: fileSystem)
         let factory = RecordFactory(clock: clock)
         let records = try (0..<100).map { _ in try factory.record(status: .succeeded) }
         let syncsBefore = fileSystem.dataSyncs
@@ -122,7 +122,7 @@ struct JSONFileFaultInjectionTests {
         #expect(returned.value == records.count)
         #expect(
             fileSystem.dataSyncs - syncsBefore == 2, "100 writes took \(fileSystem.dataSyncs - syncsBefore) flushes")
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.runCount == records.count)
     }
 }

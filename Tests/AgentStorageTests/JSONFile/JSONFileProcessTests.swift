@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized)
 struct JSONFileProcessTests {
     @Test func killingAWriterAtRandomMomentsLosesNoAcknowledgedRecord() async throws {
-        try ChildProcess.requireTortureCommand()
+        try await ChildProcess.requireTortureCommand()
         let directory = TemporaryDirectory("torture")
         var random = SeededRandomNumberGenerator(seed: 2026)
         var acknowledged: [RunID: Int] = [:]
@@ -23,7 +23,7 @@ struct JSONFileProcessTests {
             let child = try ChildProcess(arguments)
             var seen = 0
             var torn = false
-            while let line = child.readLine() {
+            while let line = await child.readLine() {
                 if line == "torn" {
                     torn = true
                     break
@@ -32,12 +32,15 @@ struct JSONFileProcessTests {
                 seen += 1
                 if !tears, seen >= killAfter { break }
             }
-            child.kill()
+            await child.kill()
             // Lines written before the kill are acknowledged changes too.
-            for line in child.remainingLines() where line != "torn" { try Self.acknowledge(line, into: &acknowledged) }
-            #expect(!tears || torn, "the child did not tear the journal: \(child.wait().errors)")
+            for line in await child.remainingLines() where line != "torn" {
+                try Self.acknowledge(line, into: &acknowledged)
+            }
+            let exit = await child.wait()
+            #expect(!tears || torn, "the child did not tear the journal: \(exit.errors)")
 
-            let store = try JSONFileAgentStore(
+            let store = try await JSONFileAgentStore.open(
                 directory: directory.url, clock: SystemClock(), options: .init(automaticCompaction: false))
             let report = store.recoveryReport
             if tears { #expect(report.tornTails.count == 1, "iteration \(iteration): \(report)") }
@@ -68,7 +71,7 @@ struct JSONFileProcessTests {
 
     @Test(arguments: [2, 4])
     func processesClaimingTheSameKeysGetOneWinnerPerKeyAndLoseNoUpdate(processes: Int) async throws {
-        try ChildProcess.requireTortureCommand()
+        try await ChildProcess.requireTortureCommand()
         let directory = TemporaryDirectory("claims")
         let keys = 120
         let children = try (0..<processes).map { index in
@@ -78,14 +81,14 @@ struct JSONFileProcessTests {
                 "15", "--seed", "\(index % 2 + 1)",
             ])
         }
-        for child in children { #expect(child.readLine() == "ready") }
+        for child in children { #expect(await child.readLine() == "ready") }
         for child in children { child.send("go\n") }
         var claimed: [String: (owner: Int, id: String)] = [:]
         var done: [String: String] = [:]
         var tokens: [UInt64] = []
         for (owner, child) in children.enumerated() {
             var previousToken: UInt64 = 0
-            for line in child.remainingLines() {
+            for line in await child.remainingLines() {
                 let fields = line.split(separator: " ").map(String.init)
                 switch fields.first {
                 case "claimed":
@@ -104,7 +107,7 @@ struct JSONFileProcessTests {
                     Issue.record("unexpected line from p\(owner): \(line)")
                 }
             }
-            let exit = child.wait()
+            let exit = await child.wait()
             #expect(exit.status == 0, "p\(owner) failed: \(exit.errors)")
         }
         #expect(claimed.count == keys, "\(claimed.count) of \(keys) keys were claimed")
@@ -113,7 +116,7 @@ struct JSONFileProcessTests {
         #expect(!tokens.isEmpty)
         #expect(tokens.sorted() == Array(1...UInt64(tokens.count)), "fencing tokens: \(tokens.sorted())")
 
-        let store = try JSONFileAgentStore(directory: directory.url, clock: SystemClock())
+        let store = try await JSONFileAgentStore.open(directory: directory.url, clock: SystemClock())
         #expect(store.runCount == keys)
         for (key, winner) in claimed {
             #expect(done[key] == winner.id, "the winner of \(key) did not finish it")

@@ -6,7 +6,7 @@ import Testing
 
 struct JSONFileRecoveryTests {
     private func seed(_ directory: TemporaryDirectory, clock: ManualClock, count: Int) async throws -> [RunRecord] {
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let factory = RecordFactory(clock: clock)
         var records: [RunRecord] = []
         for index in 0..<count {
@@ -31,7 +31,7 @@ struct JSONFileRecoveryTests {
         let torn = Array(#"{"op":"run","run":{"schemaVersion":1,"id":"01KD"#.utf8)
         try directory.append("journal.jsonl", torn)
 
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let report = store.recoveryReport
         #expect(report.tornTails.count == 1)
         #expect(report.tornTails.first?.byteCount == torn.count)
@@ -47,7 +47,7 @@ struct JSONFileRecoveryTests {
         // The store keeps working, and the next open is clean.
         let next = try RecordFactory(clock: clock, seed: 8).record(agent: "beta")
         try await store.insertRun(next)
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.recoveryReport.isClean)
         #expect(try await reopened.run(id: next.id) == next)
     }
@@ -55,14 +55,14 @@ struct JSONFileRecoveryTests {
     @Test func aTornTailLeftByAnotherProcessIsCutBeforeTheNextWrite() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let factory = RecordFactory(clock: clock)
         try await store.insertRun(try factory.record())
         try directory.append("journal.jsonl", Array(#"{"op":"sched"#.utf8))
         let record = try factory.record(agent: "beta")
         try await store.insertRun(record)
         #expect(store.recoveryReport.tornTails.count == 1)
-        let reopened = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.recoveryReport.isClean)
         #expect(try await reopened.run(id: record.id) == record)
     }
@@ -79,7 +79,7 @@ struct JSONFileRecoveryTests {
         let damaged = try directory.bytes("journal.jsonl")
 
         for _ in 0..<2 {
-            let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+            let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
             let report = store.recoveryReport
             #expect(report.corruptLines.map(\.lineNumber) == [3])
             #expect(report.corruptLines.first?.path.hasSuffix("journal.jsonl") == true)
@@ -101,7 +101,7 @@ struct JSONFileRecoveryTests {
         try directory.write("snapshot.jsonl.tmp-2147480000-1", "{\"format\":\"agentctl-snapshot\",\"ver")
         let mine = "snapshot.jsonl.tmp-\(getpid())-7"
         try directory.write(mine, "in progress")
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(try await store.queryRuns(RunQuery()).records == records.reversed())
         #expect(
             store.recoveryReport.removedTemporaryFiles.map { URL(fileURLWithPath: $0).lastPathComponent } == [
@@ -124,7 +124,7 @@ struct JSONFileRecoveryTests {
     func aNewerFormatIsRefusedWithAClearMessageAndLeftByteIdentical(_ place: String) async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
-        let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let factory = RecordFactory(clock: clock)
         try await store.insertRun(try factory.record(status: .succeeded))
         try await store.compact()
@@ -145,7 +145,7 @@ struct JSONFileRecoveryTests {
         try directory.append("journal.jsonl", Array("{\"op\"".utf8))
         let before = try snapshotOfEveryFile(directory)
         do {
-            _ = try JSONFileAgentStore.testStore(directory, clock: clock)
+            _ = try await JSONFileAgentStore.testStore(directory, clock: clock)
             Issue.record("a store in a newer format was opened")
         } catch let error as StoreError {
             #expect(error.code == .unsupportedFormatVersion)
@@ -158,8 +158,8 @@ struct JSONFileRecoveryTests {
     @Test func aFileThatIsNotAStoreFileIsRefusedUntouched() async throws {
         let directory = TemporaryDirectory()
         try directory.write("journal.jsonl", "hello, world\n")
-        #expect {
-            _ = try JSONFileAgentStore.testStore(directory, clock: ManualClock())
+        await #expect {
+            _ = try await JSONFileAgentStore.testStore(directory, clock: ManualClock())
         } throws: { ($0 as? StoreError)?.code == .corruptData }
         #expect(try directory.text("journal.jsonl") == "hello, world\n")
     }
@@ -171,18 +171,18 @@ struct JSONFileRecoveryTests {
         let dead = try factory.record(key: "dead")
         let alive = try factory.record(key: "alive")
         do {
-            let store = try JSONFileAgentStore.testStore(directory, clock: clock)
+            let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
             _ = try await store.claimRun(RunClaim(record: dead, owner: "crashed", leaseDuration: .seconds(10)))
             _ = try await store.claimRun(RunClaim(record: alive, owner: "healthy", leaseDuration: .seconds(10)))
             await clock.advance(by: .seconds(8))
             _ = try await store.renewRunLease(id: alive.id, owner: "healthy", duration: .seconds(10))
             await clock.advance(by: .seconds(5))
         }
-        let reader = try JSONFileAgentStore.testStore(directory, clock: clock)
+        let reader = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reader.recoveryReport.abandonedRuns.isEmpty, "a plain open must not abandon runs")
         #expect(try await reader.run(id: dead.id)?.status == .queued)
 
-        let scheduler = try JSONFileAgentStore.testStore(
+        let scheduler = try await JSONFileAgentStore.testStore(
             directory, clock: clock, options: .init(automaticCompaction: false, abandonsExpiredRunsOnOpen: true))
         #expect(scheduler.recoveryReport.abandonedRuns == [dead.id])
         let abandoned = try #require(try await scheduler.run(id: dead.id))

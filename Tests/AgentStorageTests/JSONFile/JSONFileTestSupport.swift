@@ -60,11 +60,12 @@ struct RecordFactory: Sendable {
 }
 
 extension JSONFileAgentStore {
-    /// Opens a store for tests: no automatic compaction unless asked, a manual clock.
+    /// Opens a store for tests (off the cooperative pool, as async code should): no automatic compaction
+    /// unless asked, a manual clock.
     static func testStore(
         _ directory: TemporaryDirectory, clock: ManualClock, options: Options = Options(automaticCompaction: false),
         fileSystem: any StoreFileSystem = POSIXFileSystem()
-    ) throws -> JSONFileAgentStore {
-        try JSONFileAgentStore(directory: directory.url, clock: clock, options: options, fileSystem: fileSystem)
+    ) async throws -> JSONFileAgentStore {
+        try await open(directory: directory.url, clock: clock, options: options, fileSystem: fileSystem)
     }
 }
