@@ -90,7 +90,7 @@ enum StoreBenchmark {
             let writeRate = try await measureWrites(
                 directory: root.appendingPathComponent("writes"), writes: writes, writers: writers)
             let seeded = try await seed(directory: root.appendingPathComponent("open"), records: records)
-            let opened = try measureOpen(directory: root.appendingPathComponent("open"), records: records)
+            let opened = try await measureOpen(directory: root.appendingPathComponent("open"), records: records)
             let latencies = try await measureQueries(opened.store, queries: queries, newest: seeded.newest)
             let report = Report(
                 writes: writes, writers: writers, writesPerSecond: Int(writeRate), records: records,
@@ -127,7 +127,7 @@ enum StoreBenchmark {
     /// Opens a store kept by an earlier run and measures the open and the queries only.
     private static func measureExisting(_ directory: URL, queries: Int, json: Bool, io: CommandIO) async -> Int32 {
         do {
-            let opened = try measureOpen(directory: directory, records: nil)
+            let opened = try await measureOpen(directory: directory, records: nil)
             guard let newest = try await opened.store.queryRuns(RunQuery(limit: 1)).records.first?.queuedAt else {
                 throw StoreError(.invalidQuery, "\(directory.path) holds no runs")
             }
@@ -250,13 +250,13 @@ enum StoreBenchmark {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    private static func measureOpen(directory: URL, records: Int?) throws -> (
+    private static func measureOpen(directory: URL, records: Int?) async throws -> (
         store: JSONFileAgentStore, seconds: Double, bytesPerRecord: Double
     ) {
         releaseFreeMemory()
         let before = residentBytes()
         let start = ContinuousClock.now
-        let store = try JSONFileAgentStore(directory: directory, clock: SystemClock())
+        let store = try await JSONFileAgentStore.open(directory: directory, clock: SystemClock())
         let seconds = (ContinuousClock.now - start).timeInterval
         releaseFreeMemory()
         let after = residentBytes()

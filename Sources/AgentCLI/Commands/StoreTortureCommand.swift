@@ -142,7 +142,7 @@ enum StoreTortureCommand: AgentCommand {
         directory: URL, owner: String, keys: Int, leases: Int, seed: UInt64, io: CommandIO
     ) async throws {
         let clock = SystemClock()
-        let store = try JSONFileAgentStore(directory: directory, clock: clock)
+        let store = try await JSONFileAgentStore.open(directory: directory, clock: clock)
         var random = SeededRandomNumberGenerator(seed: seed)
         let ids = RunIDGenerator()
         io.print("ready")

@@ -7,7 +7,7 @@ import Synchronization
 /// can be shared by several processes at once.
 ///
 /// ```swift
-/// let store = try JSONFileAgentStore(directory: JSONFileAgentStore.defaultDirectory())
+/// let store = try await JSONFileAgentStore.open(directory: JSONFileAgentStore.defaultDirectory())
 /// let outcome = try await store.claimRun(RunClaim(record: record, owner: "host-1", leaseDuration: .seconds(60)))
 /// ```
 ///
