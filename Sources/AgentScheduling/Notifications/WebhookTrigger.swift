@@ -1,0 +1,44 @@
+/// When a webhook is posted.
+///
+/// In JSON configuration: `"failure"`, `"autoPause"` or `"everyRun"`.
+public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The trigger's name.
+    public let rawValue: String
+    /// Creates a trigger from its name; unknown names are rejected by ``WebhookConfiguration/validate()``.
+    /// - Parameter rawValue: `failure`, `autoPause` or `everyRun`.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// A run ended `failed`, `timedOut` or `abandoned` and no retry of it was scheduled (an attempt that
+    /// will be retried is not reported; the last attempt is).
+    public static let failure = WebhookTrigger(rawValue: "failure")
+    /// An agent was paused automatically after consecutive failures.
+    public static let autoPause = WebhookTrigger(rawValue: "autoPause")
+    /// Every run that ends, whatever its status, including attempts that will be retried.
+    public static let everyRun = WebhookTrigger(rawValue: "everyRun")
+
+    /// Every known trigger.
+    public static let allTriggers: [WebhookTrigger] = [.failure, .autoPause, .everyRun]
+
+    /// The name.
+    public var description: String { rawValue }
+
+    /// Decodes the name.
+    /// - Throws: `DecodingError` for an unknown name.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard Self.allTriggers.map(\.rawValue).contains(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "webhook trigger \"\(text)\" is unknown; use failure, autoPause or everyRun")
+        }
+        rawValue = text
+    }
+
+    /// Encodes the name.
+    /// - Throws: Whatever the encoder throws.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}

@@ -1,0 +1,58 @@
+import AgentCore
+import Foundation
+
+extension SubprocessAgent {
+    /// The outcome of a run and, for a rate limit, the wait before a retry.
+    struct Decision: Sendable {
+        var result: AgentRunResult
+        var retryAfter: Duration?
+    }
+
+    /// Maps how the command ended onto an outcome (see the type's documentation) and records the deciding
+    /// pattern in the report.
+    func decide(
+        supervision: Supervision, report: inout SubprocessReport, timedOut: Bool, elapsed: TimeInterval
+    ) -> Decision {
+        let exit = supervision.exit
+        let output = supervision.output
+        let ended = report.endDescription
+        let duration = RunLogDirectory.seconds(elapsed)
+        if timedOut {
+            let teardown =
+                supervision.killed
+                ? "its process group got SIGTERM, then SIGKILL after the \(RunLogDirectory.seconds(terminationGracePeriod.timeInterval)) grace period"
+                : "its process group was stopped with SIGTERM"
+            let message =
+                "timed out after \(RunLogDirectory.seconds(configuration.timeout.timeInterval)); \(teardown)\(lastLine(output).map { "; last output: \($0)" } ?? "")"
+            return Decision(result: .failed(.timeout, message), retryAfter: nil)
+        }
+        let succeeded = exit.exitStatus == 0 && supervision.stopReason == nil
+        if let match = output.classifier.decidingMatch(commandSucceeded: succeeded) {
+            report.matchedPattern = match.report
+            let message =
+                "\(ended); output matched \"\(match.pattern.pattern)\" (\(match.pattern.failureClass)) on \(match.stream): \(match.line)"
+            let retryAfter = match.pattern.failureClass == .rateLimited ? match.retryAfter : nil
+            return Decision(result: .failed(match.pattern.failureClass, message), retryAfter: retryAfter)
+        }
+        if succeeded {
+            return Decision(result: .succeeded("exit status 0 after \(duration)"), retryAfter: nil)
+        }
+        if exit.exitStatus == nil && exit.signal == nil {
+            return Decision(
+                result: .failed(
+                    .transient,
+                    "the command's exit status could not be collected (another part of this process reaped it)"),
+                retryAfter: nil)
+        }
+        let context = lastLine(output).map { "; last output: \($0)" } ?? ""
+        return Decision(result: .failed(.transient, "\(ended)\(context)"), retryAfter: nil)
+    }
+
+    /// The last line of standard error, else of standard output, marked with its stream.
+    private func lastLine(_ output: OutputCapture.Result) -> String? {
+        func clip(_ line: String) -> String { line.count > 300 ? String(line.prefix(300)) + "…" : line }
+        if let line = output.lastStderrLine { return "[stderr] " + clip(line) }
+        if let line = output.lastStdoutLine { return clip(line) }
+        return nil
+    }
+}

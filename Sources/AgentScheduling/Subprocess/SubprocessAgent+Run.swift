@@ -1,0 +1,227 @@
+import AgentCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension SubprocessAgent {
+    /// Runs the command once (see the type's documentation for how the outcome is decided).
+    /// - Parameters:
+    ///   - request: The request (its parameters are not passed to the command).
+    ///   - context: Run id, clock and deadline, logging.
+    /// - Returns: The outcome, with counters (`exitStatus` or `signal`, `stdoutBytes`, `stderrBytes`), the log
+    ///   files as artifacts and the log directory as `outputsURI`.
+    /// - Throws: ``SubprocessError`` when the command cannot be started, ``AgentCore/AgentFailure`` for a rate
+    ///   limit with a retry-after, `CancellationError` when the run was cancelled before its deadline.
+    public func run(_ request: AgentRunRequest, context: AgentRunContext) async throws -> AgentRunResult {
+        try Task.checkCancellation()
+        let redactor = SecretRedactor(secrets: secretValues)
+        let environment = configuration.environment.resolved(parent: parentEnvironment)
+        let directory = logDirectory(for: context.runID)
+        let startedAt = context.clock.now
+        var report = initialReport(redactor: redactor)
+        var provisional = RunRecord(id: context.runID, request: request, status: .running, queuedAt: startedAt)
+        provisional.startedAt = Timestamp.roundedToMilliseconds(startedAt)
+
+        let launched = try await BlockingIO.perform { [configuration, report, provisional] () throws -> Launched in
+            try Self.launch(
+                configuration: configuration, environment: environment, directory: directory, report: report,
+                provisional: provisional, redactor: redactor)
+        }
+        report.command[0] = redactor.redact(launched.path)
+        report.processID = launched.pid
+        context.log(
+            redactor.redact(
+                "started pid \(launched.pid): " + report.command.map(RunLogDirectory.shellQuoted).joined(separator: " ")
+            ))
+
+        let signals = SignalQueue<ProcessSignal>()
+        ProcessExit.waitOnThread(for: launched.pid) { signals.deliver(.exited($0)) }
+        OutputCapture.start(
+            OutputCapture.Setup(
+                stdoutPipe: launched.stdoutPipe, stderrPipe: launched.stderrPipe, stdoutFile: launched.stdoutFile,
+                stderrFile: launched.stderrFile, control: launched.controlRead,
+                limit: Int64(configuration.maximumOutputBytes), redactor: redactor, classifier: classifier,
+                headLines: configuration.excerptHeadLines, tailLines: configuration.excerptTailLines,
+                logHeadLine: { context.log($0) })
+        ) { signals.deliver(.outputFinished($0)) }
+
+        let supervision = await supervise(
+            group: launched.pid, controlWrite: launched.controlWrite, signals: signals, context: context)
+        ProcessLauncher.close(launched.controlRead)
+        ProcessLauncher.close(launched.controlWrite)
+
+        let endedAt = context.clock.now
+        let output = supervision.output
+        report.exitStatus = supervision.exit.exitStatus
+        report.signal = supervision.exit.signal
+        report.signalName = supervision.exit.signal.map(ProcessExit.name(ofSignal:))
+        report.stoppedBecause = supervision.stopReason?.rawValue
+        report.killedAfterGracePeriod = supervision.killed
+        report.terminatedLeftoverProcesses = supervision.leftovers
+        report.stdout = output.stdout
+        report.stderr = output.stderr
+        report.durationSeconds = (endedAt.timeIntervalSince(startedAt) * 1000).rounded() / 1000
+
+        let timedOut =
+            supervision.stopReason == .timeout || (supervision.stopReason == .cancelled && endedAt >= context.deadline)
+        let decision = decide(
+            supervision: supervision, report: &report, timedOut: timedOut,
+            elapsed: endedAt.timeIntervalSince(startedAt))
+        var result = decision.result
+        result.counters = counters(report)
+        result.artifacts = [
+            RunArtifact(name: RunLogDirectory.stdoutFileName, uri: directory.stdoutURL.absoluteString),
+            RunArtifact(name: RunLogDirectory.stderrFileName, uri: directory.stderrURL.absoluteString),
+            RunArtifact(name: RunLogDirectory.metadataFileName, uri: directory.metadataURL.absoluteString),
+        ]
+        result.outputsURI = directory.url.absoluteString
+        result.warnings = output.warnings
+        if supervision.leftovers {
+            result.warnings.append(
+                "the command left processes running in its process group; they were terminated (SIGTERM\(supervision.killed ? ", then SIGKILL" : ""))"
+            )
+        }
+
+        if output.omittedLines > 0 { context.log("… \(output.omittedLines) line(s) omitted …") }
+        for line in output.tailLines { context.log(line) }
+        context.log(
+            "\(report.endDescription) after \(RunLogDirectory.seconds(endedAt.timeIntervalSince(startedAt))); stdout \(output.stdout.bytesReceived) bytes, stderr \(output.stderr.bytesReceived) bytes",
+            level: result.outcome == .succeeded ? "info" : "error")
+
+        var finished = provisional
+        apply(result, to: &finished, endedAt: endedAt, cancelled: supervision.stopReason == .cancelled && !timedOut)
+        let metadata = RunLogMetadata(record: finished, process: report, recordIsFinal: false)
+        do {
+            _ = try await BlockingIO.perform { try directory.write(metadata, redactor: redactor) }
+        } catch {
+            result.warnings.append("\(error)")
+        }
+
+        if supervision.stopReason == .cancelled && !timedOut { throw CancellationError() }
+        if let retryAfter = decision.retryAfter, case .failed(.rateLimited, let message) = result.outcome {
+            throw AgentFailure.rateLimited(message, retryAfter: retryAfter)
+        }
+        return result
+    }
+
+    private func initialReport(redactor: SecretRedactor) -> SubprocessReport {
+        var overrides: [String: String?] = [:]
+        for (name, value) in configuration.environment.overrides {
+            overrides[name] =
+                configuration.environment.secretNames.contains(name)
+                ? SubprocessEnvironment.redactionMarker : redactor.redact(value)
+        }
+        for name in configuration.environment.removals where configuration.environment.overrides[name] == nil {
+            overrides[name] = .some(nil)
+        }
+        return SubprocessReport(
+            command: ([configuration.executable] + configuration.arguments).map(redactor.redact),
+            workingDirectory: configuration.workingDirectory?.path, environmentOverrides: overrides,
+            inheritsEnvironment: configuration.environment.inheritsParent)
+    }
+
+    private func counters(_ report: SubprocessReport) -> [String: Int64] {
+        var counters: [String: Int64] = [
+            "stdoutBytes": report.stdout.bytesReceived, "stderrBytes": report.stderr.bytesReceived,
+        ]
+        if let status = report.exitStatus { counters["exitStatus"] = Int64(status) }
+        if let signal = report.signal { counters["signal"] = Int64(signal) }
+        return counters
+    }
+
+    /// Fills the provisional record with the agent's view of the outcome.
+    private func apply(_ result: AgentRunResult, to record: inout RunRecord, endedAt: Date, cancelled: Bool) {
+        record.endedAt = Timestamp.roundedToMilliseconds(endedAt)
+        record.summary = result.summary
+        record.counters = result.counters
+        record.artifacts = result.artifacts
+        record.warnings = result.warnings
+        record.outputsURI = result.outputsURI
+        switch result.outcome {
+        case .succeeded: record.status = .succeeded
+        case .noOp: record.status = .noOp
+        case .failed(let failureClass, let message):
+            record.status = failureClass == .timeout ? .timedOut : .failed
+            record.errorClass = failureClass
+            record.errorMessage = message
+        }
+        if cancelled {
+            record.status = .cancelled
+            record.errorClass = .cancelled
+            record.errorMessage = "cancelled; the process group was stopped"
+        }
+    }
+}
+
+extension SubprocessAgent {
+    /// A started process and the descriptors that belong to it.
+    struct Launched: Sendable {
+        let pid: pid_t
+        let path: String
+        let stdoutPipe: Int32
+        let stderrPipe: Int32
+        let stdoutFile: Int32
+        let stderrFile: Int32
+        let controlRead: Int32
+        let controlWrite: Int32
+    }
+
+    /// Creates the log directory and files, writes the first `metadata.json`, and starts the command.
+    /// Runs on the blocking-I/O queue. Every descriptor is closed again if anything fails.
+    static func launch(
+        configuration: SubprocessConfiguration, environment: [String: String], directory: RunLogDirectory,
+        report: SubprocessReport, provisional: RunRecord, redactor: SecretRedactor
+    ) throws(SubprocessError) -> Launched {
+        let workingDirectory = configuration.workingDirectory?.path
+        if let workingDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
+                throw SubprocessError(
+                    .workingDirectoryNotFound,
+                    "the working directory \(workingDirectory) does not exist or is not a directory; create it or fix workingDirectory"
+                )
+            }
+        }
+        try directory.create()
+        var opened: [Int32] = []
+        func track(_ descriptor: Int32) -> Int32 {
+            opened.append(descriptor)
+            return descriptor
+        }
+        do {
+            let stdoutFile = track(try directory.openLogFile(RunLogDirectory.stdoutFileName))
+            let stderrFile = track(try directory.openLogFile(RunLogDirectory.stderrFileName))
+            _ = try directory.write(
+                RunLogMetadata(record: provisional, process: report, recordIsFinal: false), redactor: redactor)
+            let path = try ProcessLauncher.resolveExecutable(
+                configuration.executable, environment: environment, workingDirectory: workingDirectory)
+            let stdoutPipe = try ProcessLauncher.makePipe()
+            _ = track(stdoutPipe.read)
+            _ = track(stdoutPipe.write)
+            let stderrPipe = try ProcessLauncher.makePipe()
+            _ = track(stderrPipe.read)
+            _ = track(stderrPipe.write)
+            let control = try ProcessLauncher.makePipe()
+            _ = track(control.read)
+            _ = track(control.write)
+            let pid = try ProcessLauncher.spawn(
+                path: path, arguments: [configuration.executable] + configuration.arguments,
+                environment: environment, workingDirectory: workingDirectory, stdout: stdoutPipe.write,
+                stderr: stderrPipe.write)
+            ProcessLauncher.close(stdoutPipe.write)
+            ProcessLauncher.close(stderrPipe.write)
+            return Launched(
+                pid: pid, path: path, stdoutPipe: stdoutPipe.read, stderrPipe: stderrPipe.read, stdoutFile: stdoutFile,
+                stderrFile: stderrFile, controlRead: control.read, controlWrite: control.write)
+        } catch {
+            for descriptor in opened { ProcessLauncher.close(descriptor) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import AgentCore
+import AgentScheduling
+import AgentStorage
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A directory under the system's temporary directory, removed when the value is released.
+final class TemporaryDirectory: Sendable {
+    let url: URL
+
+    init(_ label: String = "subprocess") throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("agent-\(label)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Every regular file below the directory, with its content.
+    func allFiles() throws -> [(path: String, content: String)] {
+        guard let enumerator = FileManager.default.enumerator(at: url, includingPropertiesForKeys: nil) else {
+            return []
+        }
+        var files: [(String, String)] = []
+        for case let file as URL in enumerator {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files.append((file.path, String(decoding: try Data(contentsOf: file), as: UTF8.self)))
+            }
+        }
+        return files
+    }
+}
+
+/// Runs subprocess agents directly (without the orchestrator) or through an orchestrator on the real clock.
+struct SubprocessHarness {
+    let logs: TemporaryDirectory
+
+    init() throws { logs = try TemporaryDirectory() }
+
+    /// A `/bin/sh -c script` configuration logging under this harness.
+    func configuration(
+        _ script: String, timeout: Duration = .seconds(20), patterns: [FailurePattern] = [],
+        environment: SubprocessEnvironment = SubprocessEnvironment(), maximumOutputBytes: Int = 1 << 20,
+        grace: Duration? = .milliseconds(500)
+    ) -> SubprocessConfiguration {
+        SubprocessConfiguration(
+            executable: "/bin/sh", arguments: ["-c", script], environment: environment, timeout: timeout,
+            terminationGracePeriod: grace, maximumOutputBytes: maximumOutputBytes, logRoot: logs.url,
+            failurePatterns: patterns)
+    }
+
+    func agent(
+        _ configuration: SubprocessConfiguration, name: AgentName = "shell", parent: [String: String] = [:]
+    ) throws -> SubprocessAgent {
+        var environment = parent
+        if environment["PATH"] == nil { environment["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
+        return try SubprocessAgent(name: name, configuration: configuration, parentEnvironment: environment)
+    }
+
+    /// Runs an agent once outside the orchestrator, on the system clock.
+    func runDirectly(
+        _ agent: SubprocessAgent, runID: RunID = RunIDGenerator().next(at: Date())
+    ) async -> (result: Result<AgentRunResult, any Error>, excerpt: [String], runID: RunID) {
+        let excerpt = LogExcerpt()
+        let clock = SystemClock()
+        let request = AgentRunRequest(agent: agent.name)
+        let context = AgentRunContext(
+            runID: runID, attempt: 1, request: request, clock: clock,
+            deadline: clock.now.addingTimeInterval(agent.configuration.timeout.timeInterval), excerpt: excerpt)
+        let result: Result<AgentRunResult, any Error>
+        do {
+            result = .success(try await agent.run(request, context: context))
+        } catch {
+            result = .failure(error)
+        }
+        return (result, excerpt.lines, runID)
+    }
+}
+
+/// Whether a process is gone (or a zombie waiting for a parent that is not us to reap it).
+func processIsGone(_ pid: pid_t) -> Bool {
+    if kill(pid, 0) != 0 { return errno == ESRCH }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return true }
+    let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+    return state == "Z" || state == "X"
+}
