@@ -56,7 +56,7 @@ extension AgentScheduler {
                 agent: name, parameters: parameters, dates: dates, parallelism: max(1, parallelism),
                 results: Array(repeating: nil, count: count), continuation: continuation)
             submitBackfill(id)
-            dispatch()
+            start(dispatch())
             publishState()
         }
     }
@@ -88,7 +88,7 @@ extension AgentScheduler {
                 PendingRun(
                     sequence: nextSequence(), request: request, origin: .manual, priority: entry.policy.priority,
                     dueAt: clock.now, ticket: ticket))
-            dispatch()
+            start(dispatch())
             publishState()
         }
         guard case .finished(let execution) = outcome else {

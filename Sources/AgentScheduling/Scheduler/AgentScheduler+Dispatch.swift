@@ -2,18 +2,28 @@ import AgentCore
 import Foundation
 
 extension AgentScheduler {
-    /// A run that holds one of the concurrency slots.
+    /// A run that holds one of the concurrency slots, and the worker executing it.
     struct ActiveRun: Sendable {
         let run: PendingRun
-        let task: Task<Void, Never>
+        var worker: UInt64
     }
 
-    /// Starts queued runs, most urgent first, while a slot is free; applies each agent's overlap policy.
+    /// What a worker needs to execute one run.
+    struct Assignment: Sendable {
+        let id: UInt64
+        let request: AgentRunRequest
+        let agent: any AgentDefinition
+        let settledStatuses: Set<RunStatus>
+    }
+
+    /// Takes queued runs, most urgent first, while a slot is free, applying each agent's overlap policy, and
+    /// returns the runs to start; each already holds its slot.
     ///
-    /// A slot is taken synchronously when a run starts and given back only when its orchestrator call has
-    /// returned (after the terminal record), so the limit holds at every instant.
-    func dispatch() {
-        guard canStartRuns else { return }
+    /// A slot is taken synchronously here and given back only when the run's orchestrator call has returned
+    /// (after the terminal record), so the limit holds at every instant.
+    func dispatch() -> [PendingRun] {
+        guard canStartRuns else { return [] }
+        var starting: [PendingRun] = []
         while active.count < configuration.maximumConcurrentRuns, let run = queue.popMin() {
             guard let entry = registry[run.agentName] else {
                 finishChain(run, .notStarted)
@@ -26,7 +36,8 @@ extension AgentScheduler {
             }
             let running = activeByAgent[run.agentName] ?? []
             if running.isEmpty || entry.policy.overlap == .allow {
-                start(run, agent: entry.definition)
+                activate(run)
+                starting.append(run)
                 continue
             }
             let sameBatch = run.batch != 0 && running.allSatisfy { active[$0]?.run.batch == run.batch }
@@ -48,7 +59,7 @@ extension AgentScheduler {
                     )
                 }
             case .replace:
-                for id in running { active[id]?.task.cancel() }
+                for id in running { cancel(id) }
                 var queued = waiting[run.agentName] ?? []
                 for older in queued where older.isScheduled {
                     skip(
@@ -63,34 +74,68 @@ extension AgentScheduler {
                 skip(run, reason: "overlap policy skip: \(ids.joined(separator: ", ")) still active")
             }
         }
+        return starting
     }
 
-    /// Takes a slot and starts the run's orchestrator call.
-    func start(_ run: PendingRun, agent: any AgentDefinition) {
-        let id = run.sequence
-        activeByAgent[run.agentName, default: []].insert(id)
+    /// Takes a slot for a run.
+    private func activate(_ run: PendingRun) {
+        activeByAgent[run.agentName, default: []].insert(run.sequence)
         if let fire = run.fire, run.isFirstScheduledAttempt {
             registry[run.agentName]?.release(fire: fire)
             dirty.insert(run.agentName)
         }
-        let orchestrator = self.orchestrator
-        let request = run.request
-        let settled = run.settledStatuses
-        let task = Task.detached {
-            let result: Result<RunExecution, any Error>
-            do {
-                result = .success(try await orchestrator.execute(request, agent: agent, settledStatuses: settled))
-            } catch {
-                result = .failure(error)
+        active[run.sequence] = ActiveRun(run: run, worker: 0)
+    }
+
+    /// Cancels an active run (its worker's task).
+    func cancel(_ id: UInt64) {
+        guard let worker = active[id]?.worker else { return }
+        workers[worker]?.cancel()
+    }
+
+    /// The assignment of an active run to a worker.
+    private func assign(_ run: PendingRun, to worker: UInt64) -> Assignment? {
+        guard let agent = registry[run.agentName]?.definition else { return nil }
+        active[run.sequence]?.worker = worker
+        return Assignment(
+            id: run.sequence, request: run.request, agent: agent, settledStatuses: run.settledStatuses)
+    }
+
+    /// Starts runs, each on a new worker task.
+    ///
+    /// A worker executes its run through the orchestrator, reports the result and receives the next run to
+    /// execute in the same call, so a busy scheduler creates no task per run and crosses to the actor once per
+    /// run. A worker ends when nothing is left to start.
+    func start(_ runs: some Sequence<PendingRun>) {
+        for run in runs {
+            let worker = nextSequence()
+            guard let first = assign(run, to: worker) else { continue }
+            let orchestrator = self.orchestrator
+            workers[worker] = Task.detached {
+                var next: Assignment? = first
+                while let assignment = next {
+                    let result: Result<RunExecution, any Error>
+                    do {
+                        result = .success(
+                            try await orchestrator.execute(
+                                assignment.request, agent: assignment.agent,
+                                settledStatuses: assignment.settledStatuses))
+                    } catch {
+                        result = .failure(error)
+                    }
+                    next = await self.runEnded(
+                        assignment.id, result: result, worker: worker, mayContinue: !Task.isCancelled)
+                }
             }
-            await self.runEnded(id, result: result)
         }
-        active[id] = ActiveRun(run: run, task: task)
     }
 
     /// Gives the slot back and decides what follows: a retry, a failure count, an auto-pause, the next run.
-    func runEnded(_ id: UInt64, result: Result<RunExecution, any Error>) async {
-        guard let finished = active.removeValue(forKey: id) else { return }
+    /// - Returns: The next run for the reporting worker, or `nil` when it should end.
+    func runEnded(
+        _ id: UInt64, result: Result<RunExecution, any Error>, worker: UInt64, mayContinue: Bool
+    ) async -> Assignment? {
+        guard let finished = active.removeValue(forKey: id) else { return nil }
         let run = finished.run
         activeByAgent[run.agentName]?.remove(id)
         if activeByAgent[run.agentName]?.isEmpty == true { activeByAgent[run.agentName] = nil }
@@ -117,19 +162,26 @@ extension AgentScheduler {
             queue.insert(queued.removeFirst())
             waiting[run.agentName] = queued.isEmpty ? nil : queued
         }
+        var starting = dispatch()[...]
+        var next: Assignment?
+        while mayContinue, next == nil, let run = starting.popFirst() {
+            next = assign(run, to: worker)
+        }
+        if next == nil { workers[worker] = nil }
+        start(starting)
         if active.isEmpty { drained.signal() }
         await pump()
+        return next
     }
 
     /// Handles a run that executed: success resets the failure streak; a retryable failure schedules the next
     /// attempt; a final failure counts towards auto-pause.
     func handleExecuted(_ run: PendingRun, execution: RunExecution) {
         let record = execution.record
-        guard var entry = registry[run.agentName] else {
+        guard let entry = registry[run.agentName] else {
             finishChain(run, .finished(execution))
             return
         }
-        defer { registry[run.agentName] = entry }
         if record.status.isSuccess {
             if entry.state.consecutiveFailures != 0 {
                 entry.state.consecutiveFailures = 0
@@ -155,7 +207,7 @@ extension AgentScheduler {
         {
             let last = record.errorMessage ?? record.status.description
             pauseEntry(
-                &entry,
+                entry,
                 reason:
                     "paused automatically after \(entry.state.consecutiveFailures) consecutive failed runs; last error: \(last)",
                 automatic: true)

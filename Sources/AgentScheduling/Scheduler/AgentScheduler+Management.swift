@@ -47,15 +47,14 @@ extension AgentScheduler {
     /// - Parameter agent: The new definition, with the name of a registered agent.
     /// - Throws: ``SchedulerError`` when no agent has that name or the schedule is invalid.
     public func update(_ agent: some AgentDefinition) async throws(SchedulerError) {
-        guard var entry = registry[agent.name] else { throw unknown(agent.name) }
+        guard let entry = registry[agent.name] else { throw unknown(agent.name) }
         let replacement = try Self.entry(for: agent, at: clock.now)
         let scheduleChanged = entry.definition.schedule != agent.schedule || entry.isEnabled != agent.isEnabled
         entry.definition = agent
         entry.policy = replacement.policy
         entry.schedule = replacement.schedule
         entry.isEnabled = replacement.isEnabled
-        if scheduleChanged { reschedule(&entry) }
-        registry[agent.name] = entry
+        if scheduleChanged { reschedule(entry) }
         dirty.insert(agent.name)
         await pump()
     }
@@ -101,11 +100,10 @@ extension AgentScheduler {
     }
 
     private func setEnabled(_ name: AgentName, _ enabled: Bool) async throws(SchedulerError) {
-        guard var entry = registry[name] else { throw unknown(name) }
+        guard let entry = registry[name] else { throw unknown(name) }
         guard entry.isEnabled != enabled else { return }
         entry.isEnabled = enabled
-        reschedule(&entry)
-        registry[name] = entry
+        reschedule(entry)
         dirty.insert(name)
         await pump()
     }
@@ -117,10 +115,9 @@ extension AgentScheduler {
     ///   - reason: Why (shown in health reports).
     /// - Throws: ``SchedulerError`` when no agent has that name.
     public func pause(_ name: AgentName, reason: String = "paused by hand") async throws(SchedulerError) {
-        guard var entry = registry[name] else { throw unknown(name) }
+        guard let entry = registry[name] else { throw unknown(name) }
         guard !entry.state.isPaused else { return }
-        pauseEntry(&entry, reason: reason, automatic: false)
-        registry[name] = entry
+        pauseEntry(entry, reason: reason, automatic: false)
         await pump()
     }
 
@@ -129,7 +126,7 @@ extension AgentScheduler {
     /// - Parameter name: The agent.
     /// - Throws: ``SchedulerError`` when no agent has that name.
     public func resume(_ name: AgentName) async throws(SchedulerError) {
-        guard var entry = registry[name] else { throw unknown(name) }
+        guard let entry = registry[name] else { throw unknown(name) }
         guard entry.state.isPaused else { return }
         entry.state.isPaused = false
         entry.state.pausedReason = nil
@@ -138,7 +135,6 @@ extension AgentScheduler {
             if entry.nextFire == nil { entry.nextFire = entry.schedule.next(after: clock.now) }
             if let next = entry.nextFire { insertTimer(.fire(name), at: next) }
         }
-        registry[name] = entry
         dirty.insert(name)
         events.emit(RunEvent(kind: .agentResumed, timestamp: clock.now, agentName: name, message: "resumed"))
         await pump()
@@ -178,7 +174,7 @@ extension AgentScheduler {
     public var state: SchedulerState { currentState }
 
     /// Restarts an agent's fires from now after its schedule or enabled flag changed.
-    private func reschedule(_ entry: inout SchedulerAgent) {
+    private func reschedule(_ entry: SchedulerAgent) {
         let name = entry.definition.name
         removeFireTimer(of: name)
         entry.nextFire = entry.isEnabled ? entry.schedule.next(after: clock.now) : nil

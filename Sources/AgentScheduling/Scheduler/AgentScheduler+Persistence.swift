@@ -19,7 +19,7 @@ extension AgentScheduler {
     /// After any change: starts what can start, writes skipped records and schedule state, publishes the state
     /// and wakes test waiters. Writes are serialised: a call during a flush makes that flush run once more.
     func pump() async {
-        dispatch()
+        start(dispatch())
         if isFlushing {
             flushRequested = true
         } else {
@@ -28,7 +28,7 @@ extension AgentScheduler {
                 flushRequested = false
                 if storeFailure == nil { await writeSkips() }
                 if storeFailure == nil { await persistStates() }
-                dispatch()
+                start(dispatch())
             } while flushRequested && storeFailure == nil
             isFlushing = false
         }
@@ -161,7 +161,7 @@ extension AgentScheduler {
     }
 
     /// Pauses an agent (by hand or automatically): its timer stops, the reason is persisted and announced.
-    func pauseEntry(_ entry: inout SchedulerAgent, reason: String, automatic: Bool) {
+    func pauseEntry(_ entry: SchedulerAgent, reason: String, automatic: Bool) {
         let name = entry.definition.name
         entry.state.isPaused = true
         entry.state.pausedReason = reason

@@ -30,7 +30,7 @@ extension AgentScheduler {
         let deadline = clock.now.addingTimeInterval(configuration.shutdownGracePeriod.timeInterval)
         await waitForActiveRuns(until: deadline)
         if !active.isEmpty {
-            for run in active.values { run.task.cancel() }
+            for id in active.keys { cancel(id) }
             await waitForActiveRuns(until: nil)
         }
         await pump()

@@ -24,4 +24,24 @@ extension AgentScheduler {
 
     /// How many runs hold a concurrency slot.
     package var activeRunCount: Int { active.count }
+
+    /// Steps a manual clock from wake-up to wake-up up to `end`, ticking at each and waiting until every run
+    /// started there has ended, all inside the actor: a dry run or a simulation of a period, without
+    /// ``run()``'s sleeping machinery. Agents run for real (use no-op agents to simulate).
+    /// - Parameters:
+    ///   - end: The last instant to tick at.
+    ///   - clock: The scheduler's clock.
+    /// - Returns: The number of ticks.
+    package func simulate(through end: Date, on clock: ManualClock) async -> Int {
+        var ticks = 0
+        await runDue(now: clock.now)
+        await waitUntilQuiet()
+        while let next = nextWakeDate, next <= end {
+            await clock.advance(to: next)
+            await runDue(now: next)
+            await waitUntilQuiet()
+            ticks += 1
+        }
+        return ticks
+    }
 }

@@ -31,56 +31,58 @@ extension AgentScheduler {
 
     /// Applies the fire plan of one agent whose fire timer is due.
     func collectFires(of name: AgentName, now: Date) {
-        guard var entry = registry[name], entry.isScheduled, let first = entry.nextFire
-        else { return }
+        guard let entry = registry[name], entry.isScheduled, let first = entry.nextFire else { return }
         let policy = entry.policy
         let plan = FirePlan.decide(
             from: first, now: now, policy: policy.misfire, threshold: configuration.misfireThreshold,
             recordLimit: configuration.maximumMissedFireRecords, next: entry.schedule.next(after:))
         entry.nextFire = plan.next
         if let lastDue = plan.lastDue { entry.state.lastFireAt = lastDue }
+        entry.heldFires.append(contentsOf: plan.run)
+        entry.heldFires.append(contentsOf: plan.skipped)
         let batch = plan.run.count > 1 ? nextSequence() : 0
         for fire in plan.run {
-            entry.heldFires.append(fire)
             var run = scheduledRun(of: name, fire: fire, priority: policy.priority)
             run.batch = batch
             queue.insert(run)
         }
         for fire in plan.skipped {
-            entry.heldFires.append(fire)
-            let run = scheduledRun(of: name, fire: fire, priority: policy.priority)
             skips.append(
                 SkipWrite(
-                    run: run, at: now,
+                    run: scheduledRun(of: name, fire: fire, priority: policy.priority), at: now,
                     reason:
                         "missed: the fire at \(Timestamp.format(fire)) was not handled in time; misfire policy \(policy.misfire)"
                 ))
         }
-        registry[name] = entry
         dirty.insert(name)
         if let next = plan.next { insertTimer(.fire(name), at: next) }
-        if plan.missedCount > 0 {
-            var metadata = [
-                "missed": String(plan.missedCount), "run": String(plan.missedCount - plan.skippedCount),
-                "skipped": String(plan.skippedCount), "recorded": String(plan.skipped.count),
-                "policy": policy.misfire.name,
-            ]
-            if let first = plan.firstMissed { metadata["firstMissed"] = Timestamp.format(first) }
-            if let last = plan.lastMissed { metadata["lastMissed"] = Timestamp.format(last) }
-            events.emit(
-                RunEvent(
-                    kind: .scheduleMissed, timestamp: now, agentName: name,
-                    message:
-                        "\(plan.missedCount) fire(s) missed; \(plan.missedCount - plan.skippedCount) caught up under misfire policy \(policy.misfire)",
-                    metadata: metadata))
-        }
+        if plan.missedCount > 0 { announceMissed(plan, of: name, policy: policy.misfire, now: now) }
     }
 
-    /// The pending run of one fire.
+    /// Emits the ``RunEvent/Kind/scheduleMissed`` event of a plan with missed fires.
+    private func announceMissed(_ plan: FirePlan, of name: AgentName, policy: MisfirePolicy, now: Date) {
+        let caughtUp = plan.missedCount - plan.skippedCount
+        var metadata = [
+            "missed": String(plan.missedCount), "run": String(caughtUp), "skipped": String(plan.skippedCount),
+            "recorded": String(plan.skipped.count), "policy": policy.name,
+        ]
+        if let first = plan.firstMissed { metadata["firstMissed"] = Timestamp.format(first) }
+        if let last = plan.lastMissed { metadata["lastMissed"] = Timestamp.format(last) }
+        events.emit(
+            RunEvent(
+                kind: .scheduleMissed, timestamp: now, agentName: name,
+                message: "\(plan.missedCount) fire(s) missed; \(caughtUp) caught up under misfire policy \(policy)",
+                metadata: metadata))
+    }
+
+    /// The pending run of one fire. Its correlation id names the fire (`agent@2026-01-01T06:00:00.000Z`), so
+    /// every scheduler sharing a store gives a fire the same one, and its retries keep it.
     func scheduledRun(of name: AgentName, fire: Date, priority: RunPriority) -> PendingRun {
-        PendingRun(
-            sequence: nextSequence(), request: AgentRunRequest(agent: name, trigger: .scheduled(at: fire)),
-            origin: .scheduled(fire: fire), priority: priority, dueAt: fire)
+        let request = AgentRunRequest(
+            agent: name, trigger: .scheduled(at: fire), correlationID: "\(name)@\(Timestamp.format(fire))")
+        return PendingRun(
+            sequence: nextSequence(), request: request, origin: .scheduled(fire: fire), priority: priority,
+            dueAt: fire)
     }
 
     /// Loads the persisted state of every agent not loaded yet and arms its fire timer.
@@ -101,7 +103,7 @@ extension AgentScheduler {
             return
         }
         for name in names {
-            guard var entry = registry[name], !entry.isLoaded else { continue }
+            guard let entry = registry[name], !entry.isLoaded else { continue }
             entry.isLoaded = true
             if let state = loaded[name] {
                 entry.state.isPaused = state.isPaused
@@ -111,7 +113,6 @@ extension AgentScheduler {
                 entry.saved = state
             }
             entry.nextFire = Self.firstFire(of: entry, persisted: loaded[name])
-            registry[name] = entry
             dirty.insert(name)
             if entry.isScheduled, let next = entry.nextFire { insertTimer(.fire(name), at: next) }
         }

@@ -50,6 +50,8 @@ public actor AgentScheduler {
     /// Runs waiting for their agent's active run to end (overlap `queue` and `replace`, backfill, manual).
     var waiting: [AgentName: [PendingRun]] = [:]
     var active: [UInt64: ActiveRun] = [:]
+    /// The tasks executing active runs, by worker id.
+    var workers: [UInt64: Task<Void, Never>] = [:]
     var activeByAgent: [AgentName: Set<UInt64>] = [:]
     var retries: [UInt64: PendingRun] = [:]
     var skips: [SkipWrite] = []
@@ -211,9 +213,7 @@ public actor AgentScheduler {
 
     /// Builds the entry of a newly registered agent.
     static func entry(for agent: any AgentDefinition, at now: Date) throws(SchedulerError) -> SchedulerAgent {
-        SchedulerAgent(
-            definition: agent, policy: agent.policy, schedule: try resolve(agent.schedule, of: agent.name),
-            isEnabled: agent.isEnabled, registeredAt: now, state: ScheduleState(agentName: agent.name))
+        SchedulerAgent(definition: agent, schedule: try resolve(agent.schedule, of: agent.name), registeredAt: now)
     }
 
     /// Resolves a schedule configuration, turning a resolution error into ``SchedulerError/Code/invalidSchedule``.

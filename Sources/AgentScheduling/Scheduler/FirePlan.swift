@@ -43,8 +43,15 @@ struct FirePlan: Sendable, Hashable {
         from first: Date?, now: Date, policy: MisfirePolicy, threshold: Duration, recordLimit: Int,
         next: (Date) -> Date?
     ) -> FirePlan {
-        var plan = FirePlan()
         let onTimeFrom = now.addingTimeInterval(-threshold.timeInterval)
+        if let first, first <= now, first >= onTimeFrom {
+            // The common case, without allocating: one fire, on time.
+            let following = next(first)
+            if following.map({ $0 > now }) ?? true {
+                return FirePlan(run: [first], lastDue: first, next: following)
+            }
+        }
+        var plan = FirePlan()
         var recent = RecentDates(capacity: recordLimit + policy.runLimit)
         var fire = first
         var enumerated = 0

@@ -2,7 +2,10 @@ import AgentCore
 import Foundation
 
 /// What the scheduler knows about one registered agent.
-struct SchedulerAgent: Sendable {
+///
+/// A class owned by the scheduler actor (never shared outside it), so the hot paths read and update an entry
+/// in place instead of copying it out of the registry and back.
+final class SchedulerAgent {
     /// The definition, as registered or last updated.
     var definition: any AgentDefinition
     /// The definition's policy, read once.
@@ -11,8 +14,8 @@ struct SchedulerAgent: Sendable {
     var schedule: Schedule
     /// Whether the agent runs on its schedule (the definition's flag, changed by enable and disable).
     var isEnabled: Bool
-    /// When it was registered (or last rescheduled): an agent without persisted state fires from here on.
-    var registeredAt: Date
+    /// When it was registered: an agent without persisted state fires from here on.
+    let registeredAt: Date
     /// Paused flag and reason, failure streak and last fire, as persisted (``ScheduleState/nextFireAt`` is
     /// derived: see ``persistentState``).
     var state: ScheduleState
@@ -26,6 +29,15 @@ struct SchedulerAgent: Sendable {
     /// Whether the state was loaded from the store.
     var isLoaded = false
 
+    init(definition: any AgentDefinition, schedule: Schedule, registeredAt: Date) {
+        self.definition = definition
+        self.policy = definition.policy
+        self.schedule = schedule
+        self.isEnabled = definition.isEnabled
+        self.registeredAt = registeredAt
+        self.state = ScheduleState(agentName: definition.name)
+    }
+
     /// Whether the agent's fires are collected: it has a schedule, is enabled, not paused and loaded.
     var isScheduled: Bool { !schedule.isManualOnly && isEnabled && !state.isPaused && isLoaded }
 
@@ -37,7 +49,7 @@ struct SchedulerAgent: Sendable {
     }
 
     /// Forgets a held fire once it started or was recorded.
-    mutating func release(fire: Date) {
+    func release(fire: Date) {
         if let index = heldFires.firstIndex(of: fire) { heldFires.remove(at: index) }
     }
 }
