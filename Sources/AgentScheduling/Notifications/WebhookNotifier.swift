@@ -84,7 +84,8 @@ public final class WebhookNotifier: Sendable {
     }
 
     /// Starts reacting to a broadcaster's events (and publishing delivery outcomes on it). Call once: the
-    /// subscription is a sink that lives as long as the broadcaster.
+    /// subscription is a sink that lives as long as the broadcaster. The sink holds the notifier weakly:
+    /// keep a reference to the notifier for as long as it should deliver.
     /// - Parameter events: The orchestrator's or scheduler's broadcaster.
     public func attach(to events: EventBroadcaster) {
         state.withLock { $0.events = events }

@@ -58,7 +58,7 @@ enum OutputCapture {
             onFinish(read(setup))
         }
         thread.name = "agent-subprocess-output"
-        thread.stackSize = 512 << 10
+        thread.stackSize = 1 << 20
         thread.start()
     }
 
@@ -76,7 +76,7 @@ enum OutputCapture {
         func handle(line: String, stream: Int) {
             let isError = stream == 1
             if !classifier.isEmpty { classifier.inspect(line, standardError: isError) }
-            if !line.trimmingCharacters(in: .whitespaces).isEmpty { lastLines[stream] = line }
+            if line.contains(where: { !$0.isWhitespace }) { lastLines[stream] = line }
             let shown = isError ? "[stderr] \(line)" : line
             if excerpt.add(shown) { setup.logHeadLine(shown) }
         }

@@ -33,7 +33,8 @@ public final class RunLogFinalizer: Sendable {
         self.clock = clock
     }
 
-    /// Finalizes runs as their terminal events are published on `events`; call once per broadcaster.
+    /// Finalizes runs as their terminal events are published on `events`; call once per broadcaster. The
+    /// sink holds the finalizer weakly: keep a reference to it for as long as it should work.
     /// - Parameter events: The orchestrator's or scheduler's broadcaster.
     public func attach(to events: EventBroadcaster) {
         events.addSink { [weak self, weak events] event in

@@ -66,8 +66,7 @@ extension SubprocessAgent {
         report.stderr = output.stderr
         report.durationSeconds = (endedAt.timeIntervalSince(startedAt) * 1000).rounded() / 1000
 
-        let timedOut =
-            supervision.stopReason == .timeout || (supervision.stopReason == .cancelled && endedAt >= context.deadline)
+        let timedOut = supervision.stopReason == .timeout
         let decision = decide(
             supervision: supervision, report: &report, timedOut: timedOut,
             elapsed: endedAt.timeIntervalSince(startedAt))

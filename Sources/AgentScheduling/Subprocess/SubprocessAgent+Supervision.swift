@@ -91,7 +91,9 @@ extension SubprocessAgent {
             case .exited(let value): exit = value
             case .outputFinished(let value): output = value
             case .deadline: if stopReason == nil { stopReason = .timeout }
-            case .cancelled: if stopReason == nil { stopReason = .cancelled }
+            case .cancelled:
+                // The orchestrator cancels at the deadline too: a cancellation from then on is the timeout.
+                if stopReason == nil { stopReason = clock.now >= context.deadline ? .timeout : .cancelled }
             case .graceExpired: graceExpired = true
             }
         }

@@ -91,3 +91,48 @@ func processIsGone(_ pid: pid_t) -> Bool {
     let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
     return state == "Z" || state == "X"
 }
+
+/// An orchestrator on the system clock and an in-memory store, with every event collected.
+final class SubprocessOrchestration: Sendable {
+    let store: InMemoryAgentStore
+    let events = EventBroadcaster()
+    let orchestrator: Orchestrator
+    private let collected = Mutex<[RunEvent]>([])
+
+    init() {
+        let clock = SystemClock()
+        store = InMemoryAgentStore(clock: clock)
+        orchestrator = Orchestrator(store: store, clock: clock, events: events, owner: "subprocess-tests")
+        events.addSink { [weak self] event in self?.collected.withLock { $0.append(event) } }
+    }
+
+    var emitted: [RunEvent] { collected.withLock { $0 } }
+
+    func execute(_ agent: SubprocessAgent) async throws -> RunRecord {
+        try await orchestrator.execute(AgentRunRequest(agent: agent.name), agent: agent).record
+    }
+}
+
+/// Waits (on the wall clock, for a real child process) until a file holds a process id.
+func waitForPID(in file: URL, timeout: Duration = .seconds(10)) async throws -> pid_t {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if let text = try? String(contentsOf: file, encoding: .utf8),
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
+            return pid
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw CancellationError()
+}
+
+/// Waits (on the wall clock) until a process is gone; `true` if it went within the timeout.
+func waitUntilGone(_ pid: pid_t, timeout: Duration = .seconds(3)) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if processIsGone(pid) { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return processIsGone(pid)
+}

@@ -1,0 +1,195 @@
+import AgentCore
+import AgentScheduling
+import AgentStorage
+import Foundation
+import Testing
+
+struct WebhookNotifierTests {
+    @Test func aFailedRunPostsTheGenericJSONPayloadAndStoresNotifiedAt() async throws {
+        let server = try TestHTTPServer()
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url)])
+        let record = try await harness.run(.failed(.transient, "boom: exit status 1"))
+        await notifier.drain()
+
+        let request = try #require(server.requests.first)
+        #expect(server.requests.count == 1)
+        #expect(request.method == "POST")
+        #expect(request.path == "/hook?token=sekrit")
+        #expect(request.headers["content-type"] == "application/json")
+        #expect(request.headers["x-test"] == "yes")
+        let body = try request.json()
+        #expect(body["version"] as? Int == 1)
+        #expect(body["notification"] as? String == "failure")
+        #expect(body["event"] as? String == "runFailed")
+        #expect(body["agent"] as? String == "nightly-docs")
+        #expect(body["runID"] as? String == record.id.rawValue)
+        #expect(body["status"] as? String == "failed")
+        #expect(body["errorClass"] as? String == "transient")
+        #expect(body["errorMessage"] as? String == "boom: exit status 1")
+        #expect(body["retryScheduled"] as? Bool == false)
+        #expect(body["title"] as? String == "nightly-docs failed")
+        #expect((body["logExcerpt"] as? [String]) == ["working on it"])
+
+        let stored = try #require(await harness.store.run(id: record.id))
+        #expect(stored.notifiedAt == Timestamp.roundedToMilliseconds(harness.clock.now))
+        #expect(stored.status == .failed)
+        let sent = harness.emitted(.notificationSent)
+        #expect(sent.count == 1)
+        #expect(sent.first?.metadata["host"] == "127.0.0.1")
+        #expect(!harness.emitted.map(\.jsonLine).joined().contains("sekrit"), "events must not show the URL's token")
+    }
+
+    @Test func theSlackFormatPostsOnlyText() async throws {
+        let server = try TestHTTPServer()
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url, format: .slack)])
+        _ = try await harness.run(.failed(.permanent, "model <gpt-9> not found"))
+        await notifier.drain()
+
+        let body = try #require(try server.requests.first?.json())
+        #expect(Array(body.keys) == ["text"])
+        let text = try #require(body["text"] as? String)
+        #expect(text.hasPrefix(":x: *nightly-docs failed*"))
+        #expect(text.contains("error (permanent): model &lt;gpt-9&gt; not found"))
+        #expect(text.contains("```\nworking on it\n```"))
+    }
+
+    @Test func theNtfyFormatPostsPlainTextWithTitlePriorityAndTags() async throws {
+        let server = try TestHTTPServer()
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url, format: .ntfy)])
+        _ = try await harness.run(.failed(.timeout, "timed out after 900 s"))
+        await notifier.drain()
+
+        let request = try #require(server.requests.first)
+        #expect(request.headers["title"] == "nightly-docs timed out")
+        #expect(request.headers["priority"] == "high")
+        #expect(request.headers["tags"] == "hourglass")
+        #expect(request.headers["content-type"] == "text/plain; charset=utf-8")
+        #expect(request.text.contains("error (timeout): timed out after 900 s"))
+        #expect(request.text.contains("last output:\nworking on it"))
+    }
+
+    @Test func successesArePostedOnlyToEveryRunWebhooks() async throws {
+        let failuresOnly = try TestHTTPServer()
+        let everyRun = try TestHTTPServer()
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([
+            .test(failuresOnly.url), .test(everyRun.url, format: .ntfy, triggers: [.everyRun]),
+        ])
+        let record = try await harness.run(.succeeded("3 pages updated"))
+        await notifier.drain()
+        #expect(failuresOnly.requests.isEmpty)
+        let request = try #require(everyRun.requests.first)
+        #expect(request.headers["title"] == "nightly-docs succeeded")
+        #expect(request.headers["tags"] == "white_check_mark")
+        #expect(request.headers["priority"] == "default")
+        #expect(request.text.contains("3 pages updated"))
+        #expect(try await harness.store.run(id: record.id)?.notifiedAt != nil)
+    }
+
+    @Test func aServerErrorIsRetriedWithBackoffOnTheClock() async throws {
+        let server = try TestHTTPServer(responses: [.init(status: 500), .init(status: 503)])
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url, attempts: 4)])
+        let start = harness.clock.now
+        let record = try await harness.run(.failed(.transient, "flaky"))
+
+        await server.waitForRequests(1)
+        await harness.clock.waitForSleepers(count: 1)
+        #expect(server.requests.count == 1)
+        await harness.clock.advance(by: .seconds(5))
+        await server.waitForRequests(2)
+        await harness.clock.waitForSleepers(count: 1)
+        await harness.clock.advance(by: .seconds(10))
+        await notifier.drain()
+
+        #expect(server.requests.count == 3)
+        #expect(harness.emitted(.notificationSent).first?.metadata["attempts"] == "3")
+        let stored = try #require(await harness.store.run(id: record.id))
+        #expect(stored.notifiedAt == Timestamp.roundedToMilliseconds(start.addingTimeInterval(15)))
+    }
+
+    @Test func aClientErrorIsNotRetriedAndNotifiedAtStaysEmpty() async throws {
+        let server = try TestHTTPServer(responses: [.init(status: 404)])
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url)])
+        let record = try await harness.run(.failed(.transient, "boom"))
+        await notifier.drain()
+        #expect(server.requests.count == 1)
+        let failed = try #require(harness.emitted(.notificationFailed).first)
+        #expect(failed.message?.contains("HTTP 404") == true)
+        #expect(failed.metadata["statusCode"] == "404")
+        #expect(try await harness.store.run(id: record.id)?.notifiedAt == nil)
+    }
+
+    @Test func aDeadEndpointNeitherFailsNorBlocksTheRun() async throws {
+        let port = try TestHTTPServer.deadPort()
+        let harness = NotificationHarness()
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/hook"))
+        let notifier = try harness.notifier([.test(url, attempts: 5)])
+        let record = try await harness.run(.failed(.transient, "boom"))
+        #expect(record.status == .failed)
+        #expect(try await harness.store.run(id: record.id)?.status == .failed)
+
+        await harness.clock.waitForSleepers(count: 1)
+        #expect(notifier.pendingDeliveries == 1, "the delivery waits to retry, the run is long recorded")
+        notifier.cancelAll()
+        await notifier.drain()
+        let failed = try #require(harness.emitted(.notificationFailed).first)
+        #expect(failed.message?.contains("cancelled") == true)
+        #expect(failed.metadata["attempts"] == "1")
+        #expect(try await harness.store.run(id: record.id)?.notifiedAt == nil)
+    }
+
+    @Test func aFailureThatWillBeRetriedIsNotReportedButTheLastOneIs() async throws {
+        let server = try TestHTTPServer()
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url)], retryDecisionDelay: .seconds(1), attach: false)
+        let first = try await harness.run(.failed(.transient, "first attempt"))
+        let last = try await harness.run(.failed(.transient, "last attempt"))
+        notifier.handle(RunEvent(kind: .runFailed, record: first, timestamp: harness.clock.now))
+        notifier.handle(RunEvent(kind: .runRetryScheduled, record: first, timestamp: harness.clock.now))
+        notifier.handle(RunEvent(kind: .runFailed, record: last, timestamp: harness.clock.now))
+        await harness.clock.waitForSleepers(count: 2)
+        await harness.clock.advance(by: .seconds(1))
+        await notifier.drain()
+        #expect(server.requests.count == 1)
+        #expect(try server.requests.first?.json()["runID"] as? String == last.id.rawValue)
+    }
+
+    @Test func anAutomaticPauseIsPostedAndAManualOneIsNot() async throws {
+        let server = try TestHTTPServer()
+        let harness = NotificationHarness()
+        let notifier = try harness.notifier([.test(server.url, format: .json, triggers: [.autoPause])])
+        let reason = "paused automatically after 3 consecutive failed runs; last error: boom"
+        harness.events.emit(
+            RunEvent(
+                kind: .agentPaused, timestamp: harness.clock.now, agentName: "nightly-docs", message: reason,
+                metadata: ["automatic": "true", "consecutiveFailures": "3"]))
+        harness.events.emit(
+            RunEvent(
+                kind: .agentPaused, timestamp: harness.clock.now, agentName: "nightly-docs", message: "by hand",
+                metadata: ["automatic": "false", "consecutiveFailures": "0"]))
+        _ = try await harness.run(.failed(.transient, "not for this webhook"))
+        await notifier.drain()
+        #expect(server.requests.count == 1)
+        let body = try #require(try server.requests.first?.json())
+        #expect(body["notification"] as? String == "autoPause")
+        #expect(body["reason"] as? String == reason)
+        #expect(body["consecutiveFailures"] as? Int == 3)
+        #expect(body["title"] as? String == "nightly-docs paused after 3 consecutive failures")
+    }
+
+    @Test func aWebhookForOtherAgentsStaysQuiet() async throws {
+        let server = try TestHTTPServer()
+        let harness = NotificationHarness()
+        var webhook = WebhookConfiguration.test(server.url)
+        webhook.agents = ["another-agent"]
+        let notifier = try harness.notifier([webhook])
+        _ = try await harness.run(.failed(.transient, "boom"))
+        await notifier.drain()
+        #expect(server.requests.isEmpty)
+    }
+}
