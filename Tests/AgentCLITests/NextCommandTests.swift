@@ -117,8 +117,8 @@ struct NextCommandTests {
 /// `agentctl next` end to end: launches the built binary and compares its output and exit status.
 @Suite(.enabled(if: AgentctlBinary.hasNextCommand, "agentctl next is not registered in CommandRouter yet"))
 struct NextCommandEndToEndTests {
-    @Test func printsFireTimesAcrossTheSpringForwardNight() throws {
-        let result = try AgentctlBinary.run([
+    @Test func printsFireTimesAcrossTheSpringForwardNight() async throws {
+        let result = try await AgentctlBinary.run([
             "next", "30 2 * * *", "--tz", "America/New_York", "--from", "2024-03-09T12:00:00-05:00", "--count", "3",
         ])
         #expect(result.status == 0)
@@ -129,8 +129,8 @@ struct NextCommandEndToEndTests {
         #expect(result.err.isEmpty)
     }
 
-    @Test func printsJSON() throws {
-        let result = try AgentctlBinary.run([
+    @Test func printsJSON() async throws {
+        let result = try await AgentctlBinary.run([
             "next", "*/30 1 * * *", "--tz", "America/New_York", "--from", "2024-11-03T00:45:00-04:00", "--count", "4",
             "--json",
         ])
@@ -141,63 +141,16 @@ struct NextCommandEndToEndTests {
                 + "\"2024-11-03T01:30:00-05:00\"]\n")
     }
 
-    @Test func rejectsAnInvalidExpressionWithStatus2() throws {
-        let result = try AgentctlBinary.run(["next", "60 * * * *", "--tz", "UTC"])
+    @Test func rejectsAnInvalidExpressionWithStatus2() async throws {
+        let result = try await AgentctlBinary.run(["next", "60 * * * *", "--tz", "UTC"])
         #expect(result.status == 2)
         #expect(result.out.isEmpty)
         #expect(result.err.hasPrefix("agentctl next: minute: 60 is out of range 0-59\n"))
     }
 
-    @Test func rejectsAnUnknownZoneWithStatus2() throws {
-        let result = try AgentctlBinary.run(["next", "* * * * *", "--tz", "Nowhere/Special"])
+    @Test func rejectsAnUnknownZoneWithStatus2() async throws {
+        let result = try await AgentctlBinary.run(["next", "* * * * *", "--tz", "Nowhere/Special"])
         #expect(result.status == 2)
         #expect(result.err.contains("unknown time zone \"Nowhere/Special\""))
-    }
-}
-
-/// Finds and launches the `agentctl` executable that `swift build` / `swift test` put next to the test bundle.
-/// (`AGENTCTL_PATH` overrides the search.)
-enum AgentctlBinary {
-    struct NotFound: Error, CustomStringConvertible {
-        var searched: [String]
-        var description: String { "agentctl was not found; build it first (swift build). Looked in: \(searched)" }
-    }
-
-    /// Whether the router knows `next` (the binary is built from the same sources).
-    static let hasNextCommand = CommandRouter.commands.contains { $0.name == NextCommand.name }
-
-    static func locate() throws -> URL {
-        if let path = ProcessInfo.processInfo.environment["AGENTCTL_PATH"] { return URL(fileURLWithPath: path) }
-        var directories: [URL] = []
-        if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
-        directories.append(Bundle.main.bundleURL)
-        directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        directories.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            directories.append(bundle.bundleURL.deletingLastPathComponent())
-        }
-        for directory in directories {
-            let candidate = directory.appendingPathComponent("agentctl")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw NotFound(searched: directories.map(\.path))
-    }
-
-    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = try locate()
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
-        )
     }
 }

@@ -32,6 +32,9 @@ final class CommandIO: Sendable {
     /// Writes a line to standard output.
     func print(_ line: String = "") { writeOut(line + "\n") }
 
+    /// Writes text to standard output as it is (no newline added).
+    func write(_ text: String) { writeOut(text) }
+
     /// Writes a line to standard error.
     func printError(_ line: String) { writeErr(line + "\n") }
 }

@@ -5,7 +5,9 @@ enum CommandRouter {
     /// Every public command, in the order `--help` lists them.
     static var commands: [any AgentCommand.Type] {
         [
-            DemoCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
+            DemoCommand.self, ValidateCommand.self, ServeCommand.self, RunCommand.self, RunsCommand.self,
+            ShowCommand.self, LogsCommand.self, SchedulesCommand.self, PauseCommand.self, ResumeCommand.self,
+            BackfillCommand.self, HealthCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
         ]
     }
 

@@ -32,4 +32,51 @@ enum RunFormatting {
         }
         return table.render()
     }
+
+    /// Every field of a record, one per line, for `show` and `run`.
+    /// - Parameters:
+    ///   - record: The record.
+    ///   - logDirectory: Where the run's log files are, if known.
+    static func details(_ record: RunRecord, logDirectory: String? = nil) -> String {
+        var lines: [(String, String)] = [
+            ("run", record.id.rawValue), ("agent", record.agentName.rawValue), ("status", record.status.rawValue),
+            ("trigger", record.trigger.description),
+        ]
+        lines.append(("attempt", String(record.attempt) + (record.firstRunID.map { " (first run \($0))" } ?? "")))
+        lines.append(("queued", Timestamp.format(record.queuedAt)))
+        if let startedAt = record.startedAt { lines.append(("started", Timestamp.format(startedAt))) }
+        if let endedAt = record.endedAt {
+            lines.append(("ended", Timestamp.format(endedAt) + "  (took \(duration(record.duration)))"))
+        }
+        if let message = record.errorMessage {
+            lines.append(("error", "[\(record.errorClass?.rawValue ?? "error")] \(message)"))
+        }
+        if let summary = record.summary, summary != record.errorMessage { lines.append(("summary", summary)) }
+        if record.parameters != .emptyObject { lines.append(("parameters", record.parameters.canonicalText)) }
+        if let date = record.businessDate { lines.append(("business date", date.description)) }
+        lines.append(("idempotency key", record.idempotencyKey.rawValue))
+        lines.append(("correlation id", record.correlationID))
+        if !record.counters.isEmpty {
+            lines.append(
+                (
+                    "counters",
+                    record.counters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                ))
+        }
+        for artifact in record.artifacts { lines.append(("artifact", "\(artifact.name): \(artifact.uri)")) }
+        if let outputs = record.outputsURI { lines.append(("outputs", outputs)) }
+        for warning in record.warnings { lines.append(("warning", warning)) }
+        if let owner = record.leaseOwner, !record.status.isTerminal {
+            lines.append(("lease", "\(owner) until \(record.leaseExpiresAt.map(Timestamp.format) ?? "-")"))
+        }
+        if let notified = record.notifiedAt { lines.append(("notified", Timestamp.format(notified))) }
+        if let logDirectory { lines.append(("logs", logDirectory)) }
+        let width = lines.map(\.0.count).max() ?? 0
+        var text = lines.map { $0.0.padding(toLength: width + 2, withPad: " ", startingAt: 0) + $0.1 }
+        if !record.logExcerpt.isEmpty {
+            text.append("log excerpt:")
+            text += record.logExcerpt.map { "  " + $0 }
+        }
+        return text.joined(separator: "\n")
+    }
 }

@@ -1,0 +1,86 @@
+import AgentCore
+import AgentScheduling
+import Foundation
+
+/// `agentctl health`: one line per agent; exit 1 when any agent is failing or paused (for monitoring).
+enum HealthCommand: AgentCommand {
+    static let name = "health"
+    static let summary = "Show each agent's health; exit 1 if any agent is failing or paused"
+    static let help = """
+        USAGE: agentctl health [--window DURATION] [--json]
+
+        Prints a compact table: per agent its state (ok, failing, paused, disabled, new), the status of its last
+        run, its failure streak, how many runs ended in the window and how many succeeded, the median and 95th
+        percentile duration, its last success and its next fire. Above it: whether 'agentctl serve' is running
+        on this store. Computed from the store, so it works beside a running serve or without one.
+
+        An agent is failing when its last run failed, timed out or was abandoned, or its failure streak is not
+        zero. Use the exit status in monitoring: agentctl health >/dev/null || alert.
+
+        OPTIONS:
+          --window DURATION   The window of the run statistics (default 24h), for example 1h or 7d
+          --json              Print {"serve": {...}, "windowSeconds": …, "healthy": …, "agents": [...]}
+        \(CommandContext.configHelp)
+
+        EXIT STATUS: 0 when every agent is healthy, 1 when any is failing or paused (or the store cannot be
+        read), 2 for bad usage or configuration.
+        """
+
+    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
+        guard
+            let parsed = parse(arguments, io: io, options: ["window", CommandContext.configOption], flags: ["json"])
+        else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
+        guard parsed.positionals.isEmpty else {
+            io.printError("agentctl health: unexpected argument '\(parsed.positionals[0])'")
+            return ExitCode.usage
+        }
+        var window = Duration.seconds(86_400)
+        if let text = parsed.value("window") {
+            guard let parsedWindow = DurationText.parse(text), parsedWindow > .zero else {
+                io.printError("agentctl health: --window: \"\(text)\" is not \(DurationText.expected)")
+                return ExitCode.usage
+            }
+            window = parsedWindow
+        }
+        guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: true) else {
+            return ExitCode.usage
+        }
+        guard let store = await context.openStore(forScheduling: false, command: name, io: io) else {
+            return ExitCode.failure
+        }
+        let agents: [AgentHealth]
+        let snapshot: StoreSnapshot
+        do {
+            snapshot = try await StoreSnapshot.take(context.configuration, store: store)
+            agents = try await snapshot.health(store: store, window: window)
+        } catch {
+            io.printError("agentctl health: \(error)")
+            return ExitCode.failure
+        }
+        let unhealthy = agents.filter(HealthFormatting.needsAttention)
+        if parsed.has("json") {
+            var serve: [String: JSONValue] = ["running": .bool(snapshot.serve != nil)]
+            if let lease = snapshot.serve { serve["owner"] = .string(lease.owner) }
+            let object: JSONValue = .object([
+                "serve": .object(serve), "windowSeconds": .integer(Int64(window.timeInterval)),
+                "healthy": .bool(unhealthy.isEmpty), "agents": .array(agents.map(HealthFormatting.json)),
+            ])
+            io.print(object.canonicalText)
+        } else {
+            io.print(
+                snapshot.serve.map { "serve: running (\($0.owner))" }
+                    ?? "serve: not running on this store (\(context.configuration.storeDirectory.path))")
+            io.print("")
+            io.print(HealthFormatting.table(agents, window: window))
+            if !unhealthy.isEmpty {
+                io.print("")
+                io.print(
+                    "\(unhealthy.count) agent\(unhealthy.count == 1 ? " needs" : "s need") attention: "
+                        + unhealthy.map(\.name.rawValue).joined(separator: ", ")
+                        + ". See 'agentctl runs --agent NAME --status failed,timedOut'; resume paused agents with "
+                        + "'agentctl resume NAME'.")
+            }
+        }
+        return unhealthy.isEmpty ? ExitCode.success : ExitCode.failure
+    }
+}

@@ -1,0 +1,77 @@
+import AgentCore
+import Foundation
+
+/// `agentctl pause AGENT` and, through ``run(_:io:pausing:)``, `agentctl resume AGENT`.
+enum PauseCommand: AgentCommand {
+    static let name = "pause"
+    static let summary = "Stop an agent's schedule until it is resumed (also in a running serve)"
+    static let help = """
+        USAGE: agentctl pause <agent> [--reason TEXT]
+
+        Pauses an agent: no scheduled fire of it starts until 'agentctl resume'. The pause is kept in the store,
+        so it survives restarts, and a running 'agentctl serve' on the same store applies it within a second.
+        Manual runs ('agentctl run') still work. Fires that pass while the agent is paused are handled by its
+        misfire policy when it is resumed.
+
+        OPTIONS:
+          --reason TEXT     Why (shown by 'schedules' and 'health'; default "paused with agentctl pause")
+        \(CommandContext.configHelp)
+
+        EXIT STATUS: 0 when the agent is paused (also when it already was), 1 when the store cannot be
+        written, 2 for an unknown agent or bad usage.
+        """
+
+    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
+        await run(arguments, io: io, pausing: true)
+    }
+
+    /// Pauses or resumes the agent named in `arguments`.
+    static func run(_ arguments: [String], io: CommandIO, pausing: Bool) async -> Int32 {
+        let command = pausing ? name : ResumeCommand.name
+        let options: Set<String> = pausing ? ["reason", CommandContext.configOption] : [CommandContext.configOption]
+        let parsed: ParsedArguments
+        if arguments.contains("--help") || arguments.contains("-h") {
+            io.print(pausing ? help : ResumeCommand.help)
+            return ExitCode.success
+        }
+        do {
+            parsed = try ParsedArguments(arguments, valueOptions: options, flagOptions: [])
+        } catch {
+            io.printError("agentctl \(command): \(error.message)")
+            return ExitCode.usage
+        }
+        guard parsed.positionals.count == 1, let agentName = parsed.positionals.first else {
+            io.printError("agentctl \(command): name one agent, for example: agentctl \(command) nightly-review")
+            return ExitCode.usage
+        }
+        guard let context = CommandContext.load(parsed, command: command, io: io, fileRequired: true) else {
+            return ExitCode.usage
+        }
+        guard let agent = context.agent(agentName, command: command, io: io) else { return ExitCode.usage }
+        guard let store = await context.openStore(forScheduling: false, command: command, io: io) else {
+            return ExitCode.failure
+        }
+        let outcome: ScheduleControl.Outcome
+        do {
+            outcome = try await ScheduleControl.setPaused(
+                pausing, agent: agent.name, reason: parsed.value("reason"), store: store)
+        } catch {
+            io.printError("agentctl \(command): \(error)")
+            return ExitCode.failure
+        }
+        let serve = outcome.serveOwner.map { " The running serve (\($0)) applies it." } ?? ""
+        switch (pausing, outcome.unchanged) {
+        case (true, true):
+            io.print("\(agent.name) is already paused (\(outcome.state.pausedReason ?? "no reason given")).")
+        case (true, false):
+            io.print(
+                "Paused \(agent.name): \(outcome.state.pausedReason ?? "").\(serve) "
+                    + "Resume with 'agentctl resume \(agent.name)'.")
+        case (false, true):
+            io.print("\(agent.name) is not paused.")
+        case (false, false):
+            io.print("Resumed \(agent.name); its failure streak was reset.\(serve)")
+        }
+        return ExitCode.success
+    }
+}

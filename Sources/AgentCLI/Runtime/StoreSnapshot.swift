@@ -1,0 +1,88 @@
+import AgentCore
+import AgentScheduling
+import Foundation
+
+/// The schedules and health of the configured agents as the shared store shows them, for commands that run
+/// beside `serve` (or without it): `schedules` and `health`.
+///
+/// A running scheduler answers these from memory (``AgentScheduler/agents()``, ``AgentScheduler/health(window:)``);
+/// another process reads the same facts from what every scheduler persists: schedule states and run records.
+struct StoreSnapshot: Sendable {
+    /// One agent's schedule.
+    struct ScheduleRow: Sendable {
+        var agent: AgentConfiguration
+        /// The schedule in words, with its zone (`at 02:30 every day (Europe/Berlin)`).
+        var description: String
+        var state: ScheduleState
+        /// The next fire; `nil` when the agent is manual-only, disabled or paused.
+        var nextFireAt: Date?
+        /// Whether ``nextFireAt`` has passed without the fire being handled (no scheduler was running).
+        var isOverdue: Bool
+    }
+
+    var schedules: [ScheduleRow]
+    /// The `serve` process holding the store, if one runs.
+    var serve: Lease?
+    var takenAt: Date
+
+    /// Reads the states of the configured agents.
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    static func take(
+        _ configuration: AgentctlConfiguration, store: any AgentStore, now: Date = Date()
+    ) async throws -> StoreSnapshot {
+        let states = Dictionary(
+            try await store.allScheduleStates().map { ($0.agentName, $0) }, uniquingKeysWith: { _, last in last })
+        let rows = configuration.agents.map { agent in
+            let state = states[agent.name] ?? ScheduleState(agentName: agent.name)
+            let schedule = try? Schedule(agent.schedule)
+            var next: Date?
+            if agent.isEnabled, !state.isPaused, let schedule {
+                // As the scheduler resumes: at the persisted next fire while it is still a fire of the schedule.
+                next =
+                    state.nextFireAt.flatMap { schedule.next(after: $0.addingTimeInterval(-0.001)) }
+                    ?? schedule.next(after: now)
+            }
+            return ScheduleRow(
+                agent: agent, description: schedule?.description ?? agent.schedule.description, state: state,
+                nextFireAt: next, isOverdue: next.map { $0 < now.addingTimeInterval(-1) } ?? false)
+        }
+        return StoreSnapshot(
+            schedules: rows, serve: try await store.lease(named: ScheduleControl.serveLeaseName), takenAt: now)
+    }
+
+    /// The health of every configured agent over `window`, computed from its records as
+    /// ``AgentScheduler/health(window:)`` does.
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    func health(store: any AgentStore, window: Duration) async throws -> [AgentHealth] {
+        let since = takenAt.addingTimeInterval(-window.timeInterval)
+        var result: [AgentHealth] = []
+        for row in schedules {
+            let name = row.agent.name
+            var health = AgentHealth(
+                name: name, isEnabled: row.agent.isEnabled, isPaused: row.state.isPaused,
+                pausedReason: row.state.pausedReason, nextFireAt: row.nextFireAt,
+                consecutiveFailures: row.state.consecutiveFailures)
+            var recent: [RunRecord] = []
+            var query = RunQuery(agent: name, queuedSince: since, limit: RunQuery.maximumLimit)
+            while true {
+                let page = try await store.queryRuns(query)
+                recent += page.records
+                guard let cursor = page.nextCursor else { break }
+                query.cursor = cursor
+            }
+            health.summarize(recent)
+            health.lastStatus = recent.first?.status
+            if health.lastStatus == nil {
+                health.lastStatus = try await store.queryRuns(RunQuery(agent: name, limit: 1)).records.first?.status
+            }
+            health.lastSuccessAt = try await store.queryRuns(
+                RunQuery(agent: name, statuses: [.succeeded, .noOp], limit: 1)
+            ).records.first?.endedAt
+            health.lastFailureAt = try await store.queryRuns(
+                RunQuery(agent: name, statuses: AgentHealth.failureStatuses, limit: 1)
+            ).records.first?.endedAt
+            result.append(health)
+        }
+        return result
+    }
+}

@@ -1,0 +1,63 @@
+import AgentCore
+import AgentScheduling
+import Foundation
+
+/// The health table of `health` and `demo`, and its JSON form.
+enum HealthFormatting {
+    /// `ok`, `failing`, `paused`, `disabled` or `new` (no run yet).
+    static func state(_ agent: AgentHealth) -> String {
+        if agent.isPaused { return "paused" }
+        if isFailing(agent) { return "failing" }
+        if !agent.isEnabled { return "disabled" }
+        return agent.lastStatus == nil ? "new" : "ok"
+    }
+
+    /// Whether the agent's last run failed or it has a failure streak.
+    static func isFailing(_ agent: AgentHealth) -> Bool {
+        agent.consecutiveFailures > 0 || agent.lastStatus.map { AgentHealth.failureStatuses.contains($0) } ?? false
+    }
+
+    /// Whether `health` exits 1 because of this agent.
+    static func needsAttention(_ agent: AgentHealth) -> Bool { agent.isPaused || isFailing(agent) }
+
+    /// One row per agent.
+    static func table(_ agents: [AgentHealth], window: Duration) -> String {
+        let windowText = DurationText.format(window)
+        var table = TextTable([
+            "AGENT", "STATE", "LAST", "STREAK", "RUNS \(windowText)", "OK %", "P50", "P95", "LAST SUCCESS",
+            "NEXT FIRE",
+        ])
+        for agent in agents {
+            table.add([
+                agent.name.rawValue, state(agent), agent.lastStatus?.rawValue ?? "-", String(agent.consecutiveFailures),
+                String(agent.runsInWindow), agent.successRate.map { String(Int(($0 * 100).rounded())) } ?? "-",
+                RunFormatting.duration(agent.p50Duration), RunFormatting.duration(agent.p95Duration),
+                agent.lastSuccessAt.map(Timestamp.format) ?? "-", agent.nextFireAt.map(Timestamp.format) ?? "-",
+            ])
+        }
+        let reasons = agents.filter(\.isPaused).map {
+            "\($0.name) is paused: \($0.pausedReason ?? "no reason given")"
+        }
+        return ([table.render()] + reasons).joined(separator: "\n")
+    }
+
+    /// One agent as JSON.
+    static func json(_ agent: AgentHealth) -> JSONValue {
+        var fields: [String: JSONValue] = [
+            "name": .string(agent.name.rawValue), "state": .string(state(agent)), "enabled": .bool(agent.isEnabled),
+            "paused": .bool(agent.isPaused), "consecutiveFailures": .integer(Int64(agent.consecutiveFailures)),
+            "runsInWindow": .integer(Int64(agent.runsInWindow)),
+            "successesInWindow": .integer(Int64(agent.successesInWindow)),
+        ]
+        func put(_ key: String, _ value: JSONValue?) { if let value { fields[key] = value } }
+        put("pausedReason", agent.pausedReason.map(JSONValue.string))
+        put("lastStatus", agent.lastStatus.map { .string($0.rawValue) })
+        put("lastSuccessAt", agent.lastSuccessAt.map { .string(Timestamp.format($0)) })
+        put("lastFailureAt", agent.lastFailureAt.map { .string(Timestamp.format($0)) })
+        put("nextFireAt", agent.nextFireAt.map { .string(Timestamp.format($0)) })
+        put("successRate", agent.successRate.map(JSONValue.double))
+        put("p50Ms", agent.p50Duration.map { .integer(Int64(($0.timeInterval * 1000).rounded())) })
+        put("p95Ms", agent.p95Duration.map { .integer(Int64(($0.timeInterval * 1000).rounded())) })
+        return .object(fields)
+    }
+}
