@@ -1,0 +1,83 @@
+import AgentCore
+import AgentScheduling
+import AgentStorage
+import Foundation
+
+/// `agentctl __scheduler-soak`: a hidden command the scheduler's tests run as child processes, several at once on
+/// one JSON-file store, to show that every fire runs exactly once across processes.
+///
+/// It prints one line per agent body that actually ran, from inside the body, so the parent sees every
+/// execution whichever process performed it.
+enum SchedulerSoakCommand: AgentCommand {
+    static let name = "__scheduler-soak"
+    static let summary = "Run a scheduler on a JSON-file store until a deadline (used by the scheduler's tests)"
+    static let help = """
+        USAGE: agentctl __scheduler-soak <directory> --owner NAME --origin MS --until MS
+                                         [--agents N] [--interval-ms I] [--concurrency C]
+
+        Opens the JSON-file store in <directory> and schedules N no-op agents (default 8) named soak-0 …
+        soak-<N-1>, each on an interval of I milliseconds (default 100) anchored at ORIGIN (milliseconds since
+        1970). Every agent body prints "ran <agent> <nominal fire ms> <owner>". At UNTIL (milliseconds since
+        1970) the scheduler is stopped gracefully; then the command prints "done <owner>" and exits.
+        Several processes started with the same arguments (but different owners) share the work: each fire runs
+        in exactly one of them.
+
+        Exit status: 0 when done, 1 when the store or the scheduler failed, 2 for bad usage.
+        """
+
+    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
+        guard
+            let parsed = parse(
+                arguments, io: io, options: ["owner", "origin", "until", "agents", "interval-ms", "concurrency"])
+        else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
+        guard parsed.positionals.count == 1, let owner = parsed.value("owner") else {
+            io.printError("agentctl \(name): expected <directory> and --owner")
+            return ExitCode.usage
+        }
+        do {
+            let origin = try parsed.integer("origin", default: 0, range: 1...Int.max)
+            let until = try parsed.integer("until", default: 0, range: 1...Int.max)
+            let count = try parsed.integer("agents", default: 8, range: 1...10_000)
+            let interval = try parsed.integer("interval-ms", default: 100, range: 1...86_400_000)
+            let concurrency = try parsed.integer("concurrency", default: 5, range: 1...1024)
+            let directory = URL(fileURLWithPath: parsed.positionals[0], isDirectory: true)
+            try await soak(
+                directory: directory, owner: owner, origin: Date(timeIntervalSince1970: Double(origin) / 1000),
+                until: Date(timeIntervalSince1970: Double(until) / 1000), agents: count,
+                interval: .milliseconds(interval), concurrency: concurrency, io: io)
+            io.print("done \(owner)")
+            return ExitCode.success
+        } catch let error as UsageError {
+            io.printError("agentctl \(name): \(error.message)")
+            return ExitCode.usage
+        } catch {
+            io.printError("agentctl \(name): \(error)")
+            return ExitCode.failure
+        }
+    }
+
+    private static func soak(
+        directory: URL, owner: String, origin: Date, until: Date, agents count: Int, interval: Duration,
+        concurrency: Int, io: CommandIO
+    ) async throws {
+        let clock = SystemClock()
+        let store = try await JSONFileAgentStore.open(directory: directory, clock: clock)
+        let agents = try (0..<count).map { index in
+            ClosureAgent(
+                name: try AgentName("soak-\(index)"), schedule: .interval(interval, anchoredAt: origin),
+                policy: RunPolicy(retry: .never)
+            ) { request, _ in
+                let fire = request.trigger.nominalFireTime.map { Timestamp.milliseconds($0) } ?? -1
+                io.print("ran \(request.agentName) \(fire) \(owner)")
+                return .succeeded()
+            }
+        }
+        let scheduler = try AgentScheduler(
+            agents: agents, store: store, clock: clock,
+            configuration: SchedulerConfiguration(maximumConcurrentRuns: concurrency, owner: owner))
+        let running = Task { try await scheduler.run() }
+        try await clock.sleep(until: until)
+        running.cancel()
+        try await running.value
+    }
+}

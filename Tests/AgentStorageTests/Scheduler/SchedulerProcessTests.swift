@@ -1,0 +1,80 @@
+import AgentCore
+import AgentScheduling
+import Foundation
+import Testing
+
+@testable import AgentStorage
+
+/// Two scheduler processes (`agentctl __scheduler-soak`) on one JSON-file store: every fire runs exactly once.
+///
+/// It lives beside the store's process tests to share their child-process helper; the scheduler's own tests
+/// are in `AgentSchedulingTests/Scheduler`.
+@Suite(.serialized)
+struct SchedulerProcessTests {
+    @Test func twoSchedulerProcessesOnOneStoreRunEachFireExactlyOnce() async throws {
+        let probe = try ChildProcess(["__scheduler-soak", "--help"])
+        let help = await probe.wait()
+        try #require(
+            help.status == 0,
+            "agentctl does not know __scheduler-soak: register SchedulerSoakCommand in CommandRouter.hiddenCommands")
+
+        let directory = TemporaryDirectory("scheduler-soak")
+        let agents = 8
+        let interval = 100
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let origin = (now / 1000 + 2) * 1000
+        let until = origin + 5000
+        let children = try (0..<2).map { index in
+            try ChildProcess([
+                "__scheduler-soak", directory.path, "--owner", "process-\(index)", "--origin", "\(origin)",
+                "--until", "\(until)", "--agents", "\(agents)", "--interval-ms", "\(interval)",
+            ])
+        }
+        async let first = children[0].remainingLines()
+        async let second = children[1].remainingLines()
+        let lines = await first + second
+        for child in children {
+            let exit = await child.wait()
+            #expect(exit.status == 0, "\(exit.errors)")
+        }
+
+        var executions: [String: [String]] = [:]
+        for line in lines where line.hasPrefix("ran ") {
+            let fields = line.split(separator: " ").map(String.init)
+            try #require(fields.count == 4, "unexpected line \(line)")
+            executions["\(fields[1])@\(fields[2])", default: []].append(fields[3])
+        }
+        let doubled = executions.filter { $0.value.count > 1 }
+        #expect(doubled.isEmpty, "fires that ran more than once: \(doubled.keys.sorted().prefix(10))")
+        // Every fire up to shortly before the stop ran (in one process or the other).
+        let settled = until - 500
+        var expected: Set<String> = []
+        for agent in 0..<agents {
+            for fire in stride(from: origin, through: settled, by: interval) {
+                expected.insert("soak-\(agent)@\(fire)")
+            }
+        }
+        let missing = expected.subtracting(executions.keys)
+        #expect(missing.isEmpty, "fires that never ran: \(missing.sorted().prefix(10))")
+        #expect(expected.count >= 300)
+        let owners = Set(executions.values.flatMap { $0 })
+        #expect(owners.count == 2, "only \(owners) did any work")
+
+        // The store agrees: one record per fire, succeeded, and as many as there were executions.
+        let store = try await JSONFileAgentStore.open(directory: directory.url)
+        var records: [RunRecord] = []
+        var query = RunQuery(limit: RunQuery.maximumLimit)
+        while true {
+            let page = try await store.queryRuns(query)
+            records += page.records
+            guard let cursor = page.nextCursor else { break }
+            query.cursor = cursor
+        }
+        let executed = records.filter { $0.status != .skipped }
+        #expect(executed.count == executions.count)
+        #expect(executed.allSatisfy { $0.status == .succeeded })
+        let keys = executed.map { "\($0.agentName)@\($0.trigger.nominalFireTime.map(Timestamp.milliseconds) ?? -1)" }
+        #expect(Set(keys).count == keys.count)
+        #expect(Set(keys) == Set(executions.keys))
+    }
+}
