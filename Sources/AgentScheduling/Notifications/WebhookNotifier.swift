@@ -65,13 +65,13 @@ public final class WebhookNotifier: Sendable {
     ///   - store: Where run records are read and `notifiedAt` is stored.
     ///   - clock: The clock for backoff (a `ManualClock` in tests).
     ///   - retryDecisionDelay: How long to wait for a retry decision after a failure (default 1 s).
-    ///   - session: The URL session (default: an ephemeral one: no cookies, no cache).
+    ///   - session: The URL session (`nil`: a new ephemeral one: no cookies, no cache).
     ///   - didUpdateRecord: Called after `notifiedAt` was stored, with the updated record (for example to
     ///     refresh `metadata.json` with ``RunLogFinalizer/write(_:)``).
     /// - Throws: ``NotificationError`` for an invalid webhook.
     public init(
         webhooks: [WebhookConfiguration], store: any RunStore, clock: any AgentClock = SystemClock(),
-        retryDecisionDelay: Duration = .seconds(1), session: URLSession = URLSession(configuration: .ephemeral),
+        retryDecisionDelay: Duration = .seconds(1), session: URLSession? = nil,
         didUpdateRecord: (@Sendable (RunRecord) async -> Void)? = nil
     ) throws(NotificationError) {
         for webhook in webhooks { try webhook.validate() }
@@ -79,7 +79,7 @@ public final class WebhookNotifier: Sendable {
         self.store = store
         self.clock = clock
         self.retryDecisionDelay = max(.zero, retryDecisionDelay)
-        self.session = session
+        self.session = session ?? URLSession(configuration: .ephemeral)
         self.didUpdateRecord = didUpdateRecord
     }
 

@@ -2,7 +2,7 @@
 struct ExcerptCollector: Sendable {
     private let headLimit: Int
     private let tailLimit: Int
-    private var headCount = 0
+    private(set) var headLines: [String] = []
     private var tail: [String] = []
     private var tailStart = 0
     private(set) var omitted = 0
@@ -20,8 +20,8 @@ struct ExcerptCollector: Sendable {
     /// - Parameter line: The line.
     /// - Returns: Whether it is one of the first lines (log it now); otherwise it is kept for the tail.
     mutating func add(_ line: String) -> Bool {
-        if headCount < headLimit {
-            headCount += 1
+        if headLines.count < headLimit {
+            headLines.append(line)
             return true
         }
         guard tailLimit > 0 else {

@@ -39,7 +39,8 @@ enum OutputCapture {
         var stdout: SubprocessReport.Output
         var stderr: SubprocessReport.Output
         var classifier: OutputClassifier
-        /// The last kept lines and how many were left out between the first and the last.
+        /// The first lines (already logged), the last kept lines, and how many were left out between them.
+        var headLines: [String]
         var tailLines: [String]
         var omittedLines: Int
         /// The last non-empty line of each stream, for failure messages.
@@ -145,7 +146,8 @@ enum OutputCapture {
         }
         return Result(
             stdout: report(0, RunLogDirectory.stdoutFileName), stderr: report(1, RunLogDirectory.stderrFileName),
-            classifier: classifier, tailLines: excerpt.tailLines, omittedLines: excerpt.omitted,
+            classifier: classifier, headLines: excerpt.headLines, tailLines: excerpt.tailLines,
+            omittedLines: excerpt.omitted,
             lastStdoutLine: lastLines[0], lastStderrLine: lastLines[1], warnings: warnings)
     }
 

@@ -32,19 +32,20 @@ enum ProcessLauncher {
     /// Creates a pipe whose two ends are closed on exec.
     /// - Returns: The read and write descriptors.
     static func makePipe() throws(SubprocessError) -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        #if os(Linux)
-            if let pipe2 = symbol("pipe2", as: Pipe2.self) {
-                let result = fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress!, O_CLOEXEC) }
-                guard result == 0 else { throw failure("creating a pipe", errno) }
-                return (fds[0], fds[1])
+        var fds: (Int32, Int32) = (-1, -1)
+        let result = withUnsafeMutablePointer(to: &fds) { pair in
+            pair.withMemoryRebound(to: Int32.self, capacity: 2) { pointer -> Int32 in
+                #if os(Linux)
+                    if let pipe2 = symbol("pipe2", as: Pipe2.self) { return pipe2(pointer, O_CLOEXEC) }
+                #endif
+                guard pipe(pointer) == 0 else { return -1 }
+                _ = fcntl(pointer[0], F_SETFD, FD_CLOEXEC)
+                _ = fcntl(pointer[1], F_SETFD, FD_CLOEXEC)
+                return 0
             }
-        #endif
-        let result = fds.withUnsafeMutableBufferPointer { pipe($0.baseAddress!) }
+        }
         guard result == 0 else { throw failure("creating a pipe", errno) }
-        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
-        return (fds[0], fds[1])
+        return (fds.0, fds.1)
     }
 
     /// Starts a process in a new process group.

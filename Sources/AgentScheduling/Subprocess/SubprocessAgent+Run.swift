@@ -26,17 +26,24 @@ extension SubprocessAgent {
         var provisional = RunRecord(id: context.runID, request: request, status: .running, queuedAt: startedAt)
         provisional.startedAt = Timestamp.roundedToMilliseconds(startedAt)
 
-        let launched = try await BlockingIO.perform { [configuration, report, provisional] () throws -> Launched in
-            try Self.launch(
-                configuration: configuration, environment: environment, directory: directory, report: report,
-                provisional: provisional, redactor: redactor)
+        let launched: Launched
+        do {
+            launched = try await BlockingIO.perform { [configuration, report, provisional] () throws -> Launched in
+                try Self.launch(
+                    configuration: configuration, environment: environment, directory: directory, report: report,
+                    provisional: provisional, redactor: redactor)
+            }
+        } catch let error as SubprocessError {
+            let redacted = SubprocessError(
+                error.code, redactor.redact(error.message), failureClass: error.failureClass)
+            await recordLaunchFailure(redacted, provisional: provisional, report: report, redactor: redactor)
+            throw redacted
         }
         report.command[0] = redactor.redact(launched.path)
         report.processID = launched.pid
-        context.log(
-            redactor.redact(
-                "started pid \(launched.pid): " + report.command.map(RunLogDirectory.shellQuoted).joined(separator: " ")
-            ))
+        let startLine = redactor.redact(
+            "started pid \(launched.pid): " + report.command.map(RunLogDirectory.shellQuoted).joined(separator: " "))
+        context.log(startLine)
 
         let signals = SignalQueue<ProcessSignal>()
         ProcessExit.waitOnThread(for: launched.pid) { signals.deliver(.exited($0)) }
@@ -85,14 +92,18 @@ extension SubprocessAgent {
             )
         }
 
-        if output.omittedLines > 0 { context.log("… \(output.omittedLines) line(s) omitted …") }
-        for line in output.tailLines { context.log(line) }
-        context.log(
-            "\(report.endDescription) after \(RunLogDirectory.seconds(endedAt.timeIntervalSince(startedAt))); stdout \(output.stdout.bytesReceived) bytes, stderr \(output.stderr.bytesReceived) bytes",
-            level: result.outcome == .succeeded ? "info" : "error")
+        var excerpt = [startLine] + output.headLines
+        if output.omittedLines > 0 { excerpt.append("… \(output.omittedLines) line(s) omitted …") }
+        excerpt += output.tailLines
+        let endLine =
+            "\(report.endDescription) after \(RunLogDirectory.seconds(endedAt.timeIntervalSince(startedAt))); stdout \(output.stdout.bytesReceived) bytes, stderr \(output.stderr.bytesReceived) bytes"
+        for line in excerpt.dropFirst(1 + output.headLines.count) { context.log(line) }
+        context.log(endLine, level: result.outcome == .succeeded ? "info" : "error")
+        excerpt.append(endLine)
 
         var finished = provisional
-        apply(result, to: &finished, endedAt: endedAt, cancelled: supervision.stopReason == .cancelled && !timedOut)
+        finished.logExcerpt = excerpt
+        apply(result, to: &finished, endedAt: endedAt, cancelled: supervision.stopReason == .cancelled)
         let metadata = RunLogMetadata(record: finished, process: report, recordIsFinal: false)
         do {
             _ = try await BlockingIO.perform { try directory.write(metadata, redactor: redactor) }
@@ -100,7 +111,7 @@ extension SubprocessAgent {
             result.warnings.append("\(error)")
         }
 
-        if supervision.stopReason == .cancelled && !timedOut { throw CancellationError() }
+        if supervision.stopReason == .cancelled { throw CancellationError() }
         if let retryAfter = decision.retryAfter, case .failed(.rateLimited, let message) = result.outcome {
             throw AgentFailure.rateLimited(message, retryAfter: retryAfter)
         }
@@ -121,6 +132,22 @@ extension SubprocessAgent {
             command: ([configuration.executable] + configuration.arguments).map(redactor.redact),
             workingDirectory: configuration.workingDirectory?.path, environmentOverrides: overrides,
             inheritsEnvironment: configuration.environment.inheritsParent)
+    }
+
+    /// Leaves a failed `metadata.json` behind when the command could not be started (if the directory exists).
+    private func recordLaunchFailure(
+        _ error: any Error, provisional: RunRecord, report: SubprocessReport, redactor: SecretRedactor
+    ) async {
+        let directory = logDirectory(for: provisional.id)
+        var record = provisional
+        record.status = .failed
+        record.errorClass = (error as? any ClassifiedError)?.failureClass ?? .transient
+        record.errorMessage = redactor.redact(String(describing: error))
+        let metadata = RunLogMetadata(record: record, process: report, recordIsFinal: false)
+        _ = try? await BlockingIO.perform { () throws -> Bool in
+            guard directory.exists else { return false }
+            return try directory.write(metadata, redactor: redactor)
+        }
     }
 
     private func counters(_ report: SubprocessReport) -> [String: Int64] {

@@ -28,6 +28,9 @@ struct SubprocessAgentTests {
         #expect(metadata.process?.exitStatus == 0)
         #expect(metadata.process?.command == ["/bin/sh", "-c", "echo hello; echo oops >&2"])
         #expect(!metadata.recordIsFinal)
+        #expect(metadata.record.logExcerpt.first?.hasPrefix("started pid ") == true)
+        #expect(metadata.record.logExcerpt.contains("[stderr] oops"))
+        #expect(metadata.record.logExcerpt.last?.hasPrefix("exit status 0 after") == true)
         let summary = try String(contentsOf: directory.summaryURL, encoding: .utf8)
         #expect(summary.contains("exit status 0"))
     }
@@ -100,12 +103,15 @@ struct SubprocessAgentTests {
         let harness = try SubprocessHarness()
         let configuration = SubprocessConfiguration(executable: "no-such-tool-4242", logRoot: harness.logs.url)
         let agent = try harness.agent(configuration)
-        let result = await harness.runDirectly(agent).result
+        let (result, _, runID) = await harness.runDirectly(agent)
         #expect(throws: SubprocessError.self) { try result.get() }
         guard case .failure(let error as SubprocessError) = result else { return }
         #expect(error.code == .executableNotFound)
         #expect(error.failureClass == .permanent)
         #expect(error.message.contains("no-such-tool-4242"))
+        let metadata = try agent.logDirectory(for: runID).readMetadata()
+        #expect(metadata.record.status == .failed)
+        #expect(metadata.record.errorMessage?.contains("no-such-tool-4242") == true)
     }
 
     @Test func aMissingWorkingDirectoryIsReportedBeforeStarting() async throws {

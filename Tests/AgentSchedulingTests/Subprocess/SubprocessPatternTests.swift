@@ -43,6 +43,22 @@ struct SubprocessPatternTests {
         #expect(error.retryAfter == .seconds(300))
     }
 
+    @Test func theOrchestratorRecordsTheRateLimitAndHandsOnItsRetryAfter() async throws {
+        let harness = try SubprocessHarness()
+        let agent = try harness.agent(
+            harness.configuration(
+                "echo 'Usage limit reached, retry after 90 s' >&2; exit 1",
+                patterns: [
+                    FailurePattern(#"usage limit.*retry after (?<retryAfter>\d+ ?s)"#, class: .rateLimited)
+                ]))
+        let orchestration = SubprocessOrchestration()
+        let execution = try await orchestration.orchestrator.execute(AgentRunRequest(agent: agent.name), agent: agent)
+        #expect(execution.record.status == .failed)
+        #expect(execution.record.errorClass == .rateLimited)
+        #expect(execution.record.errorMessage?.contains("Usage limit reached") == true)
+        #expect(execution.retryAfter == .seconds(90))
+    }
+
     @Test func theFirstConfiguredPatternWinsOverAnEarlierLine() async throws {
         let harness = try SubprocessHarness()
         let agent = try harness.agent(
