@@ -19,6 +19,10 @@ enum BenchCommand: AgentCommand {
             name: "store",
             summary: "acknowledged writes/s with 32 writers, open time and memory for 1M runs, filtered-page latency",
             run: StoreBenchmark.run),
+        Benchmark(
+            name: "scheduler",
+            summary: "dispatch lateness with 10,000 agents, simulated fires per second over a year, idle CPU",
+            run: SchedulerBenchmark.run),
     ]
 
     static let name = "bench"

@@ -47,6 +47,17 @@ enum ValidateCommand: AgentCommand {
             configuration = try AgentctlConfiguration.load(from: file, shownPath: shown, environment: environment)
             if let configuration {
                 for (index, agent) in configuration.agents.enumerated() {
+                    var isDirectory: ObjCBool = false
+                    if let directory = agent.workingDirectory,
+                        !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory)
+                            || !isDirectory.boolValue
+                    {
+                        problems.append(
+                            ConfigProblem(
+                                path: "agents[\(index)].workingDirectory",
+                                message: "\(directory) does not exist or is not a directory; create it or fix the path")
+                        )
+                    }
                     do {
                         _ = try AgentFactory.make(
                             agent, configuration: configuration, environment: environment, path: "agents[\(index)]")
