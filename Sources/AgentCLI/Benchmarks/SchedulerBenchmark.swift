@@ -25,8 +25,10 @@ enum SchedulerBenchmark {
         Simulation: M agents (default 100) with mixed schedules from every 5 minutes to monthly, D days
         (default 365) on the manual clock, no-op agents, in-memory store, driven tick by tick; reports
         simulated fires per wall-clock second. Target: >= 100000.
-        Idle: 1000 agents whose next fire is weeks away; the scheduler's run() on the system clock for I seconds
-        (default 5); reports the process CPU time used. Target: 0 (no periodic wake-ups).
+        Idle: the process CPU time over I seconds (default 5) with nothing to do, first without a scheduler (the
+        Swift runtime's own baseline: on Linux libdispatch wakes its thread-pool monitor once a second), then
+        with a scheduler of 1000 agents whose next fire is months away, and that scheduler's wake-ups meanwhile.
+        Target: no wake-ups, CPU at the baseline.
         """
 
     /// The whole report, as printed with `--json`.
@@ -45,6 +47,8 @@ enum SchedulerBenchmark {
         var firesPerSecond: Int?
         var idleSeconds: Double?
         var idleCPUMilliseconds: Double?
+        var idleBaselineCPUMilliseconds: Double?
+        var idleSchedulerWakeUps: Int?
     }
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
@@ -97,8 +101,11 @@ enum SchedulerBenchmark {
                 report.latenessMaxMilliseconds = lateness.max()
             }
             if only == nil || only == "idle" {
+                let idle = try await measureIdle(seconds: idleSeconds)
                 report.idleSeconds = Double(idleSeconds)
-                report.idleCPUMilliseconds = try await measureIdle(seconds: idleSeconds)
+                report.idleCPUMilliseconds = idle.scheduler
+                report.idleBaselineCPUMilliseconds = idle.baseline
+                report.idleSchedulerWakeUps = idle.wakeUps
             }
         } catch {
             io.printError("agentctl bench scheduler: \(error)")
@@ -135,8 +142,11 @@ enum SchedulerBenchmark {
             table.add(["lateness p99", String(format: "%.3f ms", p99), "<= 2 ms"])
             table.add(["lateness max", String(format: "%.3f ms", report.latenessMaxMilliseconds ?? 0), ""])
         }
-        if let cpu = report.idleCPUMilliseconds {
-            table.add(["idle CPU", String(format: "%.1f ms in %.0f s", cpu, report.idleSeconds ?? 0), "0"])
+        if let cpu = report.idleCPUMilliseconds, let baseline = report.idleBaselineCPUMilliseconds {
+            let seconds = report.idleSeconds ?? 0
+            table.add(["idle scheduler wake-ups", "\(report.idleSchedulerWakeUps ?? 0) in \(Int(seconds)) s", "0"])
+            table.add(["idle CPU, 1000 agents", String(format: "%.2f ms in %.0f s", cpu, seconds), "0"])
+            table.add(["idle CPU, no scheduler", String(format: "%.2f ms in %.0f s", baseline, seconds), "(runtime)"])
         }
         return table.render()
     }
@@ -230,8 +240,13 @@ enum SchedulerBenchmark {
 
     // MARK: - Idle
 
-    /// Process CPU milliseconds used while a scheduler of 1000 far-future agents runs for `seconds`.
-    static func measureIdle(seconds: Int) async throws -> Double {
+    /// Process CPU milliseconds over `seconds` with nothing to do, first without a scheduler (the runtime's own
+    /// baseline), then while a scheduler of 1000 far-future agents runs; and the scheduler's wake-ups meanwhile.
+    static func measureIdle(seconds: Int) async throws -> (baseline: Double, scheduler: Double, wakeUps: Int) {
+        let baselineStart = cpuMilliseconds()
+        try await Task.sleep(for: .seconds(seconds))
+        let baseline = cpuMilliseconds() - baselineStart
+
         let clock = SystemClock()
         let store = InMemoryAgentStore(clock: clock)
         let agents = (0..<1000).map { index in
@@ -244,13 +259,15 @@ enum SchedulerBenchmark {
             agents: agents, store: store, clock: clock, configuration: SchedulerConfiguration(owner: "bench-idle"))
         let running = Task { try await scheduler.run() }
         // Let it load and park, then measure.
-        try await Task.sleep(for: .seconds(1))
+        _ = await scheduler.waitUntilParked()
+        let ticksBefore = await scheduler.ticks
         let before = cpuMilliseconds()
         try await Task.sleep(for: .seconds(seconds))
         let used = cpuMilliseconds() - before
+        let wakeUps = await scheduler.ticks - ticksBefore
         running.cancel()
         try await running.value
-        return used
+        return (baseline, used, wakeUps)
     }
 
     /// User plus system CPU time of the process, in milliseconds.

@@ -22,6 +22,9 @@ extension AgentScheduler {
     /// When the scheduler must next wake: its earliest timer or store-recovery attempt (`nil`: never by itself).
     package var nextWake: Date? { nextWakeDate }
 
+    /// How many ticks have run so far.
+    package var ticks: Int { tickCount }
+
     /// How many runs hold a concurrency slot.
     package var activeRunCount: Int { active.count }
 

@@ -9,6 +9,7 @@ extension AgentScheduler {
     /// - Parameter now: The current time (normally `clock.now`).
     package func runDue(now: Date) async {
         guard lifecycle != .stopped else { return }
+        tickCount += 1
         if let retryAt = storeFailure?.retryAt, retryAt <= now {
             await attemptRecovery()
         }

@@ -64,6 +64,8 @@ public actor AgentScheduler {
     var isPaused = false
     var storeFailure: StoreFailure?
     var publishedState = SchedulerState.idle
+    /// How many ticks ran (each wake-up of ``run()`` is one), for benchmarks that check idle behaviour.
+    var tickCount = 0
     var isFlushing = false
     var flushRequested = false
     /// While the drive loop sleeps: `.some(deadline)`, where a `nil` deadline means until woken.
