@@ -127,7 +127,8 @@ enum DemoCommand: AgentCommand {
             if json {
                 for record in records.reversed() { io.print(try JSONLines.encode(record)) }
             } else {
-                report(records: records, health: health, file: file, leaked: leaked, io: io)
+                report(
+                    records: records, health: health, file: file, leaked: leaked, kept: !parsed.has("clean"), io: io)
             }
             return expectations(records, leaked: leaked, io: io)
         } catch {
@@ -155,7 +156,7 @@ enum DemoCommand: AgentCommand {
     }
 
     private static func report(
-        records: [RunRecord], health: SchedulerHealth, file: URL, leaked: [String], io: CommandIO
+        records: [RunRecord], health: SchedulerHealth, file: URL, leaked: [String], kept: Bool, io: CommandIO
     ) {
         io.print("")
         io.print("Runs, oldest first:")
@@ -168,6 +169,7 @@ enum DemoCommand: AgentCommand {
             leaked.isEmpty
                 ? "The quota agent's secret API_TOKEN appears nowhere in the logs or the store: it was redacted."
                 : "WARNING: the secret was found in \(leaked.joined(separator: ", "))")
+        guard kept else { return }
         let config = "--config \(file.path)"
         io.print("")
         io.print("Explore (the files stay in \(file.deletingLastPathComponent().path)):")

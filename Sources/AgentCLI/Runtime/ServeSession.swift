@@ -51,12 +51,13 @@ struct ServeSession {
                     "agents": .array(names.map(JSONValue.string)), "store": .string(configuration.storeDirectory.path),
                     "pid": .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
                 ]))
-        let schedulerTask = Task { try await scheduler.run() }
-        let signals = Mutex(0)
+        // The trap is installed before the scheduler starts, so that no signal finds the default action; a signal
+        // that arrives before the task exists cancels it as soon as it does.
+        let stop = Mutex<(signals: Int, task: Task<Void, any Error>?)>((0, nil))
         let trap = SignalTrap { [formatter, io, configuration] signal in
-            let count = signals.withLock { count in
-                count += 1
-                return count
+            let (count, task) = stop.withLock { state in
+                state.signals += 1
+                return (state.signals, state.task)
             }
             let grace = DurationText.format(configuration.shutdownGracePeriod)
             io.print(
@@ -66,8 +67,14 @@ struct ServeSession {
                         ? "\(signal): shutting down; running runs get \(grace) to finish, then they are cancelled"
                         : "\(signal): already shutting down (running runs get at most \(grace))",
                     fields: ["signal": .string(signal)]))
-            schedulerTask.cancel()
+            task?.cancel()
         }
+        let schedulerTask = Task { try await scheduler.run() }
+        let signalledEarly = stop.withLock { state in
+            state.task = schedulerTask
+            return state.signals > 0
+        }
+        if signalledEarly { schedulerTask.cancel() }
         let timer = stopAfter.map { limit in
             Task { [clock] in
                 try? await clock.sleep(until: clock.now.addingTimeInterval(limit.timeInterval))
@@ -90,13 +97,13 @@ struct ServeSession {
             io.printError("agentctl serve: \(error)")
             status = ExitCode.failure
         }
-        trap.cancel()
         timer?.cancel()
         helpers.cancel()
         await helpers.value
         await hooks.finish(io: io)
         events.finish()
         await printer.value
+        trap.cancel()
         io.print(formatter.note("serveStopped", "stopped; every run has a terminal record"))
         return status
     }

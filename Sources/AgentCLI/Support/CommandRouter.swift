@@ -12,7 +12,7 @@ enum CommandRouter {
     }
 
     /// Commands used by the project's own tests and benchmarks; not listed in `--help`.
-    static var hiddenCommands: [any AgentCommand.Type] { [StoreTortureCommand.self] }
+    static var hiddenCommands: [any AgentCommand.Type] { [StoreTortureCommand.self, SchedulerSoakCommand.self] }
 
     static var overview: String {
         let width = commands.map { $0.name.count }.max() ?? 0

@@ -121,6 +121,25 @@ struct RunEndToEndTests {
         #expect(runs == "ran\nran\n")
     }
 
+    @Test func aKeyInProgressElsewhereIsReportedOrAwaited() async throws {
+        let home = try TestHome(agents: [
+            #"{"name": "slow", "command": ["sh", "-c", "echo started; sleep 2; echo done"]}"#
+        ])
+        defer { home.remove() }
+        let first = try home.start(["run", "slow", "--key", "nightly", "--follow", "--json"])
+        try await first.waitUntil("the first run to start") { $0.err.contains("started") }
+        let busy = try await home.run(["run", "slow", "--key", "nightly"])
+        #expect(busy.status == 1)
+        #expect(busy.err.contains("is in progress"))
+        let waited = try await home.run(["run", "slow", "--key", "nightly", "--wait", "--json"])
+        #expect(waited.status == 0, "\(waited.err)")
+        let result = try await first.waitForExit()
+        #expect(result.status == 0)
+        let original = try record(result)
+        #expect(try record(waited).id == original.id, "the waiting run reports the run it waited for")
+        #expect(original.status == .succeeded)
+    }
+
     @Test func usageErrorsExitTwo() async throws {
         let home = try TestHome(agents: [#"{"name": "x", "command": ["true"]}"#])
         defer { home.remove() }

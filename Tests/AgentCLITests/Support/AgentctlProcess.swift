@@ -97,8 +97,11 @@ final class AgentctlProcess: Sendable {
         return lines
     }
 
-    /// Sends a signal.
-    func send(_ signal: Int32) { kill(pid, signal) }
+    /// Sends a signal, unless the process has ended (its pid may belong to another process by then).
+    func send(_ signal: Int32) {
+        guard shared.state.withLock({ $0.exitStatus == nil }) else { return }
+        kill(pid, signal)
+    }
 
     /// Waits until `condition` holds for the output so far (checked whenever output arrives or the process ends).
     /// - Throws: ``Timeout`` when it does not hold within `timeout`, or when the process ended without it.
