@@ -81,27 +81,13 @@ enum BackfillCommand: AgentCommand {
         case .success(let value): parameters = value
         case .failure(let error): return usage(error.message)
         }
-        guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: true) else {
-            return ExitCode.usage
+        let setup: ManualRunSetup
+        switch await ManualRunSetup.prepare(parsed, agent: agentName, command: name, io: io) {
+        case .ready(let ready): setup = ready
+        case .failed(let status): return status
         }
-        guard let configuration = context.agent(agentName, command: name, io: io),
-            let runnable = context.runnable([configuration.name.rawValue], command: name, io: io),
-            let agent = runnable.agents.first
-        else { return ExitCode.usage }
-        guard let store = await context.openStore(forScheduling: false, command: name, io: io) else {
-            return ExitCode.failure
-        }
-        let hooks: RunHooks
-        do {
-            hooks = try RunHooks(store: store, runnable: runnable)
-        } catch {
-            io.printError("agentctl backfill: \(error.message)")
-            return ExitCode.usage
-        }
+        let (agent, hooks, orchestrator) = (setup.agent, setup.hooks, setup.orchestrator)
         let dates = (0..<count).map { first.adding(days: $0) }
-        let events = EventBroadcaster()
-        hooks.attach(to: events)
-        let orchestrator = Orchestrator(store: store, events: events)
         let json = parsed.has("json")
         if !json {
             io.print("Backfilling \(agent.name) for \(count) date\(count == 1 ? "" : "s") (\(first) to \(last))…")

@@ -78,27 +78,15 @@ enum RunCommand: AgentCommand {
         } catch {
             return usage("--key: \(error)")
         }
-        guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: true) else {
-            return ExitCode.usage
+        let setup: ManualRunSetup
+        switch await ManualRunSetup.prepare(parsed, agent: agentName, command: name, io: io) {
+        case .ready(let ready): setup = ready
+        case .failed(let status): return status
         }
-        guard let configuration = context.agent(agentName, command: name, io: io),
-            let runnable = context.runnable([configuration.name.rawValue], command: name, io: io),
-            let agent = runnable.agents.first
-        else { return ExitCode.usage }
-        guard let store = await context.openStore(forScheduling: false, command: name, io: io) else {
-            return ExitCode.failure
-        }
-        let hooks: RunHooks
-        do {
-            hooks = try RunHooks(store: store, runnable: runnable)
-        } catch {
-            io.printError("agentctl run: \(error.message)")
-            return ExitCode.usage
-        }
-        let events = EventBroadcaster()
-        hooks.attach(to: events)
+        let (agent, store, hooks, events, orchestrator) = (
+            setup.agent, setup.store, setup.hooks, setup.events, setup.orchestrator
+        )
         let follower = parsed.has("follow") ? follow(events, io: io) : nil
-        let orchestrator = Orchestrator(store: store, events: events)
         let request = AgentRunRequest(
             agent: agent.name, trigger: .manual, parameters: parameters, businessDate: businessDate,
             idempotencyKey: key)
