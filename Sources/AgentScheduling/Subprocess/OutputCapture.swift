@@ -70,16 +70,18 @@ enum OutputCapture {
         ]
         var classifier = setup.classifier
         var excerpt = ExcerptCollector(headLimit: setup.headLines, tailLimit: setup.tailLines)
-        var lastLines: [String?] = [nil, nil]
+        var lastLines: [Int: [UInt8]] = [:]
         var descriptors = [setup.stdoutPipe, setup.stderrPipe]
         var buffer = [UInt8](repeating: 0, count: 65_536)
 
-        func handle(line: String, stream: Int) {
+        func handle(line: ArraySlice<UInt8>, stream: Int) {
             let isError = stream == 1
-            if !classifier.isEmpty { classifier.inspect(line, standardError: isError) }
-            if line.contains(where: { !$0.isWhitespace }) { lastLines[stream] = line }
-            let shown = isError ? "[stderr] \(line)" : line
-            if excerpt.add(shown) { setup.logHeadLine(shown) }
+            if !classifier.isEmpty { classifier.inspect(String(decoding: line, as: UTF8.self), standardError: isError) }
+            if !Self.isBlank(line) {
+                lastLines[stream, default: []].removeAll(keepingCapacity: true)
+                lastLines[stream, default: []].append(contentsOf: line)
+            }
+            if let head = excerpt.add(line, standardError: isError) { setup.logHeadLine(head) }
         }
 
         /// Reads once from a stream; returns false at end of file (or on a read error).
@@ -148,7 +150,15 @@ enum OutputCapture {
             stdout: report(0, RunLogDirectory.stdoutFileName), stderr: report(1, RunLogDirectory.stderrFileName),
             classifier: classifier, headLines: excerpt.headLines, tailLines: excerpt.tailLines,
             omittedLines: excerpt.omitted,
-            lastStdoutLine: lastLines[0], lastStderrLine: lastLines[1], warnings: warnings)
+            lastStdoutLine: lastLines[0].map { String(decoding: $0, as: UTF8.self) },
+            lastStderrLine: lastLines[1].map { String(decoding: $0, as: UTF8.self) }, warnings: warnings)
+    }
+
+    /// Whether a line is empty or only spaces and tabs (most lines are decided by their first byte).
+    private static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let first = line.first else { return true }
+        if first != 0x20 && first != 0x09 { return false }
+        return line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
     }
 
     private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {

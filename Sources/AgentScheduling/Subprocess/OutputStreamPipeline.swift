@@ -42,8 +42,8 @@ struct OutputStreamPipeline {
     /// - Parameters:
     ///   - chunk: The bytes.
     ///   - redactor: The secrets to hide.
-    ///   - emitLine: Called with each complete line (redacted, without its line break).
-    mutating func consume(_ chunk: ArraySlice<UInt8>, redactor: SecretRedactor, emitLine: (String) -> Void) {
+    ///   - emitLine: Called with each complete line (redacted, without its line break, at most ``lineLimit`` bytes).
+    mutating func consume(_ chunk: ArraySlice<UInt8>, redactor: SecretRedactor, emitLine: (ArraySlice<UInt8>) -> Void) {
         received += Int64(chunk.count)
         if redactor.isEmpty {
             forward(chunk, emitLine: emitLine)
@@ -61,7 +61,7 @@ struct OutputStreamPipeline {
     /// - Parameters:
     ///   - redactor: The secrets to hide.
     ///   - emitLine: Called with the last line, if any.
-    mutating func finish(redactor: SecretRedactor, emitLine: (String) -> Void) {
+    mutating func finish(redactor: SecretRedactor, emitLine: (ArraySlice<UInt8>) -> Void) {
         if !pending.isEmpty {
             redactor.redact(bytes: &pending)
             forward(pending[...], emitLine: emitLine)
@@ -75,7 +75,7 @@ struct OutputStreamPipeline {
         }
     }
 
-    private mutating func forward(_ bytes: ArraySlice<UInt8>, emitLine: (String) -> Void) {
+    private mutating func forward(_ bytes: ArraySlice<UInt8>, emitLine: (ArraySlice<UInt8>) -> Void) {
         let room = max(0, limit - written)
         if room >= Int64(bytes.count) {
             writeAll(bytes)
@@ -99,9 +99,8 @@ struct OutputStreamPipeline {
         if room > 0 { line.append(contentsOf: bytes.prefix(room)) }
     }
 
-    private mutating func emitCurrentLine(_ emitLine: (String) -> Void) {
-        if line.last == 0x0D { line.removeLast() }
-        emitLine(String(decoding: line, as: UTF8.self))
+    private mutating func emitCurrentLine(_ emitLine: (ArraySlice<UInt8>) -> Void) {
+        emitLine(line.last == 0x0D ? line.dropLast() : line[...])
         line.removeAll(keepingCapacity: true)
         lineHasContent = false
     }

@@ -39,9 +39,9 @@ struct SubprocessOutputTests {
             defer { close(file) }
             var pipeline = OutputStreamPipeline(isStandardError: false, file: file, limit: 1 << 20)
             var lines: [String] = []
-            pipeline.consume(input[..<split], redactor: redactor) { lines.append($0) }
-            pipeline.consume(input[split...], redactor: redactor) { lines.append($0) }
-            pipeline.finish(redactor: redactor) { lines.append($0) }
+            pipeline.consume(input[..<split], redactor: redactor) { lines.append(String(decoding: $0, as: UTF8.self)) }
+            pipeline.consume(input[split...], redactor: redactor) { lines.append(String(decoding: $0, as: UTF8.self)) }
+            pipeline.finish(redactor: redactor) { lines.append(String(decoding: $0, as: UTF8.self)) }
             let written = try String(contentsOfFile: path, encoding: .utf8)
             #expect(written == "before [REDACTED] middle [REDACTED]\nafter\n", "split at \(split)")
             #expect(lines == ["before [REDACTED] middle [REDACTED]", "after"], "split at \(split)")
