@@ -137,25 +137,29 @@ public struct RunLogDirectory: Sendable, Hashable {
         return descriptor
     }
 
-    /// Writes `metadata.json` and `summary.txt` atomically, unless a provisional version would replace a final one.
+    /// Writes `metadata.json` and `summary.txt` atomically, unless a provisional version would replace a final
+    /// one; a final record without `notifiedAt` keeps the time a concurrent writer already stored.
     /// - Parameters:
     ///   - metadata: The content.
     ///   - redactor: The secrets to hide.
     /// - Returns: Whether the files were written.
     func write(_ metadata: RunLogMetadata, redactor: SecretRedactor) throws(SubprocessError) -> Bool {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let json: String
-        do {
-            json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
-        } catch {
-            throw SubprocessError(.logDirectoryFailed, "cannot encode the metadata of run \(runID): \(error)")
-        }
-        let summary = redactor.redact(Self.summaryText(for: metadata))
-        let redactedJSON = redactor.redactJSON(json) + "\n"
-        return try Self.writeLock.withLock { _ throws(SubprocessError) -> Bool in
-            if !metadata.recordIsFinal, (try? readMetadata())?.recordIsFinal == true { return false }
-            try Self.writeAtomically(Array(redactedJSON.utf8), to: metadataURL)
+        try Self.writeLock.withLock { _ throws(SubprocessError) -> Bool in
+            var metadata = metadata
+            if let existing = try? readMetadata(), existing.recordIsFinal {
+                guard metadata.recordIsFinal else { return false }
+                if metadata.record.notifiedAt == nil { metadata.record.notifiedAt = existing.record.notifiedAt }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let json: String
+            do {
+                json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+            } catch {
+                throw SubprocessError(.logDirectoryFailed, "cannot encode the metadata of run \(runID): \(error)")
+            }
+            let summary = redactor.redact(Self.summaryText(for: metadata))
+            try Self.writeAtomically(Array((redactor.redactJSON(json) + "\n").utf8), to: metadataURL)
             try Self.writeAtomically(Array(summary.utf8), to: summaryURL)
             return true
         }

@@ -76,4 +76,25 @@ struct SubprocessConfigurationTests {
         let summary = try String(contentsOf: agent.logDirectory(for: record.id).summaryURL, encoding: .utf8)
         #expect(summary.contains("final (as stored)"))
     }
+
+    @Test func aFinalRecordIsNeitherReplacedByTheAgentsViewNorLosesItsNotificationTime() async throws {
+        let harness = try SubprocessHarness()
+        let agent = try harness.agent(harness.configuration("echo fine"))
+        let orchestration = SubprocessOrchestration()
+        let record = try await orchestration.execute(agent)
+        let directory = agent.logDirectory(for: record.id)
+        var notified = record
+        notified.notifiedAt = Timestamp.roundedToMilliseconds(Date())
+        #expect(try await directory.writeMetadata(notified))
+        #expect(try await directory.writeMetadata(record))
+        #expect(try directory.readMetadata().record.notifiedAt == notified.notifiedAt)
+
+        var running = record
+        running.status = .running
+        #expect(try await directory.writeMetadata(running) == false, "a non-terminal record is not final")
+        #expect(try directory.readMetadata().record.status == .succeeded)
+        #expect(
+            try await RunLogDirectory(root: harness.logs.url, agent: "elsewhere", runID: record.id)
+                .writeMetadata(record) == false, "no directory, nothing written")
+    }
 }
