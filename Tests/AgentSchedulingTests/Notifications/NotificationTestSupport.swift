@@ -45,7 +45,7 @@ final class NotificationHarness: Sendable {
 
 extension WebhookConfiguration {
     /// A webhook for a test server with quick retries.
-    static func test(
+    static func localServer(
         _ url: URL, format: WebhookFormat = .json, triggers: Set<WebhookTrigger> = [.failure, .autoPause],
         attempts: Int = 3
     ) -> WebhookConfiguration {
