@@ -76,11 +76,11 @@ extension AgentScheduler {
                 metadata: metadata))
     }
 
-    /// The pending run of one fire. Its correlation id names the fire (`agent@2026-01-01T06:00:00.000Z`), so
-    /// every scheduler sharing a store gives a fire the same one, and its retries keep it.
+    /// The pending run of one fire. Its correlation id is the fire's idempotency key, so every scheduler sharing a
+    /// store gives a fire the same one, and its retries keep it.
     func scheduledRun(of name: AgentName, fire: Date, priority: RunPriority) -> PendingRun {
-        let request = AgentRunRequest(
-            agent: name, trigger: .scheduled(at: fire), correlationID: "\(name)@\(Timestamp.format(fire))")
+        var request = AgentRunRequest(agent: name, trigger: .scheduled(at: fire), correlationID: "")
+        request.correlationID = request.idempotencyKey.rawValue
         return PendingRun(
             sequence: nextSequence(), request: request, origin: .scheduled(fire: fire), priority: priority,
             dueAt: fire)
