@@ -90,10 +90,14 @@ extension SubprocessAgent {
             switch signal {
             case .exited(let value): exit = value
             case .outputFinished(let value): output = value
-            case .deadline: if stopReason == nil { stopReason = .timeout }
+            // Once the command has exited, its own outcome stands: a late deadline or cancellation only
+            // shortens the cleanup of leftovers, which is already under way.
+            case .deadline: if stopReason == nil && exit == nil { stopReason = .timeout }
             case .cancelled:
                 // The orchestrator cancels at the deadline too: a cancellation from then on is the timeout.
-                if stopReason == nil { stopReason = clock.now >= context.deadline ? .timeout : .cancelled }
+                if stopReason == nil && exit == nil {
+                    stopReason = clock.now >= context.deadline ? .timeout : .cancelled
+                }
             case .graceExpired: graceExpired = true
             }
         }
