@@ -234,9 +234,7 @@ public final class Orchestrator: Sendable {
         var record = terminal
         record.leaseExpiresAt = nil
         let toWrite = record
-        let written = await Task { [store] in
-            try await Self.writeTerminal(toWrite, store: store)
-        }.result
+        let written = await Self.writeShieldedFromCancellation(toWrite, store: store)
         switch written {
         case .success(let stored):
             record = stored
@@ -257,6 +255,22 @@ public final class Orchestrator: Sendable {
         events.emit(
             RunEvent(kind: kind, record: record, timestamp: clock.now, message: record.errorMessage ?? record.summary))
         return RunExecution(disposition: .executed, record: record, retryAfter: retryAfter)
+    }
+
+    /// Writes the terminal record so that the caller's cancellation cannot prevent it: directly while the
+    /// caller is not cancelled (the common, cheaper path), otherwise — or if cancellation arrived during the
+    /// write and made a cancellation-aware store give up — from a new task that the cancellation cannot reach.
+    private static func writeShieldedFromCancellation(
+        _ record: RunRecord, store: any RunStore
+    ) async -> Result<RunRecord, any Error> {
+        if !Task.isCancelled {
+            do {
+                return .success(try await writeTerminal(record, store: store))
+            } catch {
+                if !Task.isCancelled { return .failure(error) }
+            }
+        }
+        return await Task { try await writeTerminal(record, store: store) }.result
     }
 
     /// Writes a terminal record, retrying a failing store a few times. If another process already ended
