@@ -127,7 +127,7 @@ public final class Orchestrator: Sendable {
         let context = AgentRunContext(
             runID: record.id, attempt: record.attempt, request: request, clock: clock, deadline: deadline,
             events: events, excerpt: excerpt)
-        let race = RunRace()
+        let race = SignalQueue<RunSignal>()
         let agentTask = Task {
             let result: Result<AgentRunResult, any Error>
             do {
@@ -214,7 +214,7 @@ public final class Orchestrator: Sendable {
 
     /// After cancelling the agent: waits for it to return or for the grace period to end.
     /// - Returns: Whether the agent returned in time.
-    private func waitForAgent(race: RunRace, grace: Duration) async -> Bool {
+    private func waitForAgent(race: SignalQueue<RunSignal>, grace: Duration) async -> Bool {
         let timer = Task { [clock] in
             try? await clock.sleep(for: grace)
             race.deliver(.graceExpired)
@@ -294,7 +294,8 @@ public final class Orchestrator: Sendable {
 
     /// Renews the run's lease and signals the deadline; ends when cancelled.
     private static func supervise(
-        runID: RunID, deadline: Date, policy: RunPolicy, race: RunRace, store: any RunStore, clock: any AgentClock,
+        runID: RunID, deadline: Date, policy: RunPolicy, race: SignalQueue<RunSignal>, store: any RunStore,
+        clock: any AgentClock,
         owner: String
     ) async {
         let renewEvery = policy.leaseDuration.timeInterval / 3

@@ -1,0 +1,12 @@
+import AgentCore
+
+/// What can end a run while the orchestrator waits: the agent returned, the deadline passed, the caller
+/// cancelled, the lease was lost, or the grace period after a cancellation ran out. They arrive on a
+/// ``SignalQueue`` in the order they happen.
+enum RunSignal: Sendable {
+    case finished(Result<AgentRunResult, any Error>)
+    case deadlineReached
+    case cancelledByCaller
+    case leaseLost(String)
+    case graceExpired
+}
