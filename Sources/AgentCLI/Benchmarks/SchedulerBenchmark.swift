@@ -83,14 +83,13 @@ enum SchedulerBenchmark {
         }
         var report = Report()
         do {
-            if only == nil || only == "simulation" {
-                let result = try await simulateYear(agents: simulationAgents, days: simulationDays)
-                report.simulatedAgents = simulationAgents
-                report.simulatedDays = simulationDays
-                report.simulatedFires = result.fires
-                report.simulatedTicks = result.ticks
-                report.simulationSeconds = result.seconds
-                report.firesPerSecond = Int(Double(result.fires) / result.seconds)
+            // Quietest first: the idle window, then lateness, then the simulation (which leaves gigabytes to free).
+            if only == nil || only == "idle" {
+                let idle = try await measureIdle(seconds: idleSeconds)
+                report.idleSeconds = Double(idleSeconds)
+                report.idleCPUMilliseconds = idle.scheduler
+                report.idleBaselineCPUMilliseconds = idle.baseline
+                report.idleSchedulerWakeUps = idle.wakeUps
             }
             if only == nil || only == "lateness" {
                 let lateness = try await measureLateness(agents: agents, seconds: seconds)
@@ -100,12 +99,14 @@ enum SchedulerBenchmark {
                 report.latenessP99Milliseconds = OrchestratorBenchmark.percentile(lateness, 0.99)
                 report.latenessMaxMilliseconds = lateness.max()
             }
-            if only == nil || only == "idle" {
-                let idle = try await measureIdle(seconds: idleSeconds)
-                report.idleSeconds = Double(idleSeconds)
-                report.idleCPUMilliseconds = idle.scheduler
-                report.idleBaselineCPUMilliseconds = idle.baseline
-                report.idleSchedulerWakeUps = idle.wakeUps
+            if only == nil || only == "simulation" {
+                let result = try await simulateYear(agents: simulationAgents, days: simulationDays)
+                report.simulatedAgents = simulationAgents
+                report.simulatedDays = simulationDays
+                report.simulatedFires = result.fires
+                report.simulatedTicks = result.ticks
+                report.simulationSeconds = result.seconds
+                report.firesPerSecond = Int(Double(result.fires) / result.seconds)
             }
         } catch {
             io.printError("agentctl bench scheduler: \(error)")
