@@ -148,13 +148,17 @@ extension AgentScheduler {
                 finishChain(run, .finished(execution))
             }
         case .failure(let error):
+            // Not claimed, or its record could not be written: the fire is held again (a restart finds it), and
+            // is retried once the store answers. The claim makes that safe: a fire that did start is found
+            // settled or in progress.
             enterStoreFailure(error)
+            if let fire = run.fire, run.isFirstScheduledAttempt {
+                registry[run.agentName]?.heldFires.append(fire)
+                dirty.insert(run.agentName)
+            }
             if lifecycle == .stopping || lifecycle == .stopped {
                 finishChain(run, .notStarted)
             } else {
-                // Not claimed, or its record could not be written: try again once the store answers. The claim
-                // makes this safe: a fire that did start is found settled or in progress.
-                if let fire = run.fire, run.isFirstScheduledAttempt { registry[run.agentName]?.heldFires.append(fire) }
                 queue.insert(run)
             }
         }
