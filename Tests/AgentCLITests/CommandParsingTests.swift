@@ -118,4 +118,11 @@ struct CommandParsingTests {
         let unknown = await capture { await CommandRouter.run(["frobnicate"], io: $0) }
         #expect(unknown.status == 2)
     }
+
+    @Test(arguments: BenchCommand.benchmarks.map(\.name))
+    func everyBenchmarkPrintsItsOwnHelpWithoutRunning(_ name: String) async {
+        let result = await capture { await CommandRouter.run(["bench", name, "--help"], io: $0) }
+        #expect(result.status == 0)
+        #expect(result.out.hasPrefix("USAGE: agentctl bench \(name)"))
+    }
 }

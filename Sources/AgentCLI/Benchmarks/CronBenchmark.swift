@@ -49,10 +49,6 @@ enum CronBenchmark {
     }
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        if arguments.contains("--help") {
-            io.print(help)
-            return ExitCode.success
-        }
         let calls: Int
         let batches: Int
         let json: Bool

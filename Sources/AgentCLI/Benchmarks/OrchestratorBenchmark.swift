@@ -15,10 +15,6 @@ enum OrchestratorBenchmark {
         """
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        if arguments.contains("--help") {
-            io.print(help)
-            return ExitCode.success
-        }
         let runs: Int
         let concurrency: Int
         let samples: Int

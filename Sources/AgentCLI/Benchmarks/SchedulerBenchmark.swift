@@ -52,10 +52,6 @@ enum SchedulerBenchmark {
     }
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        if arguments.contains("--help") {
-            io.print(help)
-            return ExitCode.success
-        }
         let agents: Int
         let seconds: Int
         let simulationAgents: Int

@@ -46,10 +46,6 @@ enum StoreBenchmark {
     }
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        if arguments.contains("--help") {
-            io.print(help)
-            return ExitCode.success
-        }
         let records: Int
         let writes: Int
         let writers: Int

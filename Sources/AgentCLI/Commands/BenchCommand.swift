@@ -5,24 +5,26 @@ enum BenchCommand: AgentCommand {
     struct Benchmark: Sendable {
         let name: String
         let summary: String
+        /// The benchmark's own `--help` text, printed by ``BenchCommand`` before the benchmark would parse.
+        let help: String
         let run: @Sendable ([String], CommandIO) async -> Int32
     }
 
     static let benchmarks: [Benchmark] = [
         Benchmark(
             name: "orchestrator", summary: "no-op runs per second through the full run life cycle, and p50/p99 latency",
-            run: OrchestratorBenchmark.run),
+            help: OrchestratorBenchmark.help, run: OrchestratorBenchmark.run),
         Benchmark(
             name: "cron", summary: "median ns per next(after:) for the issue-3 expressions and zones, and parse time",
-            run: CronBenchmark.run),
+            help: CronBenchmark.help, run: CronBenchmark.run),
         Benchmark(
             name: "store",
             summary: "acknowledged writes/s with 32 writers, open time and memory for 1M runs, filtered-page latency",
-            run: StoreBenchmark.run),
+            help: StoreBenchmark.help, run: StoreBenchmark.run),
         Benchmark(
             name: "scheduler",
             summary: "dispatch lateness with 10,000 agents, simulated fires per second over a year, idle CPU",
-            run: SchedulerBenchmark.run),
+            help: SchedulerBenchmark.help, run: SchedulerBenchmark.run),
     ]
 
     static let name = "bench"
@@ -56,9 +58,14 @@ enum BenchCommand: AgentCommand {
             )
             return ExitCode.usage
         }
+        let rest = Array(arguments.dropFirst())
+        if helpRequested(rest) {
+            io.print(benchmark.help)
+            return ExitCode.success
+        }
         #if DEBUG
             io.printError("note: this is a debug build; use 'swift run -c release agentctl bench …' for real figures")
         #endif
-        return await benchmark.run(Array(arguments.dropFirst()), io)
+        return await benchmark.run(rest, io)
     }
 }

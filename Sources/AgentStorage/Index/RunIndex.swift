@@ -1,8 +1,9 @@
 import AgentCore
 import Foundation
 
-/// The in-memory indexes of run records and the rules of every run mutation, shared by the in-memory
-/// store and the JSON-file store so both behave identically.
+/// The in-memory store's indexes of run records and the rules of every run mutation. The JSON-file store
+/// keeps a compact index of its own but applies the same rules (and reuses ``markAbandoned(_:now:)``);
+/// ``StoreConformanceSuite`` checks that both behave identically.
 ///
 /// A value type without locking: callers hold their own lock around every use.
 package struct RunIndex: Sendable {
@@ -27,39 +28,27 @@ package struct RunIndex: Sendable {
 
     package func record(_ id: RunID) -> RunRecord? { records[id] }
 
-    package var allRecords: [RunRecord] { ordered.compactMap { records[$0] } }
-
     /// Applies the claim rules of ``RunStore/claimRun(_:)``.
     package mutating func claim(_ claim: RunClaim, now: Date) throws(StoreError) -> RunClaimOutcome {
-        try claimChanges(claim, now: now).outcome
-    }
-
-    /// The claim rules, also returning every record written so a journaling store can persist them.
-    package mutating func claimChanges(
-        _ claim: RunClaim, now: Date
-    ) throws(StoreError) -> (outcome: RunClaimOutcome, written: [RunRecord]) {
         let scope = KeyScope(agent: claim.record.agentName, key: claim.record.idempotencyKey)
         guard records[claim.record.id] == nil else {
             throw StoreError(.duplicateRunID, "a run with id \(claim.record.id) already exists")
         }
-        var written: [RunRecord] = []
         let existing = (byKey[scope] ?? []).compactMap { records[$0] }
         if let settled = existing.last(where: { claim.settledStatuses.contains($0.status) }) {
-            return (.duplicate(of: settled), written)
+            return .duplicate(of: settled)
         }
         for var record in existing where !record.status.isTerminal {
-            if record.hasLiveLease(at: now) { return (.inProgress(record), written) }
+            if record.hasLiveLease(at: now) { return .inProgress(record) }
             Self.markAbandoned(&record, now: now)
             replace(record)
-            written.append(record)
         }
         var record = claim.record
         record.leaseOwner = claim.owner
         record.leaseExpiresAt = Timestamp.roundedToMilliseconds(
             now.addingTimeInterval(claim.leaseDuration.timeInterval))
         add(record)
-        written.append(record)
-        return (.claimed(record), written)
+        return .claimed(record)
     }
 
     package mutating func insert(_ record: RunRecord) throws(StoreError) {
@@ -75,7 +64,7 @@ package struct RunIndex: Sendable {
     }
 
     /// Checks that `record` may replace the stored version.
-    package func validateUpdate(_ record: RunRecord) throws(StoreError) {
+    private func validateUpdate(_ record: RunRecord) throws(StoreError) {
         guard let current = records[record.id] else {
             throw StoreError(.runNotFound, "no run with id \(record.id); insert or claim it first")
         }
@@ -143,31 +132,19 @@ package struct RunIndex: Sendable {
     }
 
     /// Replaces a record in place (its id already exists) and keeps the active set current.
-    package mutating func replace(_ record: RunRecord) {
+    private mutating func replace(_ record: RunRecord) {
         records[record.id] = record
         if record.status.isTerminal { active.remove(record.id) } else { active.insert(record.id) }
     }
 
     /// Adds a new record to every index.
-    package mutating func add(_ record: RunRecord) {
+    private mutating func add(_ record: RunRecord) {
         records[record.id] = record
         Self.insertSorted(record.id, into: &ordered)
         Self.insertSorted(record.id, into: &byAgent[record.agentName, default: []])
         Self.insertSorted(
             record.id, into: &byKey[KeyScope(agent: record.agentName, key: record.idempotencyKey), default: []])
         if !record.status.isTerminal { active.insert(record.id) }
-    }
-
-    /// Removes a record from every index (retention).
-    package mutating func remove(_ id: RunID) {
-        guard let record = records.removeValue(forKey: id) else { return }
-        Self.removeSorted(id, from: &ordered)
-        Self.removeSorted(id, from: &byAgent[record.agentName, default: []])
-        let scope = KeyScope(agent: record.agentName, key: record.idempotencyKey)
-        Self.removeSorted(id, from: &byKey[scope, default: []])
-        if byKey[scope]?.isEmpty == true { byKey[scope] = nil }
-        if byAgent[record.agentName]?.isEmpty == true { byAgent[record.agentName] = nil }
-        active.remove(id)
     }
 
     package static func markAbandoned(_ record: inout RunRecord, now: Date) {
@@ -195,10 +172,5 @@ package struct RunIndex: Sendable {
         } else {
             ids.insert(id, at: lowerBound(of: id, in: ids))
         }
-    }
-
-    private static func removeSorted(_ id: RunID, from ids: inout [RunID]) {
-        let index = lowerBound(of: id, in: ids)
-        if index < ids.count, ids[index] == id { ids.remove(at: index) }
     }
 }
