@@ -84,7 +84,7 @@ struct JSONFileCodecTests {
             var scanner = JSONScanner(buffer)
             return try RunRecordCodec.summary(&scanner)
         }
-        #expect(summary.id == PackedRunID(record.id))
+        #expect(summary.id == record.id)
         #expect(summary.agent == record.agentName.rawValue)
         #expect(summary.status == record.status)
         #expect(summary.queuedAt == Timestamp.milliseconds(record.queuedAt))
@@ -132,10 +132,10 @@ struct JSONFileCodecTests {
         ids.append(try RunID("7ZZZZZZZZZZZZZZZZZZZZZZZZZ"))
         ids.append(try RunID("00000000000000000000000000"))
         for id in ids {
-            #expect(PackedRunID(id).runID == id)
-            #expect(PackedRunID(id).milliseconds == Timestamp.milliseconds(id.timestamp))
+            #expect(try RunID(id.rawValue) == id)
+            #expect(id.milliseconds == Timestamp.milliseconds(id.timestamp))
         }
-        #expect(ids.sorted().map { PackedRunID($0) } == ids.map { PackedRunID($0) }.sorted())
+        #expect(ids.sorted().map(\.rawValue) == ids.map(\.rawValue).sorted())
     }
 
     @Test func everyJournalEntryRoundTrips() throws {
@@ -160,7 +160,7 @@ struct JSONFileCodecTests {
             let parsed = try line.withUnsafeBufferPointer { try ParsedEntry.parse($0, decodeRecord: .always) }
             switch (entry, parsed) {
             case (.run(let expected), .run(_, _, let decoded)): #expect(decoded?.record == expected)
-            case (.runsRemoved(let expected), .runsRemoved(let ids)): #expect(ids == expected.map { PackedRunID($0) })
+            case (.runsRemoved(let expected), .runsRemoved(let ids)): #expect(ids == expected.map { $0 })
             case (.lease(let expected), .lease(let lease)): #expect(lease == expected)
             case (.leaseReleased(let name, let token), .leaseReleased(let parsedName, let parsedToken)):
                 #expect(name == parsedName && token == parsedToken)

@@ -101,7 +101,7 @@ enum ParsedEntry: Sendable {
     /// so that the entries of a million lines stay small to move around.
     case run(RunSummary, object: Range<Int>, record: DecodedRecord?)
     /// Runs removed by retention.
-    case runsRemoved([PackedRunID])
+    case runsRemoved([RunID])
     /// A lease acquired or renewed.
     case lease(Lease)
     /// A lease released.
@@ -127,7 +127,7 @@ enum ParsedEntry: Sendable {
         var name: String?
         var token: UInt64?
         var agent: String?
-        var ids: [PackedRunID]?
+        var ids: [RunID]?
         var first = true
         while let key = try scanner.nextKey(&first) {
             if scanner.key(key, is: "op") {
@@ -144,13 +144,13 @@ enum ParsedEntry: Sendable {
                 }
                 entry = .run(summary, object: range, record: record)
             } else if scanner.key(key, is: "ids") {
-                var list: [PackedRunID] = []
+                var list: [RunID] = []
                 try scanner.beginArray()
                 var firstID = true
                 while try scanner.nextElement(&firstID) {
                     let span = try scanner.scanString()
                     guard !span.hasEscapes,
-                        let id = PackedRunID(UnsafeBufferPointer(rebasing: line[span.start..<span.end]))
+                        let id = RunID(utf8: UnsafeBufferPointer(rebasing: line[span.start..<span.end]))
                     else { throw JSONScanError(offset: span.start, message: "not a run id") }
                     list.append(id)
                 }

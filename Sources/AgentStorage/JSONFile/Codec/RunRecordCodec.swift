@@ -4,7 +4,7 @@ import Foundation
 /// The fields of a run record that the in-memory indexes need, read without building the record.
 struct RunSummary: Sendable, Hashable {
     /// The run id.
-    var id: PackedRunID
+    var id: RunID
     /// The agent's name, as stored.
     var agent: String
     /// The status.
@@ -207,7 +207,7 @@ enum RunRecordCodec {
     /// Reads the index fields of a record object, skipping the rest.
     static func summary(_ scanner: inout JSONScanner) throws(JSONScanError) -> RunSummary {
         try scanner.beginObject()
-        var id: PackedRunID?
+        var id: RunID?
         var agent: String?
         var status: RunStatus?
         var queuedAt: Int64?
@@ -216,7 +216,7 @@ enum RunRecordCodec {
         var first = true
         while let key = try scanner.nextKey(&first) {
             if scanner.key(key, is: "id") {
-                id = try packedID(&scanner)
+                id = try runID(&scanner)
             } else if scanner.key(key, is: "agent") {
                 agent = try scanner.string()
             } else if scanner.key(key, is: "status") {
@@ -259,18 +259,16 @@ enum RunRecordCodec {
         }
     }
 
-    private static func packedID(_ scanner: inout JSONScanner) throws(JSONScanError) -> PackedRunID {
+    private static func runID(_ scanner: inout JSONScanner) throws(JSONScanError) -> RunID {
         let span = try scanner.scanString()
         guard !span.hasEscapes,
-            let id = PackedRunID(UnsafeBufferPointer(rebasing: scanner.bytes[span.start..<span.end]))
-        else { throw JSONScanError(offset: span.start, message: "not a run id") }
+            let id = RunID(utf8: UnsafeBufferPointer(rebasing: scanner.bytes[span.start..<span.end]))
+        else {
+            throw JSONScanError(
+                offset: span.start,
+                message: "not a run id: expected 26 characters of 0-9 and A-Z without I, L, O, U")
+        }
         return id
-    }
-
-    private static func runID(_ scanner: inout JSONScanner) throws(JSONScanError) -> RunID {
-        let start = scanner.position
-        let text = try scanner.string()
-        do { return try RunID(text) } catch { throw JSONScanError(offset: start, message: error.description) }
     }
 
     private static let statusNames: [(bytes: [UInt8], status: RunStatus)] = RunStatus.allCases.map {

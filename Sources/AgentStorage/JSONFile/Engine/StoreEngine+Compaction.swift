@@ -141,7 +141,7 @@ extension StoreEngine {
         }
         let (victims, ids, base, file) = state.withLock { state in
             let victims = state.runs.retentionVictims(queuedBefore: cutoff, keepPerAgent: retention.maximumRunsPerAgent)
-            let ids = victims.map { state.runs.slots[Int($0)].id.runID }
+            let ids = victims.map { state.runs.slots[Int($0)].id }
             return (victims, ids, state.journal.end, state.journal.file)
         }
         guard !victims.isEmpty else { return 0 }

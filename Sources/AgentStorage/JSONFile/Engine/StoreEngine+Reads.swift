@@ -7,7 +7,7 @@ extension StoreEngine {
     func run(id: RunID) async throws -> RunRecord? {
         try await synchronizeIfNeeded()
         let source: RecordSource? = state.withLock { state in
-            state.runs.find(PackedRunID(id)).map { state.source(of: $0) }
+            state.runs.find(id).map { state.source(of: $0) }
         }
         guard let source else { return nil }
         return try StoreState.load(source)
@@ -16,7 +16,7 @@ extension StoreEngine {
     /// One page of runs, newest first, after catching up.
     func queryRuns(_ query: RunQuery) async throws -> RunPage {
         try query.validate()
-        let cursor = try query.cursor.map { cursor throws(StoreError) in PackedRunID(try cursor.runID()) }
+        let cursor = try query.cursor.map { cursor throws(StoreError) in try cursor.runID() }
         try await synchronizeIfNeeded()
         let keyHash = query.idempotencyKey.map { RunRecordCodec.keyHash($0.rawValue) }
         let sources = state.withLock { state in

@@ -74,7 +74,7 @@ extension StoreState {
     private mutating func claim(_ claim: RunClaim, now: Date, in batch: inout Batch) throws(StoreError)
         -> RunClaimOutcome
     {
-        guard runs.find(PackedRunID(claim.record.id)) == nil else {
+        guard runs.find(claim.record.id) == nil else {
             throw StoreError(.duplicateRunID, "a run with id \(claim.record.id) already exists")
         }
         let key = claim.record.idempotencyKey
@@ -102,7 +102,7 @@ extension StoreState {
     private mutating func insert(_ records: [RunRecord], in batch: inout Batch) throws(StoreError) {
         var seen = Set<RunID>()
         for record in records {
-            guard runs.find(PackedRunID(record.id)) == nil, seen.insert(record.id).inserted else {
+            guard runs.find(record.id) == nil, seen.insert(record.id).inserted else {
                 throw StoreError(.duplicateRunID, "a run with id \(record.id) already exists")
             }
         }
@@ -127,7 +127,7 @@ extension StoreState {
     }
 
     private mutating func update(_ record: RunRecord, in batch: inout Batch) throws(StoreError) {
-        guard let slot = runs.find(PackedRunID(record.id)) else {
+        guard let slot = runs.find(record.id) else {
             throw StoreError(.runNotFound, "no run with id \(record.id); insert or claim it first")
         }
         let entry = runs.slots[Int(slot)]
@@ -153,7 +153,7 @@ extension StoreState {
     private mutating func renewRunLease(id: RunID, owner: String, until expiry: Date, in batch: inout Batch)
         throws(StoreError) -> RunRecord
     {
-        guard let slot = runs.find(PackedRunID(id)) else { throw StoreError(.runNotFound, "no run with id \(id)") }
+        guard let slot = runs.find(id) else { throw StoreError(.runNotFound, "no run with id \(id)") }
         guard var record = unwritten[slot] ?? active[slot], !record.status.isTerminal else {
             throw StoreError(.leaseNotHeld, "run \(id) already ended as \(runs.status(of: slot)); its lease is gone")
         }
@@ -201,7 +201,7 @@ extension StoreState {
             slot = existing
         } else {
             slot = runs.insert(
-                id: PackedRunID(record.id), agent: runs.intern(record.agentName), status: record.status,
+                id: record.id, agent: runs.intern(record.agentName), status: record.status,
                 queuedAt: queuedAt, keyHash: RunRecordCodec.keyHash(record.idempotencyKey.rawValue),
                 location: location)
             batch.undo.inserted.insert(slot)

@@ -14,7 +14,7 @@ extension RunTable {
     ///   - limit: The most slots to return; ignored for key queries, which return every candidate.
     /// - Returns: Slots, newest first.
     /// - Complexity: O(log n + scanned) per list; a filtered page usually scans little more than its rows.
-    func select(_ query: RunQuery, before cursor: PackedRunID?, keyHash: UInt64?, limit: Int) -> [Int32] {
+    func select(_ query: RunQuery, before cursor: RunID?, keyHash: UInt64?, limit: Int) -> [Int32] {
         var agentFilter: UInt32?
         if let agent = query.agent {
             guard let index = agentIndex(of: agent) else { return [] }
@@ -30,8 +30,8 @@ extension RunTable {
         guard statusMask != 0, !order.isEmpty else { return [] }
         var upper = cursor
         if let before = query.queuedBefore {
-            let bound = PackedRunID(
-                milliseconds: Self.milliseconds(before, rounding: .up).subtractingClamped(minimumDelta))
+            let bound = RunID(
+                earliestAt: Self.milliseconds(before, rounding: .up).subtractingClamped(minimumDelta))
             upper = upper.map { min($0, bound) } ?? bound
         }
         var lowestTime = Int64.min
@@ -81,7 +81,7 @@ extension RunTable {
         result.reserveCapacity(min(limit, 1024))
         while result.count < limit {
             var best = -1
-            var bestID = PackedRunID(high: 0, low: 0)
+            var bestID = RunID(high: 0, low: 0)
             for (index, position) in positions.enumerated() where position >= 0 {
                 let id = slots[Int(lists[index][position])].id
                 if best < 0 || id > bestID {

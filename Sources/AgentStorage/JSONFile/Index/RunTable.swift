@@ -15,7 +15,7 @@ struct RecordLocation: Hashable, Sendable {
 /// per run, instead of the kilobyte or so a decoded ``RunRecord`` takes.
 struct RunSlot: Sendable {
     /// The run id.
-    var id: PackedRunID
+    var id: RunID
     /// When the run was queued, in milliseconds since the epoch.
     var queuedAt: Int64
     /// The hash of the idempotency key.
@@ -130,7 +130,7 @@ struct RunTable: Sendable {
 
     /// The slot of a run id.
     /// - Complexity: O(1) for the newest run, O(log n) otherwise.
-    func find(_ id: PackedRunID) -> Int32? {
+    func find(_ id: RunID) -> Int32? {
         guard let last = order.last else { return nil }
         let newest = slots[Int(last)].id
         if id == newest { return last }
@@ -164,7 +164,7 @@ struct RunTable: Sendable {
     /// The status of a live slot.
     func status(of slot: Int32) -> RunStatus { Self.status(slots[Int(slot)].status) }
 
-    private func lowerBound(_ id: PackedRunID, in list: [Int32]) -> Int {
+    private func lowerBound(_ id: RunID, in list: [Int32]) -> Int {
         Self.lowerBound(id, in: list, slots: slots)
     }
 
@@ -173,7 +173,7 @@ struct RunTable: Sendable {
     /// Adds a run.
     /// - Returns: Its slot.
     mutating func insert(
-        id: PackedRunID, agent: UInt32, status: RunStatus, queuedAt: Int64, keyHash: UInt64, location: RecordLocation
+        id: RunID, agent: UInt32, status: RunStatus, queuedAt: Int64, keyHash: UInt64, location: RecordLocation
     ) -> Int32 {
         let slot = Int32(slots.count)
         let previous = keyHeads.updateValue(slot, forKey: keyHash)
@@ -246,13 +246,13 @@ struct RunTable: Sendable {
         }
     }
 
-    private mutating func noteDelta(queuedAt: Int64, id: PackedRunID) {
+    private mutating func noteDelta(queuedAt: Int64, id: RunID) {
         let delta = queuedAt &- id.milliseconds
         if delta < minimumDelta { minimumDelta = delta }
         if delta > maximumDelta { maximumDelta = delta }
     }
 
-    static func lowerBound(_ id: PackedRunID, in list: [Int32], slots: [RunSlot]) -> Int {
+    static func lowerBound(_ id: RunID, in list: [Int32], slots: [RunSlot]) -> Int {
         var low = 0
         var high = list.count
         while low < high {
