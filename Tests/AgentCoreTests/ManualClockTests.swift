@@ -110,4 +110,82 @@ struct EventBroadcasterTests {
         }
         #expect(events.subscriberCount == 0)
     }
+
+    @Test func timersFireInDeadlineOrderWithSleepersAndCountAsSleepers() async throws {
+        let clock = ManualClock()
+        let start = clock.now
+        let order = Recorder<String>()
+        let sleeper = Task {
+            try await clock.sleep(until: start.addingTimeInterval(20))
+            order.append("sleeper")
+        }
+        await clock.waitForSleepers(count: 1)
+        _ = clock.startTimer(at: start.addingTimeInterval(30)) { order.append("timer 30") }
+        _ = clock.startTimer(at: start.addingTimeInterval(10)) {
+            order.append("timer 10")
+            #expect(clock.now == start.addingTimeInterval(10))
+        }
+        #expect(clock.sleeperCount == 3)
+        await clock.advance(by: .seconds(20))
+        try await sleeper.value
+        #expect(order.all == ["timer 10", "sleeper"])
+        #expect(clock.sleeperCount == 1)
+        await clock.advance(by: .seconds(10))
+        #expect(order.all == ["timer 10", "sleeper", "timer 30"])
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func aCancelledTimerNeverFiresAndAPastDeadlineFiresAtOnce() async {
+        let clock = ManualClock()
+        let fired = Recorder<String>()
+        let timer = clock.startTimer(at: clock.now.addingTimeInterval(5)) { fired.append("cancelled") }
+        #expect(clock.sleeperCount == 1)
+        timer.cancel()
+        #expect(clock.sleeperCount == 0)
+        await clock.advance(by: .seconds(10))
+        #expect(fired.all.isEmpty)
+        _ = clock.startTimer(at: clock.now) { fired.append("due") }
+        #expect(fired.all == ["due"])
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func theDefaultTimerSleepsOnTheClockAndCanBeCancelled() async {
+        let manual = ManualClock()
+        let clock = ForwardingClock(base: manual)
+        let fired = Recorder<String>()
+        let kept = clock.startTimer(at: manual.now.addingTimeInterval(10)) { fired.append("kept") }
+        let cancelled = clock.startTimer(at: manual.now.addingTimeInterval(10)) { fired.append("cancelled") }
+        await manual.waitForSleepers(count: 2)
+        cancelled.cancel()
+        #expect(manual.sleeperCount == 1)
+        await manual.advance(by: .seconds(10))
+        for _ in 0..<10_000 where fired.all.isEmpty { await Task.yield() }
+        #expect(fired.all == ["kept"])
+        _ = kept
+    }
+
+    @Test func emitBuildsTheEventOnlyWhenSomeoneListens() {
+        let events = EventBroadcaster()
+        let built = Recorder<Int>()
+        func makeEvent() -> RunEvent {
+            built.append(1)
+            return RunEvent(kind: .runLog, timestamp: Date(timeIntervalSince1970: 0), message: "hello")
+        }
+        events.emit(makeEvent())
+        #expect(built.all.isEmpty)
+        #expect(!events.isObserved)
+        let received = Recorder<String>()
+        events.addSink { received.append($0.message ?? "") }
+        #expect(events.isObserved)
+        events.emit(makeEvent())
+        #expect(built.all.count == 1)
+        #expect(received.all == ["hello"])
+    }
+}
+
+/// A clock that relies on the protocol's default ``AgentClock/startTimer(at:_:)``.
+private struct ForwardingClock: AgentClock {
+    let base: ManualClock
+    var now: Date { base.now }
+    func sleep(until deadline: Date) async throws { try await base.sleep(until: deadline) }
 }

@@ -12,6 +12,17 @@ public protocol AgentClock: Sendable {
     /// - Parameter deadline: The instant to wake at.
     /// - Throws: `CancellationError` when the calling task is cancelled while waiting.
     func sleep(until deadline: Date) async throws
+
+    /// Calls `action` once when the clock reaches `deadline`, unless the returned timer is cancelled first.
+    ///
+    /// Watchdogs (a run's deadline and lease renewal) use timers rather than a sleeping task each. The
+    /// default implementation sleeps in a new task; ``ManualClock`` keeps timers alongside its sleepers, so
+    /// ``ManualClock/advance(to:)`` fires them in deadline order and ``ManualClock/sleeperCount`` counts them.
+    /// - Parameters:
+    ///   - deadline: When to call `action`; a deadline that has passed calls it as soon as possible.
+    ///   - action: What to do; it must be quick (it may run on the task that moves a manual clock).
+    /// - Returns: The handle that cancels the timer.
+    func startTimer(at deadline: Date, _ action: @escaping @Sendable () -> Void) -> ClockTimer
 }
 
 extension AgentClock {
@@ -20,6 +31,23 @@ extension AgentClock {
     /// - Throws: `CancellationError` when the calling task is cancelled while waiting.
     public func sleep(for duration: Duration) async throws {
         try await sleep(until: now.addingTimeInterval(duration.timeInterval))
+    }
+
+    /// Calls `action` from a new task that sleeps on this clock until `deadline` (see the requirement).
+    /// - Parameters:
+    ///   - deadline: When to call `action`.
+    ///   - action: What to do.
+    /// - Returns: The handle that cancels the timer (and its task).
+    public func startTimer(at deadline: Date, _ action: @escaping @Sendable () -> Void) -> ClockTimer {
+        let task = Task {
+            do {
+                try await sleep(until: deadline)
+            } catch {
+                return
+            }
+            action()
+        }
+        return ClockTimer { task.cancel() }
     }
 }
 

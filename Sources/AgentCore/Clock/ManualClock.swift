@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// ``advance(by:)`` and ``advance(to:)`` wake sleepers in deadline order: the clock stops at each
 /// sleeper's deadline, resumes every sleeper due then, and lets woken tasks run (so they can register
-/// their next sleep) before moving on. ``sleeperCount`` and ``waitForSleepers(count:)`` let a test
+/// their next sleep) before moving on. Timers from ``startTimer(at:_:)`` are sleepers too: they fire in the
+/// same order and count in ``sleeperCount``. ``sleeperCount`` and ``waitForSleepers(count:)`` let a test
 /// advance only once the code under test is parked.
 ///
 /// ```swift
@@ -17,9 +18,24 @@ import Synchronization
 /// ```
 public final class ManualClock: AgentClock {
     private struct Sleeper {
+        /// What waking a sleeper does.
+        enum Wake {
+            /// Resumes a task suspended in ``ManualClock/sleep(until:)``.
+            case task(CheckedContinuation<Void, any Error>)
+            /// Calls the action of a timer from ``ManualClock/startTimer(at:_:)``.
+            case timer(@Sendable () -> Void)
+        }
+
         let deadline: Date
         let sequence: UInt64
-        let continuation: CheckedContinuation<Void, any Error>
+        let wake: Wake
+
+        func fire() {
+            switch wake {
+            case .task(let continuation): continuation.resume()
+            case .timer(let action): action()
+            }
+        }
     }
 
     private struct CountWaiter {
@@ -50,7 +66,7 @@ public final class ManualClock: AgentClock {
     /// The current virtual time.
     public var now: Date { state.withLock { $0.now } }
 
-    /// How many tasks are sleeping on this clock right now.
+    /// How many tasks are sleeping on this clock right now, plus the timers not fired or cancelled yet.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
     /// The earliest deadline among sleepers, if any.
@@ -70,7 +86,7 @@ public final class ManualClock: AgentClock {
                 let action: ResumeAction = state.withLock { state in
                     if state.cancelledBeforeRegistration.remove(id) != nil { return .cancel }
                     if deadline <= state.now { return .resume }
-                    state.sleepers[id] = Sleeper(deadline: deadline, sequence: id, continuation: continuation)
+                    state.sleepers[id] = Sleeper(deadline: deadline, sequence: id, wake: .task(continuation))
                     return .wait(Self.takeSatisfiedWaiters(&state))
                 }
                 switch action {
@@ -85,8 +101,27 @@ public final class ManualClock: AgentClock {
                 state.cancelledBeforeRegistration.insert(id)
                 return nil
             }
-            sleeper?.continuation.resume(throwing: CancellationError())
+            if case .task(let continuation) = sleeper?.wake { continuation.resume(throwing: CancellationError()) }
         }
+    }
+
+    /// Registers a timer that fires when ``advance(to:)`` reaches `deadline`, in order with the sleepers; a
+    /// deadline that has passed calls `action` before this returns.
+    /// - Parameters:
+    ///   - deadline: When to call `action`.
+    ///   - action: What to do; it runs on the task that advances the clock.
+    /// - Returns: The handle that cancels the timer.
+    public func startTimer(at deadline: Date, _ action: @escaping @Sendable () -> Void) -> ClockTimer {
+        let (id, isDue, waiters) = state.withLock { state in
+            state.nextID += 1
+            let id = state.nextID
+            if deadline <= state.now { return (id, true, [CheckedContinuation<Void, Never>]()) }
+            state.sleepers[id] = Sleeper(deadline: deadline, sequence: id, wake: .timer(action))
+            return (id, false, Self.takeSatisfiedWaiters(&state))
+        }
+        waiters.forEach { $0.resume() }
+        if isDue { action() }
+        return ClockTimer { [self] in _ = state.withLock { $0.sleepers.removeValue(forKey: id) } }
     }
 
     private enum ResumeAction {
@@ -127,7 +162,7 @@ public final class ManualClock: AgentClock {
                 return due
             }
             if due.isEmpty { break }
-            for sleeper in due { sleeper.continuation.resume() }
+            for sleeper in due { sleeper.fire() }
             for _ in 0..<yieldsPerWake { await Task.yield() }
         }
         state.withLock { state in

@@ -19,6 +19,8 @@ public final class EventBroadcaster: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Subscribers plus sinks, readable without the lock: with none, ``emit(_:)`` does not even build the event.
+    private let observerCount = Atomic<Int>(0)
 
     /// Creates a broadcaster with no subscribers.
     public init() {}
@@ -34,10 +36,11 @@ public final class EventBroadcaster: Sendable {
         let id = state.withLock { state in
             state.nextID += 1
             state.subscribers[state.nextID] = continuation
+            observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
             return state.nextID
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+            self?.removeSubscriber(id)
         }
         return stream
     }
@@ -47,15 +50,33 @@ public final class EventBroadcaster: Sendable {
     /// A sink must be quick and must not emit events itself.
     /// - Parameter sink: The function to call.
     public func addSink(_ sink: @escaping @Sendable (RunEvent) -> Void) {
-        state.withLock { $0.sinks.append(sink) }
+        state.withLock { state in
+            state.sinks.append(sink)
+            observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
+        }
+    }
+
+    private func removeSubscriber(_ id: Int) {
+        state.withLock { state in
+            state.subscribers.removeValue(forKey: id)
+            observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
+        }
     }
 
     /// The number of active subscriptions.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Whether anyone receives events (a subscriber or a sink).
+    public var isObserved: Bool { observerCount.load(ordering: .acquiring) > 0 }
+
     /// Publishes an event to every subscriber and sink.
-    /// - Parameter event: The event.
-    public func emit(_ event: RunEvent) {
+    ///
+    /// The event is built only when someone receives it, so emitting costs next to nothing while nobody
+    /// listens (a scheduler in a benchmark or a test that does not subscribe).
+    /// - Parameter makeEvent: The event.
+    public func emit(_ makeEvent: @autoclosure () -> RunEvent) {
+        guard isObserved else { return }
+        let event = makeEvent()
         let (subscribers, sinks) = state.withLock { ($0.subscribers.values, $0.sinks) }
         for sink in sinks { sink(event) }
         for subscriber in subscribers { subscriber.yield(event) }
@@ -64,7 +85,10 @@ public final class EventBroadcaster: Sendable {
     /// Ends every subscription; later subscriptions start fresh.
     public func finish() {
         let subscribers = state.withLock { state in
-            defer { state.subscribers.removeAll() }
+            defer {
+                state.subscribers.removeAll()
+                observerCount.store(state.sinks.count, ordering: .releasing)
+            }
             return state.subscribers.values
         }
         for subscriber in subscribers { subscriber.finish() }

@@ -7,7 +7,8 @@ import Foundation
 /// 1. **Validate** the request against the agent.
 /// 2. **Claim** it atomically in the store. A key that already settled answers ``RunExecution/Disposition/duplicate``
 ///    (and emits ``RunEvent/Kind/runDeduplicated``); a key in progress answers ``RunExecution/Disposition/inProgress``.
-/// 3. Record **running** with a lease that is renewed every third of ``RunPolicy/leaseDuration`` while the agent works.
+/// 3. Record **running** with a lease that is renewed every third of ``RunPolicy/leaseDuration`` while the agent works
+///    (clock timers watch the lease and the deadline; see ``AgentClock/startTimer(at:_:)``).
 /// 4. **Run** the agent with the policy's timeout. On timeout, caller cancellation or a lost lease the agent's task is
 ///    cancelled and gets ``RunPolicy/cancellationGracePeriod`` to return; the run is recorded when it returns or when the
 ///    grace period ends, whichever is first.
@@ -137,17 +138,16 @@ public final class Orchestrator: Sendable {
             }
             race.deliver(.finished(result))
         }
-        let supervisor = Task { [store, clock, owner, runID = record.id] in
-            await Self.supervise(
-                runID: runID, deadline: deadline, policy: policy, race: race, store: store, clock: clock,
-                owner: owner)
-        }
+        let supervisor = RunSupervisor(
+            runID: record.id, deadline: deadline, leaseDuration: policy.leaseDuration, race: race, store: store,
+            clock: clock, owner: owner)
+        supervisor.start()
         let first = await withTaskCancellationHandler {
             await race.next()
         } onCancel: {
             race.deliver(.cancelledByCaller)
         }
-        supervisor.cancel()
+        supervisor.stop()
 
         var retryAfter: Duration?
         switch first {
@@ -215,8 +215,7 @@ public final class Orchestrator: Sendable {
     /// After cancelling the agent: waits for it to return or for the grace period to end.
     /// - Returns: Whether the agent returned in time.
     private func waitForAgent(race: SignalQueue<RunSignal>, grace: Duration) async -> Bool {
-        let timer = Task { [clock] in
-            try? await clock.sleep(for: grace)
+        let timer = clock.startTimer(at: clock.now.addingTimeInterval(grace.timeInterval)) {
             race.deliver(.graceExpired)
         }
         defer { timer.cancel() }
@@ -290,37 +289,6 @@ public final class Orchestrator: Sendable {
             }
         }
         throw lastError ?? StoreError(.unavailable, "the terminal record could not be written")
-    }
-
-    /// Renews the run's lease and signals the deadline; ends when cancelled.
-    private static func supervise(
-        runID: RunID, deadline: Date, policy: RunPolicy, race: SignalQueue<RunSignal>, store: any RunStore,
-        clock: any AgentClock,
-        owner: String
-    ) async {
-        let renewEvery = policy.leaseDuration.timeInterval / 3
-        var nextRenewal = clock.now.addingTimeInterval(renewEvery)
-        while !Task.isCancelled {
-            let wake = min(nextRenewal, deadline)
-            do {
-                try await clock.sleep(until: wake)
-            } catch {
-                return
-            }
-            if clock.now >= deadline {
-                race.deliver(.deadlineReached)
-                return
-            }
-            do {
-                _ = try await store.renewRunLease(id: runID, owner: owner, duration: policy.leaseDuration)
-            } catch let error as StoreError where error.code == .leaseNotHeld {
-                race.deliver(.leaseLost(error.message))
-                return
-            } catch {
-                // A passing store failure: try again at the next renewal; the lease still has two thirds left.
-            }
-            nextRenewal = clock.now.addingTimeInterval(renewEvery)
-        }
     }
 
     private static func describe(_ error: any Error) -> String {
