@@ -138,7 +138,10 @@ extension AgentScheduler {
         guard let finished = active.removeValue(forKey: id) else { return nil }
         let run = finished.run
         activeByAgent[run.agentName]?.remove(id)
-        if activeByAgent[run.agentName]?.isEmpty == true { activeByAgent[run.agentName] = nil }
+        // An agent's (empty) set stays while it is registered, so its next run allocates nothing.
+        if registry[run.agentName] == nil, activeByAgent[run.agentName]?.isEmpty == true {
+            activeByAgent[run.agentName] = nil
+        }
         switch result {
         case .success(let execution):
             if execution.disposition == .executed {
@@ -162,7 +165,7 @@ extension AgentScheduler {
                 queue.insert(run)
             }
         }
-        if activeByAgent[run.agentName] == nil, var queued = waiting[run.agentName], !queued.isEmpty {
+        if activeByAgent[run.agentName]?.isEmpty ?? true, var queued = waiting[run.agentName], !queued.isEmpty {
             queue.insert(queued.removeFirst())
             waiting[run.agentName] = queued.isEmpty ? nil : queued
         }

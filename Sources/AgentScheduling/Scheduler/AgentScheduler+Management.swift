@@ -65,6 +65,7 @@ extension AgentScheduler {
     /// - Throws: ``SchedulerError`` when no agent has that name.
     public func remove(_ name: AgentName) async throws(SchedulerError) {
         guard registry.removeValue(forKey: name) != nil else { throw unknown(name) }
+        if activeByAgent[name]?.isEmpty == true { activeByAgent[name] = nil }
         removeFireTimer(of: name)
         var dropped = queue.unordered.filter { $0.agentName == name } + (waiting.removeValue(forKey: name) ?? [])
         queue.removeAll { $0.agentName == name }

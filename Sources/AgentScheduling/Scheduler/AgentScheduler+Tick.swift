@@ -43,9 +43,7 @@ extension AgentScheduler {
         entry.heldFires.append(contentsOf: plan.skipped)
         let batch = plan.run.count > 1 ? nextSequence() : 0
         for fire in plan.run {
-            var run = scheduledRun(of: name, fire: fire, priority: policy.priority)
-            run.batch = batch
-            queue.insert(run)
+            queue.insert(scheduledRun(of: name, fire: fire, priority: policy.priority, batch: batch))
         }
         for fire in plan.skipped {
             skips.append(
@@ -78,12 +76,12 @@ extension AgentScheduler {
 
     /// The pending run of one fire. Its correlation id is the fire's idempotency key, so every scheduler sharing a
     /// store gives a fire the same one, and its retries keep it.
-    func scheduledRun(of name: AgentName, fire: Date, priority: RunPriority) -> PendingRun {
+    func scheduledRun(of name: AgentName, fire: Date, priority: RunPriority, batch: UInt64 = 0) -> PendingRun {
         var request = AgentRunRequest(agent: name, trigger: .scheduled(at: fire), correlationID: "")
         request.correlationID = request.idempotencyKey.rawValue
         return PendingRun(
             sequence: nextSequence(), request: request, origin: .scheduled(fire: fire), priority: priority,
-            dueAt: fire)
+            dueAt: fire, batch: batch)
     }
 
     /// Loads the persisted state of every agent not loaded yet and arms its fire timer.

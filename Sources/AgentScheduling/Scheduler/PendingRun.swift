@@ -5,7 +5,10 @@ import Foundation
 /// retry whose delay has passed, a backfill date or a manual request.
 ///
 /// Ordered for dispatch: higher priority first, then earlier due time, then first come.
-struct PendingRun: Sendable, Comparable {
+///
+/// A class so that the priority queue, the active table and the workers' assignments share one instance
+/// instead of copying a request and a previous record around; every property is immutable.
+final class PendingRun: Sendable, Comparable {
     /// Why the run exists; retries keep the origin of the run they retry.
     enum Origin: Sendable, Hashable {
         /// A fire of the agent's schedule at its nominal time.
@@ -19,6 +22,8 @@ struct PendingRun: Sendable, Comparable {
     /// Statuses that settle a scheduled fire's first attempt: once any run of the fire has ended (or was
     /// skipped or abandoned), no scheduler runs it again.
     static let scheduledFireSettledStatuses: Set<RunStatus> = Set(RunStatus.allCases.filter(\.isTerminal))
+    /// Statuses that settle any other request: a success.
+    static let successStatuses: Set<RunStatus> = [.succeeded, .noOp]
 
     /// The dispatch tie-breaker and the run's identity inside the scheduler.
     let sequence: UInt64
@@ -32,11 +37,35 @@ struct PendingRun: Sendable, Comparable {
     let dueAt: Date
     /// The tick that collected a scheduled fire (0 otherwise). Fires collected together (catch-ups after
     /// downtime and the fire on time) run one after another instead of applying the overlap policy to each other.
-    var batch: UInt64 = 0
+    let batch: UInt64
     /// Who waits for the end of the run's chain of attempts (backfill, manual), if anyone.
-    var ticket: UInt64?
+    let ticket: UInt64?
     /// For a retry: the execution of the attempt before.
-    var previous: RunExecution?
+    let previous: RunExecution?
+
+    /// Creates a pending run.
+    /// - Parameters:
+    ///   - sequence: The tie-breaker and identity.
+    ///   - request: The request to execute.
+    ///   - origin: Why the run exists.
+    ///   - priority: The agent's priority.
+    ///   - dueAt: When it became due.
+    ///   - batch: The tick that collected a scheduled fire together with others (0 otherwise).
+    ///   - ticket: Who waits for the end of its chain of attempts.
+    ///   - previous: For a retry, the attempt before.
+    init(
+        sequence: UInt64, request: AgentRunRequest, origin: Origin, priority: RunPriority, dueAt: Date,
+        batch: UInt64 = 0, ticket: UInt64? = nil, previous: RunExecution? = nil
+    ) {
+        self.sequence = sequence
+        self.request = request
+        self.origin = origin
+        self.priority = priority
+        self.dueAt = dueAt
+        self.batch = batch
+        self.ticket = ticket
+        self.previous = previous
+    }
 
     /// The agent.
     var agentName: AgentName { request.agentName }
@@ -58,7 +87,7 @@ struct PendingRun: Sendable, Comparable {
 
     /// The statuses of an earlier run with the same key that make this one a duplicate.
     var settledStatuses: Set<RunStatus> {
-        isFirstScheduledAttempt ? Self.scheduledFireSettledStatuses : [.succeeded, .noOp]
+        isFirstScheduledAttempt ? Self.scheduledFireSettledStatuses : Self.successStatuses
     }
 
     static func < (lhs: PendingRun, rhs: PendingRun) -> Bool {

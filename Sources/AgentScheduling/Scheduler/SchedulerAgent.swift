@@ -44,7 +44,8 @@ final class SchedulerAgent {
     /// The state to persist: the earliest fire not yet handled is the next fire.
     var persistentState: ScheduleState {
         var persistent = state
-        persistent.nextFireAt = [heldFires.min(), nextFire].compactMap { $0 }.min()
+        let earliestHeld = heldFires.min()
+        persistent.nextFireAt = earliestHeld.map { held in nextFire.map { min(held, $0) } ?? held } ?? nextFire
         return persistent
     }
 
