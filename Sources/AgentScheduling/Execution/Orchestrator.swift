@@ -9,7 +9,8 @@ import Foundation
 ///    (and emits ``RunEvent/Kind/runDeduplicated``); a key in progress answers ``RunExecution/Disposition/inProgress``.
 /// 3. Record **running** with a lease that is renewed every third of ``RunPolicy/leaseDuration`` while the agent works
 ///    (clock timers watch the lease and the deadline; see ``AgentClock/startTimer(at:_:)``).
-/// 4. **Run** the agent with the policy's timeout. On timeout, caller cancellation or a lost lease the agent's task is
+/// 4. **Run** the agent in a task of its own (started on the calling thread, where it runs until it first
+///    suspends) with the policy's timeout. On timeout, caller cancellation or a lost lease the agent's task is
 ///    cancelled and gets ``RunPolicy/cancellationGracePeriod`` to return; the run is recorded when it returns or when the
 ///    grace period ends, whichever is first.
 /// 5. Write **exactly one terminal record** (succeeded, noOp, failed, timedOut or cancelled), shielded from the
@@ -129,7 +130,7 @@ public final class Orchestrator: Sendable {
             runID: record.id, attempt: record.attempt, request: request, clock: clock, deadline: deadline,
             events: events, excerpt: excerpt)
         let race = SignalQueue<RunSignal>()
-        let agentTask = Task {
+        let runAgent: @Sendable () async -> Void = {
             let result: Result<AgentRunResult, any Error>
             do {
                 result = .success(try await agent.run(request, context: context))
@@ -138,10 +139,19 @@ public final class Orchestrator: Sendable {
             }
             race.deliver(.finished(result))
         }
+        // The agent's task starts on this thread and runs here until its first suspension: an agent that
+        // finishes without suspending costs no thread hop, and one that suspends goes on as any task does.
+        let agentTask: Task<Void, Never>
+        if #available(macOS 26.0, iOS 26.0, tvOS 26.0, watchOS 26.0, visionOS 26.0, *) {
+            agentTask = Task.immediate(operation: runAgent)
+        } else {
+            agentTask = Task(operation: runAgent)
+        }
         let supervisor = RunSupervisor(
             runID: record.id, deadline: deadline, leaseDuration: policy.leaseDuration, race: race, store: store,
             clock: clock, owner: owner)
-        supervisor.start()
+        // An agent that already returned needs no watching.
+        if !race.hasPendingSignal { supervisor.start() }
         let first = await withTaskCancellationHandler {
             await race.next()
         } onCancel: {

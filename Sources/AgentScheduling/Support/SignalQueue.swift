@@ -27,6 +27,9 @@ final class SignalQueue<Signal: Sendable>: Sendable {
         waiter?.resume(returning: signal)
     }
 
+    /// Whether a signal has arrived that no one has taken yet.
+    var hasPendingSignal: Bool { state.withLock { !$0.pending.isEmpty } }
+
     /// The next signal; suspends until one arrives (without reacting to cancellation). One waiter at a time.
     /// - Returns: The signal.
     func next() async -> Signal {
