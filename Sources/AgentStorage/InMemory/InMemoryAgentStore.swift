@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Use it in tests of your own agents, for dry runs, and as the reference behaviour that
 /// ``StoreConformanceSuite`` checks other stores against. Every operation runs under one lock, so the
-/// atomic claim is trivially atomic within the process.
+/// atomic claim is trivially atomic within the process, and on the caller's executor (its methods are
+/// `nonisolated(nonsending)`): an actor such as the scheduler calls it without hopping to another thread.
 public final class InMemoryAgentStore: AgentStore {
     private let clock: any AgentClock
     private let state = Mutex(RunIndex())
@@ -28,7 +29,7 @@ public final class InMemoryAgentStore: AgentStore {
     /// - Parameter claim: The run to create and its lease.
     /// - Returns: Whether the caller may run it.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
-    public func claimRun(_ claim: RunClaim) async throws -> RunClaimOutcome {
+    nonisolated(nonsending) public func claimRun(_ claim: RunClaim) async throws -> RunClaimOutcome {
         let now = clock.now
         return try state.withLock { index throws(StoreError) in
             try index.claim(claim, now: now)
@@ -38,21 +39,21 @@ public final class InMemoryAgentStore: AgentStore {
     /// See ``RunStore/insertRun(_:)``.
     /// - Parameter record: The record.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
-    public func insertRun(_ record: RunRecord) async throws {
+    nonisolated(nonsending) public func insertRun(_ record: RunRecord) async throws {
         try state.withLock { index throws(StoreError) in try index.insert(record) }
     }
 
     /// See ``RunStore/updateRun(_:)``.
     /// - Parameter record: The new version of the record.
     /// - Throws: ``StoreError`` when the record is unknown or the change is not allowed.
-    public func updateRun(_ record: RunRecord) async throws {
+    nonisolated(nonsending) public func updateRun(_ record: RunRecord) async throws {
         try state.withLock { index throws(StoreError) in try index.update(record) }
     }
 
     /// See ``RunStore/run(id:)``.
     /// - Parameter id: The run id.
     /// - Returns: The record, if any.
-    public func run(id: RunID) async throws -> RunRecord? {
+    nonisolated(nonsending) public func run(id: RunID) async throws -> RunRecord? {
         state.withLock { $0.record(id) }
     }
 
@@ -60,7 +61,7 @@ public final class InMemoryAgentStore: AgentStore {
     /// - Parameter query: Filters, page size and cursor.
     /// - Returns: The page.
     /// - Throws: ``StoreError`` for an invalid limit or cursor.
-    public func queryRuns(_ query: RunQuery) async throws -> RunPage {
+    nonisolated(nonsending) public func queryRuns(_ query: RunQuery) async throws -> RunPage {
         try query.validate()
         let after = try query.cursor?.runID()
         return state.withLock { $0.page(query, after: after) }
@@ -73,7 +74,9 @@ public final class InMemoryAgentStore: AgentStore {
     ///   - duration: The new lease length from now.
     /// - Returns: The updated record.
     /// - Throws: ``StoreError`` when the lease is not held or the run is unknown.
-    public func renewRunLease(id: RunID, owner: String, duration: Duration) async throws -> RunRecord {
+    nonisolated(nonsending) public func renewRunLease(id: RunID, owner: String, duration: Duration) async throws
+        -> RunRecord
+    {
         let expiry = clock.now.addingTimeInterval(duration.timeInterval)
         return try state.withLock { index throws(StoreError) in
             try index.renewLease(id: id, owner: owner, until: Timestamp.roundedToMilliseconds(expiry))
@@ -82,7 +85,7 @@ public final class InMemoryAgentStore: AgentStore {
 
     /// See ``RunStore/abandonExpiredRuns()``.
     /// - Returns: The records that were abandoned.
-    public func abandonExpiredRuns() async throws -> [RunRecord] {
+    nonisolated(nonsending) public func abandonExpiredRuns() async throws -> [RunRecord] {
         let now = clock.now
         return state.withLock { $0.abandonExpired(now: now) }
     }
@@ -93,7 +96,9 @@ public final class InMemoryAgentStore: AgentStore {
     ///   - owner: Who takes it.
     ///   - duration: How long it lasts unless renewed.
     /// - Returns: The lease, or `nil` when someone else holds a live one.
-    public func acquireLease(named name: String, owner: String, duration: Duration) async throws -> Lease? {
+    nonisolated(nonsending) public func acquireLease(named name: String, owner: String, duration: Duration) async throws
+        -> Lease?
+    {
         let now = clock.now
         return leases.withLock { $0.acquire(name: name, owner: owner, duration: duration, now: now) }
     }
@@ -104,21 +109,21 @@ public final class InMemoryAgentStore: AgentStore {
     ///   - duration: The new length from now.
     /// - Returns: The renewed lease.
     /// - Throws: ``StoreError`` with ``StoreError/Code/leaseNotHeld`` if the caller lost it.
-    public func renewLease(_ lease: Lease, duration: Duration) async throws -> Lease {
+    nonisolated(nonsending) public func renewLease(_ lease: Lease, duration: Duration) async throws -> Lease {
         let now = clock.now
         return try leases.withLock { table throws(StoreError) in try table.renew(lease, duration: duration, now: now) }
     }
 
     /// See ``LeaseStore/releaseLease(_:)``.
     /// - Parameter lease: The lease.
-    public func releaseLease(_ lease: Lease) async throws {
+    nonisolated(nonsending) public func releaseLease(_ lease: Lease) async throws {
         leases.withLock { $0.release(lease) }
     }
 
     /// See ``LeaseStore/lease(named:)``.
     /// - Parameter name: What is locked.
     /// - Returns: The live lease, if any.
-    public func lease(named name: String) async throws -> Lease? {
+    nonisolated(nonsending) public func lease(named name: String) async throws -> Lease? {
         let now = clock.now
         return leases.withLock { $0.live(name: name, now: now) }
     }
@@ -126,25 +131,25 @@ public final class InMemoryAgentStore: AgentStore {
     /// See ``ScheduleStateStore/scheduleState(for:)``.
     /// - Parameter agent: The agent.
     /// - Returns: The saved state, if any.
-    public func scheduleState(for agent: AgentName) async throws -> ScheduleState? {
+    nonisolated(nonsending) public func scheduleState(for agent: AgentName) async throws -> ScheduleState? {
         schedules.withLock { $0[agent] }
     }
 
     /// See ``ScheduleStateStore/saveScheduleState(_:)``.
     /// - Parameter state: The state.
-    public func saveScheduleState(_ state: ScheduleState) async throws {
+    nonisolated(nonsending) public func saveScheduleState(_ state: ScheduleState) async throws {
         schedules.withLock { $0[state.agentName] = state }
     }
 
     /// See ``ScheduleStateStore/allScheduleStates()``.
     /// - Returns: Every state, by agent name.
-    public func allScheduleStates() async throws -> [ScheduleState] {
+    nonisolated(nonsending) public func allScheduleStates() async throws -> [ScheduleState] {
         schedules.withLock { $0.values.sorted { $0.agentName < $1.agentName } }
     }
 
     /// See ``ScheduleStateStore/removeScheduleState(for:)``.
     /// - Parameter agent: The agent.
-    public func removeScheduleState(for agent: AgentName) async throws {
+    nonisolated(nonsending) public func removeScheduleState(for agent: AgentName) async throws {
         _ = schedules.withLock { $0.removeValue(forKey: agent) }
     }
 }
