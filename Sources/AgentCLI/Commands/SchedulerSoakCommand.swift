@@ -17,7 +17,9 @@ enum SchedulerSoakCommand: AgentCommand {
 
         Opens the JSON-file store in <directory> and schedules N no-op agents (default 8) named soak-0 …
         soak-<N-1>, each on an interval of I milliseconds (default 100) anchored at ORIGIN (milliseconds since
-        1970). Every agent body prints "ran <agent> <nominal fire ms> <owner>". At UNTIL (milliseconds since
+        1970), with overlap policy queue (a slow store delays a fire instead of skipping it). Once the agents are
+        registered it prints "ready <owner> <ms>"; fires after that time are its to run. Every agent body prints
+        "ran <agent> <nominal fire ms> <owner>". At UNTIL (milliseconds since
         1970) the scheduler is stopped gracefully; then the command prints "done <owner>" and exits.
         Several processes started with the same arguments (but different owners) share the work: each fire runs
         in exactly one of them.
@@ -65,7 +67,7 @@ enum SchedulerSoakCommand: AgentCommand {
         let agents = try (0..<count).map { index in
             ClosureAgent(
                 name: try AgentName("soak-\(index)"), schedule: .interval(interval, anchoredAt: origin),
-                policy: RunPolicy(retry: .never)
+                policy: RunPolicy(overlap: .queue, retry: .never)
             ) { request, _ in
                 let fire = request.trigger.nominalFireTime.map { Timestamp.milliseconds($0) } ?? -1
                 io.print("ran \(request.agentName) \(fire) \(owner)")
@@ -75,6 +77,7 @@ enum SchedulerSoakCommand: AgentCommand {
         let scheduler = try AgentScheduler(
             agents: agents, store: store, clock: clock,
             configuration: SchedulerConfiguration(maximumConcurrentRuns: concurrency, owner: owner))
+        io.print("ready \(owner) \(Timestamp.milliseconds(clock.now))")
         let running = Task { try await scheduler.run() }
         try await clock.sleep(until: until)
         running.cancel()

@@ -22,7 +22,7 @@ struct SchedulerProcessTests {
         let agents = 8
         let interval = 100
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let origin = (now / 1000 + 2) * 1000
+        let origin = (now / 1000 + 3) * 1000
         let until = origin + 5000
         let children = try (0..<2).map { index in
             try ChildProcess([
@@ -38,6 +38,11 @@ struct SchedulerProcessTests {
             #expect(exit.status == 0, "\(exit.errors)")
         }
 
+        // A process runs the fires after its agents were registered; under load it may start after the origin.
+        let readyTimes = lines.filter { $0.hasPrefix("ready ") }.compactMap { Int64($0.split(separator: " ")[2]) }
+        try #require(readyTimes.count == 2, "both processes report when they are ready")
+        let firstReady = try #require(readyTimes.min())
+
         var executions: [String: [String]] = [:]
         for line in lines where line.hasPrefix("ran ") {
             let fields = line.split(separator: " ").map(String.init)
@@ -46,17 +51,17 @@ struct SchedulerProcessTests {
         }
         let doubled = executions.filter { $0.value.count > 1 }
         #expect(doubled.isEmpty, "fires that ran more than once: \(doubled.keys.sorted().prefix(10))")
-        // Every fire up to shortly before the stop ran (in one process or the other).
+        // Every fire from the first registration up to shortly before the stop ran (in one process or the other).
         let settled = until - 500
         var expected: Set<String> = []
         for agent in 0..<agents {
-            for fire in stride(from: origin, through: settled, by: interval) {
+            for fire in stride(from: origin, through: settled, by: interval) where fire > firstReady {
                 expected.insert("soak-\(agent)@\(fire)")
             }
         }
         let missing = expected.subtracting(executions.keys)
         #expect(missing.isEmpty, "fires that never ran: \(missing.sorted().prefix(10))")
-        #expect(expected.count >= 300)
+        #expect(expected.count >= 200, "only \(expected.count) fires were due while both processes ran")
         let owners = Set(executions.values.flatMap { $0 })
         #expect(owners.count == 2, "only \(owners) did any work")
 
