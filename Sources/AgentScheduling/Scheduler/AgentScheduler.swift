@@ -139,8 +139,8 @@ public actor AgentScheduler {
     /// When the drive loop must wake next: the earliest timer, or a store-recovery attempt; `nil` for never.
     var nextWakeDate: Date? {
         let timer = canStartRuns ? timers.min?.deadline : nil
-        let recovery = storeFailure?.retryAt
-        return [timer, recovery].compactMap { $0 }.min()
+        guard let recovery = storeFailure?.retryAt else { return timer }
+        return timer.map { min($0, recovery) } ?? recovery
     }
 
     /// Sleeps on the clock until `deadline` (forever when `nil`), returning early on ``wake``.
