@@ -49,6 +49,27 @@ struct IdempotencyKeyTests {
         #expect(derived.rawValue.count == 67)
     }
 
+    @Test func pinnedVectorsMatchAnIndependentImplementation() throws {
+        // Computed with Python's hashlib over the specified material, for example
+        // "agent-runner/idempotency/v1\nsim-12\nnull\n\n2026-01-01T00:00:00.000Z" for the first; the third has keys
+        // whose UTF-16 order differs from their code-point order ("😀" before U+E000).
+        let scheduled = IdempotencyKey.derive(
+            agent: "sim-12", parameters: .null, businessDate: nil,
+            nominalFireTime: Date(timeIntervalSince1970: 1_767_225_600))
+        #expect(scheduled.rawValue == "v1:e010b222111bbff71e87d6fa0fd9789a2027066fd2628b4af708ee346bf31c22")
+        let everything = try key(
+            #"{"repo":"api","depth":2,"flags":{"b":true,"a":null}}"#,
+            fire: Date(timeIntervalSince1970: 1_800_000_000.25))
+        #expect(everything.rawValue == "v1:573f501b670c70f96e0710418c1fcad8bf0745fa642867c0486ce5b7d86c18fb")
+        let unicode = IdempotencyKey.derive(
+            agent: "nightly",
+            parameters: [
+                "é": "naïve \"quoted\"\n", "z": [0.25, -7, 1.0], "\u{E000}": nil, "😀": false,
+            ],
+            businessDate: nil, nominalFireTime: nil)
+        #expect(unicode.rawValue == "v1:be50d2c290d81f5dd6b86299cb03d44f5fe0a1625dfb55ef74182819e75a40e7")
+    }
+
     @Test func scheduledRequestsGetOneKeyPerFireTime() {
         let first = AgentRunRequest(
             agent: "nightly", trigger: .scheduled(at: Date(timeIntervalSince1970: 1_800_000_000)))

@@ -52,12 +52,35 @@ public struct IdempotencyKey: Sendable, Hashable, Codable, CustomStringConvertib
     public static func derive(
         agent: AgentName, parameters: JSONValue, businessDate: BusinessDate?, nominalFireTime: Date?
     ) -> IdempotencyKey {
-        var material = "agent-runner/idempotency/v1\n"
-        material += agent.rawValue + "\n"
-        material += parameters.canonicalText + "\n"
-        material += (businessDate?.description ?? "") + "\n"
-        material += nominalFireTime.map(Timestamp.format) ?? ""
-        return IdempotencyKey(trusted: "v1:" + SHA256.hexDigest(of: material.utf8))
+        // The material is written into a buffer on the stack (no String is built) and hashed from there.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Message.capacity) { storage in
+            var message = Message(storage: storage)
+            message.write("agent-runner/idempotency/v1\n")
+            message.write(contentsOf: agent.rawValue)
+            message.write("\n")
+            parameters.writeCanonicalText(into: &message)
+            message.write("\n")
+            if let businessDate {
+                message.append(atMost: Timestamp.maximumFormattedLength) { text in
+                    Timestamp.writeCivilDate(
+                        year: businessDate.year, month: businessDate.month, day: businessDate.day, into: text)
+                }
+            }
+            message.write("\n")
+            if let nominalFireTime {
+                message.append(atMost: Timestamp.maximumFormattedLength) { text in
+                    Timestamp.writeFormatted(nominalFireTime, into: text)
+                }
+            }
+            let text = String(unsafeUninitializedCapacity: 67) { text in
+                text[0] = 0x76  // v
+                text[1] = 0x31  // 1
+                text[2] = 0x3A  // :
+                message.finalizeHex(into: UnsafeMutableBufferPointer(rebasing: text[3..<67]))
+                return 67
+            }
+            return IdempotencyKey(trusted: text)
+        }
     }
 
     /// The key's text.
@@ -88,4 +111,77 @@ public struct IdempotencyKeyError: Error, Sendable, Hashable, CustomStringConver
     public let reason: String
     /// The reason.
     public var description: String { reason }
+}
+
+extension IdempotencyKey {
+    /// The material of a derived key, gathered in a buffer on the stack and handed to the hasher whenever the
+    /// buffer is full, so that writing a byte costs a store and the common short message is hashed in one call.
+    private struct Message: JSONValue.CanonicalTextOutput {
+        /// The size of the buffer: a name, small parameters, a date and a time fit with room to spare.
+        static let capacity = 256
+
+        private var hasher = SHA256()
+        private let storage: UnsafeMutableBufferPointer<UInt8>
+        private var count = 0
+
+        /// Starts an empty message.
+        /// - Parameter storage: The buffer, at least ``Timestamp/maximumFormattedLength`` bytes.
+        init(storage: UnsafeMutableBufferPointer<UInt8>) {
+            self.storage = storage
+        }
+
+        /// Appends bytes.
+        /// - Parameter bytes: The next bytes of the material.
+        @inline(__always)
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count <= storage.count - count else { return spill(bytes) }
+            UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: storage[count..<(count + bytes.count)]))
+                .copyMemory(from: bytes)
+            count += bytes.count
+        }
+
+        /// Appends the UTF-8 bytes of a literal.
+        /// - Parameter text: Such as `"\n"`.
+        @inline(__always)
+        mutating func write(_ text: StaticString) {
+            text.withUTF8Buffer { update(UnsafeRawBufferPointer($0)) }
+        }
+
+        /// Appends the UTF-8 bytes of a string.
+        /// - Parameter text: Any string.
+        mutating func write(contentsOf text: String) {
+            var text = text
+            text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+        }
+
+        /// Lets `write` put up to `limit` bytes at the end of the message.
+        /// - Parameters:
+        ///   - limit: The most bytes `write` may put, at most the buffer's size.
+        ///   - write: Writes into the space it is given and returns how many bytes it wrote.
+        mutating func append(atMost limit: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+            if limit > storage.count - count { flush() }
+            let written = write(UnsafeMutableBufferPointer(rebasing: storage[count..<(count + limit)]))
+            precondition(written <= limit, "wrote past the space it was given")
+            count += written
+        }
+
+        /// Hashes the whole material and writes the digest as 64 lower-case hexadecimal digits.
+        /// - Parameter text: At least 64 bytes.
+        consuming func finalizeHex(into text: UnsafeMutableBufferPointer<UInt8>) {
+            flush()
+            hasher.finalizeHex(into: text)
+        }
+
+        /// Hands the buffered bytes to the hasher, then appends `bytes` (or hands them over too when they do not
+        /// fit in the empty buffer).
+        private mutating func spill(_ bytes: UnsafeRawBufferPointer) {
+            flush()
+            if bytes.count <= storage.count { update(bytes) } else { hasher.update(bytes) }
+        }
+
+        private mutating func flush() {
+            hasher.update(UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: storage[0..<count])))
+            count = 0
+        }
+    }
 }

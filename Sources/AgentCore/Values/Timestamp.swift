@@ -30,17 +30,106 @@ public enum Timestamp {
     /// - Parameter date: The date to write.
     /// - Returns: The ISO-8601 text in UTC.
     public static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: maximumFormattedLength) { text in
+            writeFormatted(date, into: text)
+        }
+    }
+
+    /// The longest text ``format(_:)`` writes: 20 bytes plus a year of at most six digits and a sign, since
+    /// ``milliseconds(_:)`` stays within ±9·10¹⁵ (about ±285,000 years).
+    static let maximumFormattedLength = 32
+
+    /// Writes ``format(_:)``'s text.
+    /// - Parameters:
+    ///   - date: The date to write.
+    ///   - text: At least ``maximumFormattedLength`` bytes.
+    /// - Returns: The number of bytes written.
+    static func writeFormatted(_ date: Date, into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        precondition(text.count >= maximumFormattedLength, "a timestamp needs \(maximumFormattedLength) bytes")
         let totalMilliseconds = milliseconds(date)
-        let millisecond = Int(((totalMilliseconds % 1000) + 1000) % 1000)
-        let seconds = (totalMilliseconds - Int64(millisecond)) / 1000
-        let days = floorDivide(seconds, 86_400)
-        let secondOfDay = Int(seconds - days * 86_400)
+        let days = floorDivide(totalMilliseconds, 86_400_000)
+        // 0 ..< 86,400,000: unsigned 32-bit arithmetic is exact and cheaper than signed 64-bit.
+        let millisecondOfDay = UInt32(truncatingIfNeeded: totalMilliseconds - days * 86_400_000)
+        let secondOfDay = millisecondOfDay / 1000
         let (year, month, day) = civilDate(fromDays: days)
-        var text = pad(year, 4)
-        text += "-" + pad(month, 2) + "-" + pad(day, 2)
-        text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        text += "." + pad(millisecond, 3) + "Z"
-        return text
+        var offset = writeCivilDate(year: year, month: month, day: day, into: text)
+        text[offset] = 0x54  // T
+        offset = writePadded(Int(secondOfDay / 3600), width: 2, into: text, at: offset + 1)
+        text[offset] = 0x3A  // :
+        offset = writePadded(Int(secondOfDay / 60 % 60), width: 2, into: text, at: offset + 1)
+        text[offset] = 0x3A  // :
+        offset = writePadded(Int(secondOfDay % 60), width: 2, into: text, at: offset + 1)
+        text[offset] = 0x2E  // .
+        offset = writePadded(Int(millisecondOfDay % 1000), width: 3, into: text, at: offset + 1)
+        text[offset] = 0x5A  // Z
+        return offset + 1
+    }
+
+    /// Writes a civil date as `YYYY-MM-DD`: each field zero-padded to its width, a year outside 0–9999 as
+    /// its decimal text (which is how ``format(_:)`` and ``BusinessDate``'s description spell it).
+    /// - Parameters:
+    ///   - year: The year.
+    ///   - month: The month.
+    ///   - day: The day.
+    ///   - text: At least 10 bytes plus the year's extra digits; 32 bytes always suffice.
+    /// - Returns: The number of bytes written.
+    static func writeCivilDate(year: Int, month: Int, day: Int, into text: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var offset = writePadded(year, width: 4, into: text, at: 0)
+        text[offset] = 0x2D  // -
+        offset = writePadded(month, width: 2, into: text, at: offset + 1)
+        text[offset] = 0x2D  // -
+        return writePadded(day, width: 2, into: text, at: offset + 1)
+    }
+
+    /// Writes `String(value)` left-padded with zeros to `width` characters (a negative value keeps its sign
+    /// after the zeros, as string padding would put it).
+    /// - Returns: The offset after the last byte written.
+    @inline(__always)
+    private static func writePadded(
+        _ value: Int, width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at start: Int
+    ) -> Int {
+        if value >= 0 {
+            // The common case (every field of a date in the years 0–9999): the value has at most `width` digits,
+            // which is known once its last `width` digits are written and nothing is left.
+            var rest = value
+            for position in stride(from: start + width - 1, through: start, by: -1) {
+                text[position] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            }
+            if rest == 0 { return start + width }
+        }
+        return writePaddedSlowly(value, width: width, into: text, at: start)
+    }
+
+    /// ``writePadded(_:width:into:at:)`` for values of any size and sign.
+    private static func writePaddedSlowly(
+        _ value: Int, width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at start: Int
+    ) -> Int {
+        var magnitude = value.magnitude
+        var digitCount = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digitCount += 1
+            rest /= 10
+        }
+        let signCount = value < 0 ? 1 : 0
+        var offset = start
+        for _ in 0..<max(0, width - digitCount - signCount) {
+            text[offset] = 0x30
+            offset += 1
+        }
+        if signCount == 1 {
+            text[offset] = 0x2D
+            offset += 1
+        }
+        let end = offset + digitCount
+        var position = end
+        repeat {
+            position -= 1
+            text[position] = 0x30 + UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while position > offset
+        return end
     }
 
     /// Parses an ISO-8601 date-time with a `Z` or `±HH:MM` offset and an optional fraction.
@@ -142,23 +231,19 @@ public enum Timestamp {
     public static func civilDate(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
+        // The day of the 400-year era is 0...146,096, so the rest is exact in unsigned 32-bit arithmetic.
+        let dayOfEra = UInt32(truncatingIfNeeded: shifted - era * 146_097)
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
         let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
         let shiftedMonth = (5 * dayOfYear + 2) / 153
         let day = Int(dayOfYear - (153 * shiftedMonth + 2) / 5 + 1)
         let month = Int(shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9)
-        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
+        let year = Int(Int64(yearOfEra) + era * 400) + (month <= 2 ? 1 : 0)
         return (year, month, day)
     }
 
     private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
         let quotient = value / divisor
         return (value % divisor != 0 && (value < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
