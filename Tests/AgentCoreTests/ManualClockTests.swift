@@ -164,6 +164,20 @@ struct EventBroadcasterTests {
         _ = kept
     }
 
+    @Test func nowIsExactlyTheTimeAdvancedTo() async {
+        let start = Date(timeIntervalSinceReferenceDate: 789_012_345.678_901_2)
+        let clock = ManualClock(start: start, yieldsPerWake: 0)
+        #expect(clock.now == start)
+        var target = start
+        for step in [0.001, 1.0 / 3.0, 86_400.123_456_789, 1e-7] {
+            target = target.addingTimeInterval(step)
+            await clock.advance(to: target)
+            #expect(clock.now == target)
+            #expect(
+                clock.now.timeIntervalSinceReferenceDate.bitPattern == target.timeIntervalSinceReferenceDate.bitPattern)
+        }
+    }
+
     @Test func emitBuildsTheEventOnlyWhenSomeoneListens() {
         let events = EventBroadcaster()
         let built = Recorder<Int>()

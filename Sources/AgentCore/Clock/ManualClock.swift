@@ -52,6 +52,9 @@ public final class ManualClock: AgentClock {
     }
 
     private let state: Mutex<State>
+    /// ``now`` as the bit pattern of its `timeIntervalSinceReferenceDate` (what `Date` stores, so it round-trips exactly), written under the lock whenever `state.now`
+    /// changes: reading the time, which everything does all the time, takes no lock.
+    private let currentTime: Atomic<UInt64>
     private let yieldsPerWake: Int
 
     /// Creates a clock.
@@ -60,11 +63,14 @@ public final class ManualClock: AgentClock {
     ///   - yieldsPerWake: How many times ``advance(to:)`` yields after each wake so woken tasks can run.
     public init(start: Date = Date(timeIntervalSince1970: 1_767_225_600), yieldsPerWake: Int = 64) {
         state = Mutex(State(now: start))
+        currentTime = Atomic(start.timeIntervalSinceReferenceDate.bitPattern)
         self.yieldsPerWake = yieldsPerWake
     }
 
     /// The current virtual time.
-    public var now: Date { state.withLock { $0.now } }
+    public var now: Date {
+        Date(timeIntervalSinceReferenceDate: Double(bitPattern: currentTime.load(ordering: .acquiring)))
+    }
 
     /// How many tasks are sleeping on this clock right now, plus the timers not fired or cancelled yet.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
@@ -156,7 +162,7 @@ public final class ManualClock: AgentClock {
                 guard let earliest = state.sleepers.values.map(\.deadline).min(), earliest <= target else {
                     return []
                 }
-                if earliest > state.now { state.now = earliest }
+                if earliest > state.now { setNow(earliest, in: &state) }
                 let due = state.sleepers.values.filter { $0.deadline <= earliest }.sorted { $0.sequence < $1.sequence }
                 for sleeper in due { state.sleepers.removeValue(forKey: sleeper.sequence) }
                 return due
@@ -166,7 +172,7 @@ public final class ManualClock: AgentClock {
             for _ in 0..<yieldsPerWake { await Task.yield() }
         }
         state.withLock { state in
-            if target > state.now { state.now = target }
+            if target > state.now { setNow(target, in: &state) }
         }
         for _ in 0..<yieldsPerWake { await Task.yield() }
     }
@@ -174,6 +180,11 @@ public final class ManualClock: AgentClock {
     /// Lets other tasks run without moving time (useful after starting work that will park on the clock).
     public func settle() async {
         for _ in 0..<yieldsPerWake { await Task.yield() }
+    }
+
+    private func setNow(_ time: Date, in state: inout State) {
+        state.now = time
+        currentTime.store(time.timeIntervalSinceReferenceDate.bitPattern, ordering: .releasing)
     }
 
     private static func takeSatisfiedWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
