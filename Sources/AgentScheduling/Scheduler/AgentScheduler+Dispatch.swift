@@ -111,7 +111,7 @@ extension AgentScheduler {
             let worker = nextSequence()
             guard let first = assign(run, to: worker) else { continue }
             let orchestrator = self.orchestrator
-            workers[worker] = Task.detached {
+            workers[worker] = Task.detached(executorPreference: workerExecutor) {
                 var next: Assignment? = first
                 while let assignment = next {
                     let result: Result<RunExecution, any Error>

@@ -39,20 +39,32 @@ extension AgentScheduler {
     /// Steps a manual clock from wake-up to wake-up up to `end`, ticking at each and waiting until every run
     /// started there has ended, all inside the actor: a dry run or a simulation of a period, without
     /// ``run()``'s sleeping machinery (do not call both). Agents run for real (use no-op agents to simulate).
+    ///
+    /// The scheduler and the runs it starts execute on one dedicated thread meanwhile (agents' own tasks
+    /// excepted), so a simulation is a plain sequence of steps instead of work handed between the threads of
+    /// Swift's pool; an agent must not block that thread (await instead).
     /// - Parameters:
     ///   - end: The last instant to tick at.
     ///   - clock: The scheduler's clock.
     /// - Returns: The number of ticks.
     public func simulate(through end: Date, on clock: ManualClock) async -> Int {
-        var ticks = 0
-        await runDue(now: clock.now)
-        await waitUntilQuiet()
-        while let next = nextWakeDate, next <= end {
-            await clock.advance(to: next)
-            await runDue(now: next)
-            await waitUntilQuiet()
-            ticks += 1
+        let executor = SimulationExecutor()
+        workerExecutor = executor
+        defer {
+            workerExecutor = nil
+            executor.stop()
         }
-        return ticks
+        return await withTaskExecutorPreference(executor) {
+            var ticks = 0
+            await runDue(now: clock.now)
+            await waitUntilQuiet()
+            while let next = nextWakeDate, next <= end {
+                await clock.advance(to: next)
+                await runDue(now: next)
+                await waitUntilQuiet()
+                ticks += 1
+            }
+            return ticks
+        }
     }
 }

@@ -52,6 +52,8 @@ public actor AgentScheduler {
     var active: [UInt64: ActiveRun] = [:]
     /// The tasks executing active runs, by worker id.
     var workers: [UInt64: Task<Void, Never>] = [:]
+    /// Where workers run: `nil` for the global executor; a simulation's own thread while it simulates.
+    var workerExecutor: (any TaskExecutor)?
     var activeByAgent: [AgentName: Set<UInt64>] = [:]
     var retries: [UInt64: PendingRun] = [:]
     var skips: [SkipWrite] = []

@@ -46,6 +46,51 @@ struct SchedulerDriveTests {
         #expect(harness.events(.scheduleMissed).isEmpty)
     }
 
+    @Test func simulateStepsEveryWakeUpAndRunsEachFireOnceAndCanBeRepeated() async throws {
+        let start = schedulerEpoch
+        let firstEnd = start.addingTimeInterval(2 * 86_400)
+        let secondEnd = firstEnd.addingTimeInterval(86_400)
+        let configurations: [(AgentName, ScheduleConfiguration)] = [
+            ("every-5-minutes", .cron("*/5 * * * *")),
+            ("quarter-past", .cron("15 * * * *")),
+            ("nightly-new-york", .cron("30 2 * * *", timeZone: "America/New_York")),
+            ("every-7-minutes", .interval(.seconds(420))),
+        ]
+        let probe = Probe()
+        var agents: [any AgentDefinition] = configurations.map { name, schedule in
+            probedAgent(name, schedule: schedule, probe: probe)
+        }
+        // An agent that suspends and resumes on other threads, as real agents do.
+        agents.append(
+            ClosureAgent(name: "suspending", schedule: .cron("*/10 * * * *"), policy: RunPolicy(retry: .never)) {
+                _, _ in
+                await Task.yield()
+                let value = await Task.detached { 42 }.value
+                return value == 42 ? .succeeded() : .noOp()
+            })
+        let clock = ManualClock(start: start, yieldsPerWake: 0)
+        let harness = try SchedulerHarness(agents: agents, clock: clock) { $0.maximumConcurrentRuns = 2 }
+
+        let firstTicks = await harness.scheduler.simulate(through: firstEnd, on: clock)
+        let secondTicks = await harness.scheduler.simulate(through: secondEnd, on: clock)
+
+        var instants: Set<Date> = []
+        let all = configurations + [("suspending", .cron("*/10 * * * *"))]
+        for (name, configuration) in all {
+            let expected = Array(try Schedule(configuration).fireTimes(after: start).prefix { $0 <= secondEnd })
+            let records = try await harness.records(of: name)
+            #expect(fires(of: records) == expected, "\(name)")
+            #expect(records.allSatisfy { $0.status == .succeeded }, "\(name)")
+            instants.formUnion(expected)
+        }
+        #expect(firstTicks + secondTicks == instants.count)
+        #expect(instants.filter { $0 <= firstEnd }.count == firstTicks)
+        #expect(probe.maximum <= 2)
+        #expect(harness.events(.scheduleMissed).isEmpty)
+        #expect(try #require(await harness.scheduler.nextWake) > secondEnd)
+        #expect(await harness.scheduler.activeRunCount == 0)
+    }
+
     @Test func runSleepsUntilTheEarliestFireAndAScheduleChangeWakesItEarly() async throws {
         let probe = Probe()
         let daily = probedAgent("daily", schedule: .cron("0 6 * * *"), probe: probe)
