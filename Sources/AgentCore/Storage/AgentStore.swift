@@ -16,9 +16,10 @@ public protocol RunStore: Sendable {
     ///
     /// Rules, in order: if a run with the same agent and key has a status in
     /// ``RunClaim/settledStatuses``, answer ``RunClaimOutcome/duplicate(of:)`` with the newest such run;
-    /// if one is queued, running or awaiting approval under a live lease, answer
-    /// ``RunClaimOutcome/inProgress(_:)``; a non-terminal one whose lease has expired is first marked
-    /// ``RunStatus/abandoned``. Otherwise insert ``RunClaim/record`` with the lease owner and an expiry of
+    /// otherwise walk the non-terminal runs with that key (queued, running or awaiting approval) oldest first,
+    /// marking each whose lease has expired ``RunStatus/abandoned``, and answer
+    /// ``RunClaimOutcome/inProgress(_:)`` with the first one under a live lease (newer ones stay as they are,
+    /// for a later claim or ``abandonExpiredRuns()``). Otherwise insert ``RunClaim/record`` with the lease owner and an expiry of
     /// now + ``RunClaim/leaseDuration`` on the store's clock, and answer ``RunClaimOutcome/claimed(_:)``.
     /// - Parameter claim: The run to create and its lease.
     /// - Returns: Whether the caller may run it.
