@@ -29,6 +29,9 @@ public struct AgentRunResult: Sendable, Hashable, Codable {
     public var summary: String?
     /// Where the run's outputs are, if they are kept somewhere.
     public var outputsURI: String?
+    /// For a ``FailureClass/rateLimited`` failure: how long the service asked to wait before the next attempt.
+    /// The scheduler retries after exactly this wait instead of its backoff; other outcomes ignore it.
+    public var retryAfter: Duration?
 
     /// Creates a result.
     /// - Parameters:
@@ -38,9 +41,10 @@ public struct AgentRunResult: Sendable, Hashable, Codable {
     ///   - warnings: Problems that did not fail the run.
     ///   - summary: One line about what happened.
     ///   - outputsURI: Where the outputs are.
+    ///   - retryAfter: For a rate-limited failure, the wait the service asked for.
     public init(
         outcome: Outcome, counters: [String: Int64] = [:], artifacts: [RunArtifact] = [], warnings: [String] = [],
-        summary: String? = nil, outputsURI: String? = nil
+        summary: String? = nil, outputsURI: String? = nil, retryAfter: Duration? = nil
     ) {
         self.outcome = outcome
         self.counters = counters
@@ -48,6 +52,7 @@ public struct AgentRunResult: Sendable, Hashable, Codable {
         self.warnings = warnings
         self.summary = summary
         self.outputsURI = outputsURI
+        self.retryAfter = retryAfter
     }
 
     /// A successful result.
@@ -73,6 +78,18 @@ public struct AgentRunResult: Sendable, Hashable, Codable {
     /// - Returns: The result.
     public static func failed(_ failureClass: FailureClass, _ message: String) -> AgentRunResult {
         AgentRunResult(outcome: .failed(failureClass, message: message), summary: message)
+    }
+
+    /// A rate-limited failure, with the wait the service asked for before a retry.
+    ///
+    /// Returning it rather than throwing ``AgentFailure/rateLimited(_:retryAfter:)`` keeps the counters,
+    /// artifacts and warnings the run gathered before it was refused in its record.
+    /// - Parameters:
+    ///   - message: What was refused (`"429 Too Many Requests"`).
+    ///   - retryAfter: How long to wait before the next attempt; `nil` uses the retry policy's backoff.
+    /// - Returns: The result.
+    public static func rateLimited(_ message: String, retryAfter: Duration?) -> AgentRunResult {
+        AgentRunResult(outcome: .failed(.rateLimited, message: message), summary: message, retryAfter: retryAfter)
     }
 }
 

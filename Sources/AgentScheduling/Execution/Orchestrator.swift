@@ -209,6 +209,7 @@ public final class Orchestrator: Sendable {
                     failureClass == .timeout ? .timedOut : (failureClass == .cancelled ? .cancelled : .failed)
                 record.errorClass = failureClass
                 record.errorMessage = message
+                if failureClass == .rateLimited { return value.retryAfter }
             }
             return nil
         case .failure(let error):

@@ -2,17 +2,11 @@ import AgentCore
 import Foundation
 
 extension SubprocessAgent {
-    /// The outcome of a run and, for a rate limit, the wait before a retry.
-    struct Decision: Sendable {
-        var result: AgentRunResult
-        var retryAfter: Duration?
-    }
-
-    /// Maps how the command ended onto an outcome (see the type's documentation) and records the deciding
-    /// pattern in the report.
+    /// Maps how the command ended onto an outcome (see the type's documentation), with a rate limit's
+    /// retry-after, and records the deciding pattern in the report.
     func decide(
         supervision: Supervision, report: inout SubprocessReport, timedOut: Bool, elapsed: TimeInterval
-    ) -> Decision {
+    ) -> AgentRunResult {
         let exit = supervision.exit
         let output = supervision.output
         let ended = report.endDescription
@@ -24,28 +18,27 @@ extension SubprocessAgent {
                 : "its process group was stopped with SIGTERM"
             let message =
                 "timed out after \(RunLogDirectory.seconds(configuration.timeout.timeInterval)); \(teardown)\(lastLine(output).map { "; last output: \($0)" } ?? "")"
-            return Decision(result: .failed(.timeout, message), retryAfter: nil)
+            return .failed(.timeout, message)
         }
         let succeeded = exit.exitStatus == 0 && supervision.stopReason == nil
         if let match = output.classifier.decidingMatch(commandSucceeded: succeeded) {
             report.matchedPattern = match.report
             let message =
                 "\(ended); output matched \"\(match.pattern.pattern)\" (\(match.pattern.failureClass)) on \(match.stream): \(match.line)"
-            let retryAfter = match.pattern.failureClass == .rateLimited ? match.retryAfter : nil
-            return Decision(result: .failed(match.pattern.failureClass, message), retryAfter: retryAfter)
+            var result = AgentRunResult.failed(match.pattern.failureClass, message)
+            if match.pattern.failureClass == .rateLimited { result.retryAfter = match.retryAfter }
+            return result
         }
         if succeeded {
-            return Decision(result: .succeeded("exit status 0 after \(duration)"), retryAfter: nil)
+            return .succeeded("exit status 0 after \(duration)")
         }
         if exit.exitStatus == nil && exit.signal == nil {
-            return Decision(
-                result: .failed(
-                    .transient,
-                    "the command's exit status could not be collected (another part of this process reaped it)"),
-                retryAfter: nil)
+            return .failed(
+                .transient,
+                "the command's exit status could not be collected (another part of this process reaped it)")
         }
         let context = lastLine(output).map { "; last output: \($0)" } ?? ""
-        return Decision(result: .failed(.transient, "\(ended)\(context)"), retryAfter: nil)
+        return .failed(.transient, "\(ended)\(context)")
     }
 
     /// The last line of standard error, else of standard output, marked with its stream.

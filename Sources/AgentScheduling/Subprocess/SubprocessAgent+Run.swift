@@ -74,10 +74,9 @@ extension SubprocessAgent {
         report.durationSeconds = (endedAt.timeIntervalSince(startedAt) * 1000).rounded() / 1000
 
         let timedOut = supervision.stopReason == .timeout
-        let decision = decide(
+        var result = decide(
             supervision: supervision, report: &report, timedOut: timedOut,
             elapsed: endedAt.timeIntervalSince(startedAt))
-        var result = decision.result
         result.counters = counters(report)
         result.artifacts = [
             RunArtifact(name: RunLogDirectory.stdoutFileName, uri: directory.stdoutURL.absoluteString),
@@ -112,9 +111,6 @@ extension SubprocessAgent {
         }
 
         if supervision.stopReason == .cancelled { throw CancellationError() }
-        if let retryAfter = decision.retryAfter, case .failed(.rateLimited, let message) = result.outcome {
-            throw AgentFailure.rateLimited(message, retryAfter: retryAfter)
-        }
         return result
     }
 

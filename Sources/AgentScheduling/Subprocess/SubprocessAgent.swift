@@ -11,7 +11,7 @@ import Foundation
 /// |---------------------------------------------------|-----------------------------------------------------------|
 /// | exits 0                                           | succeeded (unless a pattern with `appliesOnSuccess` matches) |
 /// | exits non-zero or is killed by a signal           | failed, class of the first matching ``FailurePattern``, else transient; the message names the exit status or signal and the matching (or last) line |
-/// | matches a `rateLimited` pattern with a retry-after | throws ``AgentCore/AgentFailure`` so the scheduler waits that long before the retry |
+/// | matches a `rateLimited` pattern with a retry-after | failed `rateLimited`, with ``AgentCore/AgentRunResult/retryAfter`` set so the scheduler waits that long before the retry (the record keeps counters and artifacts) |
 /// | runs past ``SubprocessConfiguration/timeout``     | its process group gets SIGTERM, then SIGKILL after the grace period; recorded `timedOut` |
 /// | is cancelled (shutdown, overlap `replace`)        | the same teardown, then `CancellationError`: recorded `cancelled` |
 /// | cannot be started                                 | throws ``SubprocessError`` (permanent for a missing executable) |

@@ -58,10 +58,16 @@ struct SchedulerRetryTests {
         #expect(await harness.scheduler.nextWake == Self.fire.addingTimeInterval(86_400))
     }
 
-    @Test func aRateLimitedRunIsRetriedAfterTheRetryAfterItGave() async throws {
+    @Test(arguments: [true, false])
+    func aRateLimitedRunIsRetriedAfterTheRetryAfterItGave(returned: Bool) async throws {
         let agent = ClosureAgent(name: "quota", schedule: Self.daily) { _, context in
             guard context.attempt > 1 else {
-                throw AgentFailure.rateLimited("429 Too Many Requests", retryAfter: .seconds(300))
+                guard returned else {
+                    throw AgentFailure.rateLimited("429 Too Many Requests", retryAfter: .seconds(300))
+                }
+                var result = AgentRunResult.rateLimited("429 Too Many Requests", retryAfter: .seconds(300))
+                result.counters = ["pagesFetched": 7]
+                return result
             }
             return .succeeded()
         }
@@ -69,7 +75,10 @@ struct SchedulerRetryTests {
         await harness.tick(at: Self.fire)
         #expect(await harness.scheduler.nextWake == Self.fire.addingTimeInterval(300))
         await harness.tick(at: Self.fire.addingTimeInterval(300))
-        #expect(try await harness.records().map(\.status) == [.failed, .succeeded])
+        let records = try await harness.records()
+        #expect(records.map(\.status) == [.failed, .succeeded])
+        #expect(records.first?.errorClass == .rateLimited)
+        #expect(records.first?.counters == (returned ? ["pagesFetched": 7] : [:]))
     }
 
     @Test func anAgentIsPausedAfterNConsecutiveFailuresUntilResumed() async throws {

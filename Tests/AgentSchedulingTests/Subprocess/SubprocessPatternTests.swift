@@ -28,19 +28,20 @@ struct SubprocessPatternTests {
         #expect(report?.matchedPattern?.stream == "stderr")
     }
 
-    @Test func aCapturedRetryAfterIsThrownForTheScheduler() async throws {
+    @Test func aCapturedRetryAfterIsReturnedForTheScheduler() async throws {
         let harness = try SubprocessHarness()
         let agent = try harness.agent(
             harness.configuration(
                 "echo 'rate limited, try again in 5 minutes'; exit 2",
                 patterns: [FailurePattern(#"try again in (?<retryAfter>\d+ \w+)"#, class: .rateLimited)]))
-        let result = await harness.runDirectly(agent).result
-        guard case .failure(let error as AgentFailure) = result else {
-            Issue.record("expected an AgentFailure, got \(result)")
+        let value = try await harness.runDirectly(agent).result.get()
+        guard case .failed(.rateLimited, let message) = value.outcome else {
+            Issue.record("expected a rate limit, got \(value.outcome)")
             return
         }
-        #expect(error.failureClass == .rateLimited)
-        #expect(error.retryAfter == .seconds(300))
+        #expect(message.contains("try again in 5 minutes"))
+        #expect(value.retryAfter == .seconds(300))
+        #expect(value.artifacts.map(\.name).contains(RunLogDirectory.stdoutFileName))
     }
 
     @Test func theOrchestratorRecordsTheRateLimitAndHandsOnItsRetryAfter() async throws {
@@ -57,6 +58,9 @@ struct SubprocessPatternTests {
         #expect(execution.record.errorClass == .rateLimited)
         #expect(execution.record.errorMessage?.contains("Usage limit reached") == true)
         #expect(execution.retryAfter == .seconds(90))
+        // Returned rather than thrown, the rate limit keeps what the run gathered.
+        #expect(execution.record.counters["exitStatus"] == 1)
+        #expect(!execution.record.artifacts.isEmpty)
     }
 
     @Test func theFirstConfiguredPatternWinsOverAnEarlierLine() async throws {
@@ -150,11 +154,11 @@ struct SubprocessPatternTests {
             harness.configuration(
                 "echo 'slow down: retry in \(text)'; exit 1",
                 patterns: [FailurePattern(#"retry in (?<retryAfter>[\d.]+ ?\w*)"#, class: .rateLimited)]))
-        let result = await harness.runDirectly(agent).result
-        guard case .failure(let error as AgentFailure) = result else {
-            Issue.record("expected an AgentFailure, got \(result)")
+        let value = try await harness.runDirectly(agent).result.get()
+        guard case .failed(.rateLimited, _) = value.outcome else {
+            Issue.record("expected a rate limit, got \(value.outcome)")
             return
         }
-        #expect(error.retryAfter == .interval(seconds))
+        #expect(value.retryAfter == .interval(seconds))
     }
 }
