@@ -11,6 +11,8 @@ extension AgentScheduler {
         var results: [RunExecution?]
         var next = 0
         var inFlight = 0
+        /// Set when the caller was cancelled: no further date starts.
+        var isStopped = false
         let continuation: CheckedContinuation<BackfillReport, Never>
     }
 
@@ -21,6 +23,9 @@ extension AgentScheduler {
     /// does what is missing. Dates go through the priority queue and the global concurrency limit like any
     /// run, are retried under the agent's retry policy, and wait for (never skip or replace) the agent's
     /// active run. With `parallelism` 1 (the default) each date starts after the previous one ended.
+    ///
+    /// Cancelling the calling task stops the backfill: dates not started yet (queued, or waiting for a retry)
+    /// do not start and have no execution in the report, and runs in progress finish and are reported.
     /// - Parameters:
     ///   - name: The agent.
     ///   - first: The first date.
@@ -50,15 +55,51 @@ extension AgentScheduler {
         }
         try acceptingRuns()
         let dates = (0..<count).map { first.adding(days: $0) }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<BackfillReport, Never>) in
-            let id = nextSequence()
-            backfills[id] = BackfillJob(
-                agent: name, parameters: parameters, dates: dates, parallelism: max(1, parallelism),
-                results: Array(repeating: nil, count: count), continuation: continuation)
-            submitBackfill(id)
-            start(dispatch())
-            publishState()
+        let id = nextSequence()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<BackfillReport, Never>) in
+                backfills[id] = BackfillJob(
+                    agent: name, parameters: parameters, dates: dates, parallelism: max(1, parallelism),
+                    results: Array(repeating: nil, count: count), continuation: continuation)
+                if Task.isCancelled { backfills[id]?.isStopped = true }
+                submitBackfill(id)
+                start(dispatch())
+                publishState()
+            }
+        } onCancel: {
+            Task { await self.stopBackfill(id) }
         }
+    }
+
+    /// Stops a backfill whose caller was cancelled: its dates that have not started are dropped (their chains
+    /// end as not started, or with the attempt before for a waiting retry), and no further date is queued.
+    func stopBackfill(_ id: UInt64) async {
+        guard backfills[id] != nil, backfills[id]?.isStopped == false else { return }
+        backfills[id]?.isStopped = true
+        func belongs(_ run: PendingRun) -> Bool {
+            guard let ticket = run.ticket, case .backfill(let job, _) = tickets[ticket] else { return false }
+            return job == id
+        }
+        var dropped = queue.unordered.filter(belongs)
+        queue.removeAll(where: belongs)
+        for (agent, runs) in waiting where runs.contains(where: belongs) {
+            dropped += runs.filter(belongs)
+            let kept = runs.filter { !belongs($0) }
+            waiting[agent] = kept.isEmpty ? nil : kept
+        }
+        let retryIDs = retries.values.filter(belongs).map(\.sequence)
+        timers.removeAll { timer in
+            if case .retry(let retryID) = timer.kind { return retryIDs.contains(retryID) }
+            return false
+        }
+        for retryID in retryIDs {
+            if let retry = retries.removeValue(forKey: retryID) { dropped.append(retry) }
+        }
+        dropped.sort()
+        for run in dropped { finishChain(run, run.previous.map { .finished($0) } ?? .notStarted) }
+        // A backfill with nothing in flight completes here; otherwise when its last run ends.
+        submitBackfill(id)
+        await pump()
     }
 
     /// Runs an agent once now, through the priority queue and the concurrency limit, with its retry policy.
@@ -108,7 +149,7 @@ extension AgentScheduler {
         guard var job = backfills[id] else { return }
         let accepting = lifecycle == .notStarted || lifecycle == .running
         let priority = registry[job.agent]?.policy.priority ?? .normal
-        while accepting, job.inFlight < job.parallelism, job.next < job.dates.count {
+        while accepting, !job.isStopped, job.inFlight < job.parallelism, job.next < job.dates.count {
             let index = job.next
             job.next += 1
             job.inFlight += 1
