@@ -62,25 +62,7 @@ struct StoreSnapshot: Sendable {
                 name: name, isEnabled: row.agent.isEnabled, isPaused: row.state.isPaused,
                 pausedReason: row.state.pausedReason, nextFireAt: row.nextFireAt,
                 consecutiveFailures: row.state.consecutiveFailures)
-            var recent: [RunRecord] = []
-            var query = RunQuery(agent: name, queuedSince: since, limit: RunQuery.maximumLimit)
-            while true {
-                let page = try await store.queryRuns(query)
-                recent += page.records
-                guard let cursor = page.nextCursor else { break }
-                query.cursor = cursor
-            }
-            health.summarize(recent)
-            health.lastStatus = recent.first?.status
-            if health.lastStatus == nil {
-                health.lastStatus = try await store.queryRuns(RunQuery(agent: name, limit: 1)).records.first?.status
-            }
-            health.lastSuccessAt = try await store.queryRuns(
-                RunQuery(agent: name, statuses: [.succeeded, .noOp], limit: 1)
-            ).records.first?.endedAt
-            health.lastFailureAt = try await store.queryRuns(
-                RunQuery(agent: name, statuses: AgentHealth.failureStatuses, limit: 1)
-            ).records.first?.endedAt
+            try await health.loadRunFigures(from: store, since: since)
             result.append(health)
         }
         return result

@@ -24,31 +24,9 @@ extension AgentScheduler {
         }
         var result = snapshot
         for var agent in entries {
-            let recent = try await records(of: agent.name, since: since)
-            agent.summarize(recent)
-            var newest = recent.first
-            if newest == nil { newest = try await store.queryRuns(RunQuery(agent: agent.name, limit: 1)).records.first }
-            agent.lastStatus = newest?.status
-            agent.lastSuccessAt = try await store.queryRuns(
-                RunQuery(agent: agent.name, statuses: [.succeeded, .noOp], limit: 1)
-            ).records.first.flatMap { $0.endedAt }
-            agent.lastFailureAt = try await store.queryRuns(
-                RunQuery(agent: agent.name, statuses: AgentHealth.failureStatuses, limit: 1)
-            ).records.first.flatMap { $0.endedAt }
+            try await agent.loadRunFigures(from: store, since: since)
             result.agents.append(agent)
         }
         return result
-    }
-
-    /// Every record of an agent queued since a time, newest first.
-    private func records(of name: AgentName, since: Date) async throws -> [RunRecord] {
-        var all: [RunRecord] = []
-        var query = RunQuery(agent: name, queuedSince: since, limit: RunQuery.maximumLimit)
-        while true {
-            let page = try await store.queryRuns(query)
-            all += page.records
-            guard let cursor = page.nextCursor else { return all }
-            query.cursor = cursor
-        }
     }
 }
