@@ -19,17 +19,19 @@ let package = Package(
             name: "AgentCLI",
             dependencies: ["AgentCore", "AgentScheduling", "AgentStorage"]
         ),
+        // A local HTTP server shared by the webhook tests of the scheduler and of agentctl (not a product).
+        .target(name: "HTTPTestSupport", path: "Tests/Support/HTTPTestSupport"),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
         .testTarget(
             name: "AgentSchedulingTests",
-            dependencies: ["AgentScheduling", "AgentStorage"],
+            dependencies: ["AgentScheduling", "AgentStorage", "HTTPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "AgentStorageTests",
             dependencies: ["AgentStorage", "AgentScheduling"]
         ),
-        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI"]),
+        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "HTTPTestSupport"]),
     ]
 )
 

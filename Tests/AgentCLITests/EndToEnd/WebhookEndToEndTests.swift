@@ -1,11 +1,12 @@
 import AgentCore
 import Foundation
+import HTTPTestSupport
 import Testing
 
 /// Webhooks configured in `agentctl.json`, posted by the built binary to a local HTTP server.
 struct WebhookEndToEndTests {
     @Test func aFailedRunIsPostedAndNotifiedAtIsStored() async throws {
-        let server = try LocalHTTPServer()
+        let server = try TestHTTPServer(lifetime: 300)
         defer { server.stop() }
         let token = "hook-token-\(UUID().uuidString)"
         let home = try TestHome(

@@ -5,29 +5,57 @@ import Synchronization
     import Glibc
 #endif
 
-/// A tiny HTTP/1.1 server on 127.0.0.1 for webhook tests: one connection at a time on a background thread,
-/// scripted status codes, every request recorded. It stops by itself after its lifetime (30 s by default).
-final class TestHTTPServer: Sendable {
-    struct Request: Sendable {
-        let method: String
-        let path: String
+/// A tiny HTTP/1.1 server on 127.0.0.1 for the webhook tests of the scheduler and of `agentctl`: one
+/// connection at a time on a background thread, scripted status codes, every request recorded. It stops by
+/// itself after its lifetime (30 s by default).
+public final class TestHTTPServer: Sendable {
+    /// One request the server received.
+    public struct Request: Sendable {
+        /// `POST`, `GET`, …
+        public let method: String
+        /// The request target, query included.
+        public let path: String
         /// Header names in lower case.
-        let headers: [String: String]
-        let body: Data
+        public let headers: [String: String]
+        /// The body.
+        public let body: Data
 
-        var text: String { String(decoding: body, as: UTF8.self) }
+        /// The body as UTF-8 text.
+        public var text: String { String(decoding: body, as: UTF8.self) }
 
-        func json() throws -> [String: Any] {
+        /// The body as a JSON object.
+        /// - Throws: ``TestHTTPServer/Failure`` when it is not one.
+        public func json() throws -> [String: Any] {
             guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
-                throw TestHTTPServerError(message: "the body is not a JSON object: \(text)")
+                throw Failure(message: "the body is not a JSON object: \(text)")
             }
             return object
         }
     }
 
-    struct Response: Sendable {
-        var status: Int
-        var headers: [String: String] = [:]
+    /// A scripted answer.
+    public struct Response: Sendable {
+        /// The status code.
+        public var status: Int
+        /// Extra headers (`Retry-After`, …).
+        public var headers: [String: String]
+
+        /// Creates an answer.
+        /// - Parameters:
+        ///   - status: The status code.
+        ///   - headers: Extra headers.
+        public init(status: Int, headers: [String: String] = [:]) {
+            self.status = status
+            self.headers = headers
+        }
+    }
+
+    /// Why the server could not start or a body could not be read.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong.
+        public let message: String
+        /// The message.
+        public var description: String { message }
     }
 
     private struct State {
@@ -37,15 +65,20 @@ final class TestHTTPServer: Sendable {
         var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
     }
 
-    let port: UInt16
+    /// The port the server listens on.
+    public let port: UInt16
     private let listener: Int32
     private let state: Mutex<State>
 
     /// Starts a server answering the scripted statuses in order, then 200.
-    init(responses: [Response] = [], lifetime: TimeInterval = 30) throws {
+    /// - Parameters:
+    ///   - responses: The first answers, in order.
+    ///   - lifetime: How long the server runs unless stopped first.
+    /// - Throws: ``Failure`` when the socket cannot be set up.
+    public init(responses: [Response] = [], lifetime: TimeInterval = 30) throws {
         state = Mutex(State(script: responses))
         let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socketDescriptor >= 0 else { throw TestHTTPServerError(message: "socket() failed") }
+        guard socketDescriptor >= 0 else { throw Failure(message: "socket() failed") }
         var reuse: Int32 = 1
         setsockopt(socketDescriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
@@ -59,7 +92,7 @@ final class TestHTTPServer: Sendable {
         }
         guard bound == 0, listen(socketDescriptor, 16) == 0 else {
             close(socketDescriptor)
-            throw TestHTTPServerError(message: "bind/listen failed")
+            throw Failure(message: "bind/listen failed")
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -75,14 +108,20 @@ final class TestHTTPServer: Sendable {
 
     deinit { stop() }
 
-    /// The URL of the server's `/hook` path.
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/hook?token=sekrit")! }
+    /// The URL of the server's `/hook` path, with a `token` query parameter tests expect to see redacted.
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/hook?token=sekrit")! }
+
+    /// The URL of a path on the server.
+    /// - Parameter path: The path, starting with `/`.
+    /// - Returns: `http://127.0.0.1:<port><path>`.
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
     /// The requests received so far.
-    var requests: [Request] { state.withLock { $0.requests } }
+    public var requests: [Request] { state.withLock { $0.requests } }
 
     /// Waits until `count` requests have been received (the server's lifetime bounds the wait).
-    func waitForRequests(_ count: Int) async {
+    /// - Parameter count: How many requests to wait for.
+    public func waitForRequests(_ count: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state in
                 if state.requests.count >= count || state.stopped { return true }
@@ -94,7 +133,7 @@ final class TestHTTPServer: Sendable {
     }
 
     /// Stops accepting connections.
-    func stop() {
+    public func stop() {
         let waiters = state.withLock { state in
             state.stopped = true
             defer { state.waiters = [] }
@@ -104,9 +143,11 @@ final class TestHTTPServer: Sendable {
     }
 
     /// A port on which nothing listens (bound without listening, then closed), so connections are refused.
-    static func deadPort() throws -> UInt16 {
+    /// - Returns: The port.
+    /// - Throws: ``Failure`` when no port can be bound.
+    public static func deadPort() throws -> UInt16 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TestHTTPServerError(message: "socket() failed") }
+        guard descriptor >= 0 else { throw Failure(message: "socket() failed") }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -117,7 +158,7 @@ final class TestHTTPServer: Sendable {
                 bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
             }
         }
-        guard bound else { throw TestHTTPServerError(message: "bind failed") }
+        guard bound else { throw Failure(message: "bind failed") }
         return UInt16(bigEndian: address.sin_port)
     }
 
@@ -189,9 +230,4 @@ final class TestHTTPServer: Sendable {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
-}
-
-struct TestHTTPServerError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
 }
