@@ -6,7 +6,7 @@ import Testing
 /// many seeded random inputs.
 struct IdempotencyKeyReferenceTests {
     @Test func derivedKeysMatchTheReferenceOnRandomInputs() throws {
-        var random = SeededGenerator(seed: 0x6964_656D_706F_7465)
+        var random = SeededRandomNumberGenerator(seed: 0x6964_656D_706F_7465)
         for _ in 0..<3000 {
             let agent = try AgentName(randomName(&random))
             let parameters = randomJSON(&random, depth: 0)
@@ -29,7 +29,7 @@ struct IdempotencyKeyReferenceTests {
     }
 
     @Test func canonicalTextMatchesTheReferenceOnRandomValues() {
-        var random = SeededGenerator(seed: 42)
+        var random = SeededRandomNumberGenerator(seed: 42)
         for _ in 0..<3000 {
             let value = randomJSON(&random, depth: 0)
             let expected = ReferenceDerivation.canonicalText(value)
@@ -39,7 +39,7 @@ struct IdempotencyKeyReferenceTests {
     }
 
     @Test func timestampsMatchTheReferenceOnRandomDates() {
-        var random = SeededGenerator(seed: 7)
+        var random = SeededRandomNumberGenerator(seed: 7)
         let edges: [Date] = [
             Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.0005), Date(timeIntervalSince1970: 0.0005),
             Date(timeIntervalSince1970: -62_135_596_800), Date(timeIntervalSince1970: 253_402_300_799.999),
@@ -56,7 +56,7 @@ struct IdempotencyKeyReferenceTests {
     }
 
     @Test func sha256MatchesTheReferenceHoweverTheMessageIsSplit() {
-        var random = SeededGenerator(seed: 256)
+        var random = SeededRandomNumberGenerator(seed: 256)
         for length in 0...300 {
             let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
             var hasher = SHA256()
@@ -75,7 +75,7 @@ struct IdempotencyKeyReferenceTests {
     }
 
     /// 1–63 characters: a letter or digit, then letters, digits, `.`, `_` or `-`.
-    private func randomName(_ random: inout SeededGenerator) -> String {
+    private func randomName(_ random: inout SeededRandomNumberGenerator) -> String {
         let first = Array("abcXYZ0189")
         let rest = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         let length =
@@ -86,7 +86,7 @@ struct IdempotencyKeyReferenceTests {
 
     /// Strings mixing ASCII, the characters JSON escapes, and non-ASCII text whose UTF-16 order differs from
     /// its code-point order (U+E000–U+FFFF against supplementary characters).
-    private func randomString(_ random: inout SeededGenerator) -> String {
+    private func randomString(_ random: inout SeededRandomNumberGenerator) -> String {
         let pool: [Unicode.Scalar] = [
             "a", "b", "z", "A", "Z", "0", "9", " ", "/", "\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{00}",
             "\u{01}", "\u{0F}", "\u{10}", "\u{1F}", "\u{7F}", "é", "ß", "中", "\u{0301}", "\u{D7FF}", "\u{E000}",
@@ -98,7 +98,7 @@ struct IdempotencyKeyReferenceTests {
         return String(scalars)
     }
 
-    private func randomDate(_ random: inout SeededGenerator) -> Date {
+    private func randomDate(_ random: inout SeededRandomNumberGenerator) -> Date {
         switch Int.random(in: 0..<4, using: &random) {
         case 0: Date(timeIntervalSince1970: 1_767_225_600 + Double(Int.random(in: 0..<100_000_000, using: &random)) / 7)
         case 1:
@@ -113,7 +113,7 @@ struct IdempotencyKeyReferenceTests {
         }
     }
 
-    private func randomJSON(_ random: inout SeededGenerator, depth: Int) -> JSONValue {
+    private func randomJSON(_ random: inout SeededRandomNumberGenerator, depth: Int) -> JSONValue {
         switch Int.random(in: 0..<(depth > 2 ? 5 : 7), using: &random) {
         case 0: return .null
         case 1: return .bool(Bool.random(using: &random))
