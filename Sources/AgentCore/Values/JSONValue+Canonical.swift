@@ -15,8 +15,8 @@ extension JSONValue {
     }
 
     /// A destination for the UTF-8 bytes of ``canonicalText``, such as the buffer an idempotency key is hashed
-    /// from, so that the text need not be built as a `String` first.
-    protocol CanonicalTextOutput {
+    /// from or the JSON-file store's record writer, so that the text need not be built as a `String` first.
+    package protocol CanonicalTextOutput {
         /// Appends the next bytes of the text.
         /// - Parameter bytes: The bytes, valid only during the call.
         mutating func update(_ bytes: UnsafeRawBufferPointer)
@@ -35,7 +35,7 @@ extension JSONValue {
         case .double(let number):
             Self.writeCanonicalNumber(number, into: &output)
         case .string(let text):
-            Self.writeCanonicalString(text, into: &output)
+            Self.writeJSONString(text, into: &output)
         case .array(let elements):
             output.write("[")
             for (index, element) in elements.enumerated() {
@@ -67,7 +67,7 @@ extension JSONValue {
             sorted.sort { keyPrecedes($0.key, $1.key) }
             for (offset, entry) in sorted.enumerated() {
                 if offset > 0 { output.write(",") }
-                writeCanonicalString(entry.key, into: &output)
+                writeJSONString(entry.key, into: &output)
                 output.write(":")
                 members.values[entry.index].writeCanonicalText(into: &output)
             }
@@ -128,7 +128,10 @@ extension JSONValue {
     /// Writes a string between quotes, escaping `"`, `\` and the control characters U+0000–U+001F (the short
     /// forms `\b \f \n \r \t` where they exist, `\u00XX` with lower-case hex otherwise); every other byte of
     /// the UTF-8 text is copied unchanged.
-    private static func writeCanonicalString(_ text: String, into output: inout some CanonicalTextOutput) {
+    /// - Parameters:
+    ///   - text: The string.
+    ///   - output: Receives the bytes.
+    package static func writeJSONString(_ text: String, into output: inout some CanonicalTextOutput) {
         output.write("\"")
         var text = text
         text.withUTF8 { bytes in

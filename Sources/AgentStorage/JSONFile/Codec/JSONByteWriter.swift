@@ -45,36 +45,10 @@ struct JSONByteWriter {
         key(name)
     }
 
-    /// Appends a JSON string.
+    /// Appends a JSON string, escaped as canonical JSON escapes it (``JSONValue/writeJSONString(_:into:)``).
     mutating func string(_ text: String) {
-        bytes.append(0x22)
-        var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
-                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
-                runStart = index + 1
-                bytes.append(0x5C)
-                switch byte {
-                case 0x22: bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C)
-                case 0x0A: bytes.append(0x6E)
-                case 0x0D: bytes.append(0x72)
-                case 0x09: bytes.append(0x74)
-                case 0x08: bytes.append(0x62)
-                case 0x0C: bytes.append(0x66)
-                default:
-                    bytes.append(contentsOf: [0x75, 0x30, 0x30, Self.hexDigit(byte >> 4), Self.hexDigit(byte & 0xF)])
-                }
-            }
-            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
-        }
-        bytes.append(0x22)
+        JSONValue.writeJSONString(text, into: &self)
     }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x61 + value - 10 }
 
     /// Appends a whole number.
     mutating func integer(_ value: some BinaryInteger) {
@@ -172,5 +146,13 @@ struct JSONByteWriter {
             bytes.append(0x7D)
         }
         return true
+    }
+}
+
+extension JSONByteWriter: JSONValue.CanonicalTextOutput {
+    /// Appends raw bytes (the escaped pieces of a string).
+    /// - Parameter raw: The bytes.
+    mutating func update(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: raw)
     }
 }
