@@ -2,24 +2,10 @@ import AgentCore
 import AgentScheduling
 import AgentStorage
 import Foundation
-import Synchronization
 
-/// An orchestrator on a manual clock with an in-memory store, for notifier tests; every event is collected.
-final class NotificationHarness: Sendable {
-    let clock = ManualClock()
-    let store: InMemoryAgentStore
-    let events = EventBroadcaster()
-    let orchestrator: Orchestrator
-    private let collected = Mutex<[RunEvent]>([])
-
-    init() {
-        store = InMemoryAgentStore(clock: clock)
-        orchestrator = Orchestrator(store: store, clock: clock, events: events, owner: "notification-tests")
-        events.addSink { [weak self] event in self?.collected.withLock { $0.append(event) } }
-    }
-
-    var emitted: [RunEvent] { collected.withLock { $0 } }
-
+/// What notifier tests add to ``OrchestratorHarness``.
+extension OrchestratorHarness {
+    /// The collected events of one kind, in order.
     func emitted(_ kind: RunEvent.Kind) -> [RunEvent] { emitted.filter { $0.kind == kind } }
 
     /// A notifier on this harness's store and clock, attached to its events.

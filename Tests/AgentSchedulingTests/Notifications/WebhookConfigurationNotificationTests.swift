@@ -51,7 +51,7 @@ struct WebhookConfigurationNotificationTests {
     @Test func theNotifierRefusesAnInvalidWebhook() throws {
         let url = try #require(URL(string: "file:///tmp/hook"))
         #expect {
-            _ = try WebhookNotifier(webhooks: [WebhookConfiguration(url: url)], store: NotificationHarness().store)
+            _ = try WebhookNotifier(webhooks: [WebhookConfiguration(url: url)], store: OrchestratorHarness().store)
         } throws: { error in
             (error as? NotificationError)?.code == .invalidURL
         }

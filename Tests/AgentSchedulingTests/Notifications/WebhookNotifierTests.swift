@@ -8,7 +8,7 @@ import Testing
 struct WebhookNotifierTests {
     @Test func aFailedRunPostsTheGenericJSONPayloadAndStoresNotifiedAt() async throws {
         let server = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url)])
         let record = try await harness.run(.failed(.transient, "boom: exit status 1"))
         await notifier.drain()
@@ -43,7 +43,7 @@ struct WebhookNotifierTests {
 
     @Test func theSlackFormatPostsOnlyText() async throws {
         let server = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url, format: .slack)])
         _ = try await harness.run(.failed(.permanent, "model <gpt-9> not found"))
         await notifier.drain()
@@ -58,7 +58,7 @@ struct WebhookNotifierTests {
 
     @Test func theNtfyFormatPostsPlainTextWithTitlePriorityAndTags() async throws {
         let server = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url, format: .ntfy)])
         _ = try await harness.run(.failed(.timeout, "timed out after 900 s"))
         await notifier.drain()
@@ -75,7 +75,7 @@ struct WebhookNotifierTests {
     @Test func successesArePostedOnlyToEveryRunWebhooks() async throws {
         let failuresOnly = try TestHTTPServer()
         let everyRun = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([
             .localServer(failuresOnly.url), .localServer(everyRun.url, format: .ntfy, triggers: [.everyRun]),
         ])
@@ -92,7 +92,7 @@ struct WebhookNotifierTests {
 
     @Test func aServerErrorIsRetriedWithBackoffOnTheClock() async throws {
         let server = try TestHTTPServer(responses: [.init(status: 500), .init(status: 503)])
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url, attempts: 4)])
         let start = harness.clock.now
         let record = try await harness.run(.failed(.transient, "flaky"))
@@ -114,7 +114,7 @@ struct WebhookNotifierTests {
 
     @Test func aClientErrorIsNotRetriedAndNotifiedAtStaysEmpty() async throws {
         let server = try TestHTTPServer(responses: [.init(status: 404)])
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url)])
         let record = try await harness.run(.failed(.transient, "boom"))
         await notifier.drain()
@@ -127,7 +127,7 @@ struct WebhookNotifierTests {
 
     @Test func aDeadEndpointNeitherFailsNorBlocksTheRun() async throws {
         let port = try TestHTTPServer.deadPort()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/hook"))
         let notifier = try harness.notifier([.localServer(url, attempts: 5)])
         let record = try await harness.run(.failed(.transient, "boom"))
@@ -146,7 +146,7 @@ struct WebhookNotifierTests {
 
     @Test func aFailureThatWillBeRetriedIsNotReportedButTheLastOneIs() async throws {
         let server = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url)], retryDecisionDelay: .seconds(1), attach: false)
         let first = try await harness.run(.failed(.transient, "first attempt"))
         let last = try await harness.run(.failed(.transient, "last attempt"))
@@ -162,7 +162,7 @@ struct WebhookNotifierTests {
 
     @Test func anAutomaticPauseIsPostedAndAManualOneIsNot() async throws {
         let server = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url, format: .json, triggers: [.autoPause])])
         let reason = "paused automatically after 3 consecutive failed runs; last error: boom"
         harness.events.emit(
@@ -185,7 +185,7 @@ struct WebhookNotifierTests {
 
     @Test func aWebhookForOtherAgentsStaysQuiet() async throws {
         let server = try TestHTTPServer()
-        let harness = NotificationHarness()
+        let harness = OrchestratorHarness()
         var webhook = WebhookConfiguration.localServer(server.url)
         webhook.agents = ["another-agent"]
         let notifier = try harness.notifier([webhook])

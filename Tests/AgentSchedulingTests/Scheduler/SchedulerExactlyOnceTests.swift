@@ -15,14 +15,7 @@ struct SchedulerExactlyOnceTests {
         }
         let first = try SchedulerHarness(agents: agents, clock: clock, store: store, owner: "scheduler-a")
         let second = try SchedulerHarness(agents: agents, clock: clock, store: store, owner: "scheduler-b")
-        for minute in 1...120 {
-            await clock.advance(to: schedulerEpoch.addingTimeInterval(Double(minute) * 60))
-            async let one: Void = first.scheduler.runDue(now: clock.now)
-            async let two: Void = second.scheduler.runDue(now: clock.now)
-            _ = await (one, two)
-            await first.scheduler.waitUntilQuiet()
-            await second.scheduler.waitUntilQuiet()
-        }
+        await tickTogether(first, second, everyMinuteFor: 120)
         #expect(probe.starts.count == 4 * 120)
         #expect(Set(probe.starts).count == 4 * 120)
         let records = try await first.records()

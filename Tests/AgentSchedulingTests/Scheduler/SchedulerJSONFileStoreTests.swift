@@ -53,14 +53,7 @@ struct SchedulerJSONFileStoreTests {
             agents: agents, clock: clock,
             store: try await JSONFileAgentStore.open(directory: directory.url, clock: clock),
             owner: "scheduler-b")
-        for minute in 1...20 {
-            await clock.advance(to: schedulerEpoch.addingTimeInterval(Double(minute) * 60))
-            async let one: Void = first.scheduler.runDue(now: clock.now)
-            async let two: Void = second.scheduler.runDue(now: clock.now)
-            _ = await (one, two)
-            await first.scheduler.waitUntilQuiet()
-            await second.scheduler.waitUntilQuiet()
-        }
+        await tickTogether(first, second, everyMinuteFor: 20)
         #expect(probe.starts.count == 3 * 20)
         #expect(Set(probe.starts).count == 3 * 20)
         let records = try await second.records()

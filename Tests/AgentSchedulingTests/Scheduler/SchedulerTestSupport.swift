@@ -61,6 +61,20 @@ final class SchedulerHarness: Sendable {
     }
 }
 
+/// Ticks two schedulers sharing one manual clock at the same instants, every minute from the epoch for
+/// `minutes` minutes, both at once (as two processes would), and waits until both are quiet after each tick.
+func tickTogether(_ first: SchedulerHarness, _ second: SchedulerHarness, everyMinuteFor minutes: Int) async {
+    let clock = first.clock
+    for minute in 1...minutes {
+        await clock.advance(to: schedulerEpoch.addingTimeInterval(Double(minute) * 60))
+        async let one: Void = first.scheduler.runDue(now: clock.now)
+        async let two: Void = second.scheduler.runDue(now: clock.now)
+        _ = await (one, two)
+        await first.scheduler.waitUntilQuiet()
+        await second.scheduler.waitUntilQuiet()
+    }
+}
+
 /// The scheduled fire times of records, by agent.
 func fires(of records: [RunRecord]) -> [Date] {
     records.compactMap(\.trigger.nominalFireTime)
