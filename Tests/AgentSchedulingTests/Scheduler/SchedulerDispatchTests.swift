@@ -56,18 +56,26 @@ struct SchedulerDispatchTests {
         #expect(probe.maximum == 1)
     }
 
-    @Test func overlapSkipRecordsTheFireThatFindsARunActive() async throws {
+    /// A minutely agent with the given overlap policy whose runs wait at a gate: its first fire is running
+    /// (held at the gate) when its second fire is collected.
+    private static func secondFireWhileTheFirstRuns(
+        _ name: AgentName, overlap: OverlapPolicy
+    ) async throws -> (SchedulerHarness, Probe, Gate) {
         let probe = Probe()
         let gate = Gate()
         let agent = probedAgent(
-            "single", schedule: Self.minutely, policy: RunPolicy(overlap: .skip, retry: .never), probe: probe,
-            gate: gate)
+            name, schedule: minutely, policy: RunPolicy(overlap: overlap, retry: .never), probe: probe, gate: gate)
         let harness = try SchedulerHarness(agents: [agent])
         await harness.clock.advance(by: .seconds(60))
         await harness.scheduler.runDue(now: harness.clock.now)
         await probe.waitForStarts(1)
         await harness.clock.advance(by: .seconds(60))
         await harness.scheduler.runDue(now: harness.clock.now)
+        return (harness, probe, gate)
+    }
+
+    @Test func overlapSkipRecordsTheFireThatFindsARunActive() async throws {
+        let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("single", overlap: .skip)
         gate.open()
         await harness.scheduler.waitUntilQuiet()
         let records = try await harness.records()
@@ -79,17 +87,7 @@ struct SchedulerDispatchTests {
     }
 
     @Test func overlapQueueRunsTheFireAfterTheActiveRunEnds() async throws {
-        let probe = Probe()
-        let gate = Gate()
-        let agent = probedAgent(
-            "queued", schedule: Self.minutely, policy: RunPolicy(overlap: .queue, retry: .never), probe: probe,
-            gate: gate)
-        let harness = try SchedulerHarness(agents: [agent])
-        await harness.clock.advance(by: .seconds(60))
-        await harness.scheduler.runDue(now: harness.clock.now)
-        await probe.waitForStarts(1)
-        await harness.clock.advance(by: .seconds(60))
-        await harness.scheduler.runDue(now: harness.clock.now)
+        let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("queued", overlap: .queue)
         await harness.clock.settle()
         #expect(probe.starts.count == 1)
         gate.open()
@@ -105,17 +103,7 @@ struct SchedulerDispatchTests {
     }
 
     @Test func overlapReplaceCancelsTheActiveRunThenStarts() async throws {
-        let probe = Probe()
-        let gate = Gate()
-        let agent = probedAgent(
-            "replaced", schedule: Self.minutely, policy: RunPolicy(overlap: .replace, retry: .never), probe: probe,
-            gate: gate)
-        let harness = try SchedulerHarness(agents: [agent])
-        await harness.clock.advance(by: .seconds(60))
-        await harness.scheduler.runDue(now: harness.clock.now)
-        await probe.waitForStarts(1)
-        await harness.clock.advance(by: .seconds(60))
-        await harness.scheduler.runDue(now: harness.clock.now)
+        let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("replaced", overlap: .replace)
         await probe.waitForStarts(2)
         gate.open()
         await harness.scheduler.waitUntilQuiet()
@@ -130,17 +118,7 @@ struct SchedulerDispatchTests {
     }
 
     @Test func overlapAllowRunsBothAtOnce() async throws {
-        let probe = Probe()
-        let gate = Gate()
-        let agent = probedAgent(
-            "parallel", schedule: Self.minutely, policy: RunPolicy(overlap: .allow, retry: .never), probe: probe,
-            gate: gate)
-        let harness = try SchedulerHarness(agents: [agent])
-        await harness.clock.advance(by: .seconds(60))
-        await harness.scheduler.runDue(now: harness.clock.now)
-        await probe.waitForStarts(1)
-        await harness.clock.advance(by: .seconds(60))
-        await harness.scheduler.runDue(now: harness.clock.now)
+        let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("parallel", overlap: .allow)
         await probe.waitForStarts(2)
         #expect(probe.current == 2)
         gate.open()
