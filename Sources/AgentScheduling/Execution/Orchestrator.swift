@@ -194,29 +194,14 @@ public final class Orchestrator: Sendable {
     private func apply(_ result: Result<AgentRunResult, any Error>, to record: inout RunRecord) -> Duration? {
         switch result {
         case .success(let value):
-            record.summary = value.summary
-            record.counters = value.counters
-            record.artifacts = value.artifacts
-            record.warnings = value.warnings
-            record.outputsURI = value.outputsURI
-            switch value.outcome {
-            case .succeeded:
-                record.status = .succeeded
-            case .noOp:
-                record.status = .noOp
-            case .failed(let failureClass, let message):
-                record.status =
-                    failureClass == .timeout ? .timedOut : (failureClass == .cancelled ? .cancelled : .failed)
-                record.errorClass = failureClass
-                record.errorMessage = message
-                if failureClass == .rateLimited { return value.retryAfter }
-            }
+            record.apply(value)
+            if case .failed(.rateLimited, _) = value.outcome { return value.retryAfter }
             return nil
         case .failure(let error):
             let classified = error as? any ClassifiedError
             let failureClass: FailureClass =
                 classified?.failureClass ?? (error is CancellationError ? .cancelled : .transient)
-            record.status = failureClass == .cancelled ? .cancelled : (failureClass == .timeout ? .timedOut : .failed)
+            record.status = RunStatus(failure: failureClass)
             record.errorClass = failureClass
             record.errorMessage = Self.describe(error)
             return classified?.retryAfter

@@ -158,19 +158,7 @@ extension SubprocessAgent {
     /// Fills the provisional record with the agent's view of the outcome.
     private func apply(_ result: AgentRunResult, to record: inout RunRecord, endedAt: Date, cancelled: Bool) {
         record.endedAt = Timestamp.roundedToMilliseconds(endedAt)
-        record.summary = result.summary
-        record.counters = result.counters
-        record.artifacts = result.artifacts
-        record.warnings = result.warnings
-        record.outputsURI = result.outputsURI
-        switch result.outcome {
-        case .succeeded: record.status = .succeeded
-        case .noOp: record.status = .noOp
-        case .failed(let failureClass, let message):
-            record.status = failureClass == .timeout ? .timedOut : .failed
-            record.errorClass = failureClass
-            record.errorMessage = message
-        }
+        record.apply(result)
         if cancelled {
             record.status = .cancelled
             record.errorClass = .cancelled
