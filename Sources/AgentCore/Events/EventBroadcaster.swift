@@ -36,7 +36,7 @@ public final class EventBroadcaster: Sendable {
         let id = state.withLock { state in
             state.nextID += 1
             state.subscribers[state.nextID] = continuation
-            observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
+            publishObserverCount(of: state)
             return state.nextID
         }
         continuation.onTermination = { [weak self] _ in
@@ -52,14 +52,19 @@ public final class EventBroadcaster: Sendable {
     public func addSink(_ sink: @escaping @Sendable (RunEvent) -> Void) {
         state.withLock { state in
             state.sinks.append(sink)
-            observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
+            publishObserverCount(of: state)
         }
+    }
+
+    /// Copies the number of subscribers and sinks where ``isObserved`` reads it; called under the lock.
+    private func publishObserverCount(of state: State) {
+        observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
     }
 
     private func removeSubscriber(_ id: Int) {
         state.withLock { state in
             state.subscribers.removeValue(forKey: id)
-            observerCount.store(state.subscribers.count + state.sinks.count, ordering: .releasing)
+            publishObserverCount(of: state)
         }
     }
 
@@ -87,7 +92,7 @@ public final class EventBroadcaster: Sendable {
         let subscribers = state.withLock { state in
             defer {
                 state.subscribers.removeAll()
-                observerCount.store(state.sinks.count, ordering: .releasing)
+                publishObserverCount(of: state)
             }
             return state.subscribers.values
         }
