@@ -8,17 +8,22 @@ let package = Package(
         .library(name: "AgentCore", targets: ["AgentCore"]),
         .library(name: "AgentScheduling", targets: ["AgentScheduling"]),
         .library(name: "AgentStorage", targets: ["AgentStorage"]),
-        .executable(name: "agentctl", targets: ["AgentCLI"]),
+        .library(name: "AgentCLI", targets: ["AgentCLI"]),
+        .executable(name: "agentctl", targets: ["agentctl"]),
     ],
     dependencies: [],
     targets: [
         .target(name: "AgentCore"),
         .target(name: "AgentScheduling", dependencies: ["AgentCore"]),
         .target(name: "AgentStorage", dependencies: ["AgentCore"]),
-        .executableTarget(
+        // agentctl's commands, configuration loading and output formats, reusable by other hosts.
+        .target(
             name: "AgentCLI",
-            dependencies: ["AgentCore", "AgentScheduling", "AgentStorage"]
+            dependencies: ["AgentCore", "AgentScheduling", "AgentStorage"],
+            exclude: ["Executable"]
         ),
+        // The agentctl executable: one file that hands the command line to AgentCLI.
+        .executableTarget(name: "agentctl", dependencies: ["AgentCLI"], path: "Sources/AgentCLI/Executable"),
         // A local HTTP server shared by the webhook tests of the scheduler and of agentctl (not a product).
         .target(name: "HTTPTestSupport", path: "Tests/Support/HTTPTestSupport"),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
@@ -31,7 +36,7 @@ let package = Package(
             name: "AgentStorageTests",
             dependencies: ["AgentStorage", "AgentScheduling"]
         ),
-        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "HTTPTestSupport"]),
+        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "agentctl", "HTTPTestSupport"]),
     ]
 )
 

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Where a command writes: standard output and standard error, or buffers in tests.
-final class CommandIO: Sendable {
+public final class CommandIO: Sendable {
     private let writeOut: @Sendable (String) -> Void
     private let writeErr: @Sendable (String) -> Void
     /// Whether standard output is a terminal (commands pick human or machine output by it).
@@ -15,7 +15,7 @@ final class CommandIO: Sendable {
     }
 
     /// The process's real standard output and error.
-    static let standard = CommandIO(
+    public static let standard = CommandIO(
         isTerminal: isatty(STDOUT_FILENO) == 1,
         out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
         err: { text in FileHandle.standardError.write(Data(text.utf8)) })

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Finds the subcommand named on the command line and runs it.
-enum CommandRouter {
+public enum CommandRouter {
     /// Every public command, in the order `--help` lists them.
     static var commands: [any AgentCommand.Type] {
         [
@@ -36,7 +36,11 @@ enum CommandRouter {
     }
 
     /// Runs the command line (without the program name).
-    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
+    /// - Parameters:
+    ///   - arguments: The arguments after the program name.
+    ///   - io: Where the command writes.
+    /// - Returns: The exit status.
+    public static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
         guard let first = arguments.first else {
             io.print(overview)
             return ExitCode.usage

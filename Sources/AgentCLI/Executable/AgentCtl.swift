@@ -1,3 +1,4 @@
+import AgentCLI
 import Foundation
 
 /// The `agentctl` executable: a thin command-line layer over the library.
