@@ -67,6 +67,18 @@ public protocol RunStore: Sendable {
     /// - Returns: The records that were abandoned.
     /// - Throws: ``StoreError`` when the store cannot be written.
     nonisolated(nonsending) func abandonExpiredRuns() async throws -> [RunRecord]
+
+    /// Atomically takes charge of announcing a run's end: sets ``RunRecord/notifiedAt`` to the store's now on a
+    /// terminal run whose `notifiedAt` is still `nil`.
+    ///
+    /// Several runners that learn of the same ended run (for example one that a store marked
+    /// ``RunStatus/abandoned``) all call this; exactly one gets the record back and emits the event and the
+    /// notifications, so each run is announced once.
+    /// - Parameter id: The run id.
+    /// - Returns: The updated record for the one caller that set `notifiedAt`; `nil` when it was already set, the
+    ///   run is not terminal, or there is no such run.
+    /// - Throws: ``StoreError`` when the store cannot be written.
+    nonisolated(nonsending) func markRunNotified(id: RunID) async throws -> RunRecord?
 }
 
 /// Named, time-limited locks on the store's clock. Requirements are `nonisolated(nonsending)`, as in ``RunStore``.
@@ -112,10 +124,30 @@ public protocol ScheduleStateStore: Sendable {
     /// - Throws: ``StoreError`` when the store cannot be read.
     nonisolated(nonsending) func scheduleState(for agent: AgentName) async throws -> ScheduleState?
 
-    /// Saves (inserts or replaces) the state of one agent.
+    /// Saves (inserts or replaces) the whole state of one agent, giving it the next ``ScheduleState/version``.
+    ///
+    /// This overwrites whatever another process wrote meanwhile; when other processes may write the same agent's
+    /// state (a pause from `agentctl pause`, another runner), use ``updateScheduleState(for:_:)``.
     /// - Parameter state: The state.
     /// - Throws: ``StoreError`` when the store cannot be written.
     nonisolated(nonsending) func saveScheduleState(_ state: ScheduleState) async throws
+
+    /// Atomically reads, changes and writes one agent's state under the store's own lock, so that no write by
+    /// another process between the read and the write is lost.
+    ///
+    /// The closure gets the stored state (or a fresh ``ScheduleState`` when none is stored) and changes only the
+    /// fields its caller owns, for example only the pause flag. When it changes nothing, nothing is written.
+    /// Otherwise the store writes the result with the next ``ScheduleState/version`` and appends a
+    /// ``StoreChange/Kind/scheduleState(_:)`` change to the feed.
+    /// - Parameters:
+    ///   - agent: The agent.
+    ///   - change: The change; it may run more than once (a store may retry it on a conflict), so it must not have
+    ///     side effects.
+    /// - Returns: The state as stored afterwards.
+    /// - Throws: ``StoreError`` when the store cannot be read or written.
+    nonisolated(nonsending) func updateScheduleState(
+        for agent: AgentName, _ change: @Sendable (inout ScheduleState) -> Void
+    ) async throws -> ScheduleState
 
     /// Every saved state, ordered by agent name.
     /// - Returns: The states.
@@ -128,6 +160,114 @@ public protocol ScheduleStateStore: Sendable {
     nonisolated(nonsending) func removeScheduleState(for agent: AgentName) async throws
 }
 
-/// Everything the orchestrator and the scheduler need from storage. Implement this to plug in a
+/// The store's change feed: a numbered, ordered log of what any process wrote that live runners must learn about
+/// (schedule states, control requests, runs that ended), so a runner follows other processes without re-reading
+/// everything. Requirements are `nonisolated(nonsending)`, as in ``RunStore``.
+///
+/// A reader keeps a ``ChangeCursor``: it reads ``changes(after:limit:)`` until the page is empty, then
+/// ``waitForChanges(after:)`` until there is more.
+public protocol ChangeFeedStore: Sendable {
+    /// The cursor after the newest change: start from here to see only what is written from now on.
+    /// - Returns: The cursor.
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    nonisolated(nonsending) func latestChangeCursor() async throws -> ChangeCursor
+
+    /// The changes after a cursor, oldest first.
+    /// - Parameters:
+    ///   - cursor: The position of the last change read.
+    ///   - limit: The most changes to return (at least 1).
+    /// - Returns: The changes, the cursor to continue from, and whether changes after `cursor` were lost (then
+    ///   re-read the state you follow).
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidQuery`` for a limit below 1, or when the store cannot
+    ///   be read.
+    nonisolated(nonsending) func changes(after cursor: ChangeCursor, limit: Int) async throws -> ChangePage
+
+    /// Returns once the feed holds a change after `cursor` (at once when it already does).
+    ///
+    /// A change written by this process wakes the waiter at once; one written by another process does so within
+    /// the store's notification latency (at most a second for the built-in stores), without busy polling.
+    /// - Parameter cursor: The position of the last change read.
+    /// - Throws: `CancellationError` when the calling task is cancelled; ``StoreError`` when the store cannot be
+    ///   read.
+    nonisolated(nonsending) func waitForChanges(after cursor: ChangeCursor) async throws
+}
+
+/// Control requests between processes: run an agent now, cancel a run. Requirements are
+/// `nonisolated(nonsending)`, as in ``RunStore``.
+public protocol ControlRequestStore: Sendable {
+    /// Writes a new pending request, sets its ``ControlRequest/requestedAt`` to the store's now and appends a
+    /// ``StoreChange/Kind/request(_:)`` change.
+    /// - Parameter request: The request (state ``ControlRequest/State/pending``).
+    /// - Returns: The request as stored.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` when a request with that id exists or the
+    ///   request is not pending.
+    nonisolated(nonsending) func submitRequest(_ request: ControlRequest) async throws -> ControlRequest
+
+    /// Atomically takes a pending request for `owner`: exactly one caller wins.
+    /// - Parameters:
+    ///   - id: The request id.
+    ///   - owner: The runner taking it.
+    /// - Returns: The taken request, or `nil` when it is not pending (taken by someone, completed) or unknown.
+    /// - Throws: ``StoreError`` when the store cannot be written.
+    nonisolated(nonsending) func takeRequest(id: String, owner: String) async throws -> ControlRequest?
+
+    /// Completes a request that is pending or taken by `owner`, with its outcome; completing a completed request
+    /// changes nothing and returns it as stored.
+    /// - Parameters:
+    ///   - id: The request id.
+    ///   - owner: The runner completing it.
+    ///   - runID: The run it started or cancelled, if any.
+    ///   - runStatus: That run's status now, if any.
+    ///   - outcome: How it went, in words.
+    /// - Returns: The request as stored.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/requestNotFound`` for an unknown id, or
+    ///   ``StoreError/Code/leaseNotHeld`` when another runner took it.
+    nonisolated(nonsending) func completeRequest(
+        id: String, owner: String, runID: RunID?, runStatus: RunStatus?, outcome: String
+    ) async throws -> ControlRequest
+
+    /// One request.
+    /// - Parameter id: The request id.
+    /// - Returns: The request, or `nil` when there is none.
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    nonisolated(nonsending) func request(id: String) async throws -> ControlRequest?
+
+    /// The requests in some states, oldest first.
+    /// - Parameters:
+    ///   - states: The states wanted.
+    ///   - limit: The most requests to return.
+    /// - Returns: The requests.
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    nonisolated(nonsending) func requests(in states: Set<ControlRequest.State>, limit: Int) async throws
+        -> [ControlRequest]
+}
+
+/// Which runners are alive. Requirements are `nonisolated(nonsending)`, as in ``RunStore``.
+public protocol PresenceStore: Sendable {
+    /// Writes a runner's presence: sets ``RunnerPresence/lastHeartbeatAt`` to the store's now and
+    /// ``RunnerPresence/expiresAt`` to now + `timeToLive`, and keeps ``RunnerPresence/startedAt`` from its first
+    /// heartbeat (setting it to now on the first).
+    /// - Parameters:
+    ///   - presence: The runner's identity and agents.
+    ///   - timeToLive: How long it counts as alive without another heartbeat.
+    /// - Returns: The presence as stored.
+    /// - Throws: ``StoreError`` when the store cannot be written.
+    nonisolated(nonsending) func heartbeat(_ presence: RunnerPresence, timeToLive: Duration) async throws
+        -> RunnerPresence
+
+    /// The runners whose presence has not expired on the store's clock, oldest start first.
+    /// - Returns: The live runners.
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    nonisolated(nonsending) func livePresences() async throws -> [RunnerPresence]
+
+    /// Removes a runner's presence (when it stops); removing an unknown id does nothing.
+    /// - Parameter id: The runner's id.
+    /// - Throws: ``StoreError`` when the store cannot be written.
+    nonisolated(nonsending) func removePresence(id: String) async throws
+}
+
+/// Everything the orchestrator, the scheduler and the runner need from storage. Implement this to plug in a
 /// database; prove the implementation with `StoreConformanceSuite` from `AgentStorage`.
-public protocol AgentStore: RunStore, LeaseStore, ScheduleStateStore {}
+public protocol AgentStore: RunStore, LeaseStore, ScheduleStateStore, ChangeFeedStore, ControlRequestStore,
+    PresenceStore
+{}

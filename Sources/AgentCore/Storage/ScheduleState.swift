@@ -14,6 +14,8 @@ public struct ScheduleState: Sendable, Hashable, Codable {
     public var pausedReason: String?
     /// Failed runs in a row since the last success.
     public var consecutiveFailures: Int
+    /// How many times the state was written: set by the store on every write (0 for a state never stored).
+    public var version: UInt64
 
     /// Creates a state.
     /// - Parameters:
@@ -23,9 +25,10 @@ public struct ScheduleState: Sendable, Hashable, Codable {
     ///   - isPaused: Whether the agent is paused.
     ///   - pausedReason: Why.
     ///   - consecutiveFailures: The current failure streak.
+    ///   - version: The store's write counter (stores set it).
     public init(
         agentName: AgentName, nextFireAt: Date? = nil, lastFireAt: Date? = nil, isPaused: Bool = false,
-        pausedReason: String? = nil, consecutiveFailures: Int = 0
+        pausedReason: String? = nil, consecutiveFailures: Int = 0, version: UInt64 = 0
     ) {
         self.agentName = agentName
         self.nextFireAt = nextFireAt
@@ -33,10 +36,11 @@ public struct ScheduleState: Sendable, Hashable, Codable {
         self.isPaused = isPaused
         self.pausedReason = pausedReason
         self.consecutiveFailures = consecutiveFailures
+        self.version = version
     }
 
     private enum CodingKeys: String, CodingKey {
-        case agent, nextFireAt, lastFireAt, isPaused, pausedReason, consecutiveFailures
+        case agent, nextFireAt, lastFireAt, isPaused, pausedReason, consecutiveFailures, version
     }
 
     /// Decodes a state with ISO-8601 timestamps.
@@ -57,6 +61,7 @@ public struct ScheduleState: Sendable, Hashable, Codable {
         isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused) ?? false
         pausedReason = try container.decodeIfPresent(String.self, forKey: .pausedReason)
         consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
+        version = try container.decodeIfPresent(UInt64.self, forKey: .version) ?? 0
     }
 
     /// Encodes the state with ISO-8601 timestamps.
@@ -69,5 +74,6 @@ public struct ScheduleState: Sendable, Hashable, Codable {
         try container.encode(isPaused, forKey: .isPaused)
         try container.encodeIfPresent(pausedReason, forKey: .pausedReason)
         try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
+        try container.encode(version, forKey: .version)
     }
 }

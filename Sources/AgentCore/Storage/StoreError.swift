@@ -9,7 +9,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Storage: String, Sendable, Hashable {
             case duplicateRunID, runNotFound, terminalRecordImmutable, invalidRecord, leaseNotHeld, invalidCursor
-            case invalidQuery, corruptData, unsupportedFormatVersion, io, unavailable
+            case invalidQuery, corruptData, unsupportedFormatVersion, io, unavailable, requestNotFound
         }
 
         private let storage: Storage
@@ -37,6 +37,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let io = Code(.io)
         /// The store cannot be reached right now; try again.
         public static let unavailable = Code(.unavailable)
+        /// No control request has that id.
+        public static let requestNotFound = Code(.requestNotFound)
 
         /// The code's name.
         public var description: String { storage.rawValue }

@@ -13,7 +13,17 @@ public final class InMemoryAgentStore: AgentStore {
     private let clock: any AgentClock
     private let state = Mutex(RunIndex())
     private let leases = Mutex(LeaseTable())
-    private let schedules = Mutex([AgentName: ScheduleState]())
+    /// Everything but runs and leases: schedule states, requests, presences and the change feed, under one lock.
+    private let control = Mutex(ControlState())
+    private let waiters = ChangeWaiters()
+
+    /// The state behind ``control``.
+    private struct ControlState: Sendable {
+        var schedules: [AgentName: ScheduleState] = [:]
+        var requests = RequestTable()
+        var presences = PresenceTable()
+        var changes = ChangeLog()
+    }
 
     /// Creates an empty store.
     /// - Parameter clock: The clock lease expiry is read from (use the same ``ManualClock`` as the code
@@ -31,23 +41,33 @@ public final class InMemoryAgentStore: AgentStore {
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
     nonisolated(nonsending) public func claimRun(_ claim: RunClaim) async throws -> RunClaimOutcome {
         let now = clock.now
-        return try state.withLock { index throws(StoreError) in
-            try index.claim(claim, now: now)
+        let (outcome, ended) = try state.withLock { index throws(StoreError) in
+            (try index.claim(claim, now: now), index.takeEndedRuns())
         }
+        publish(ended)
+        return outcome
     }
 
     /// See ``RunStore/insertRun(_:)``.
     /// - Parameter record: The record.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
     nonisolated(nonsending) public func insertRun(_ record: RunRecord) async throws {
-        try state.withLock { index throws(StoreError) in try index.insert(record) }
+        let ended = try state.withLock { index throws(StoreError) in
+            try index.insert(record)
+            return index.takeEndedRuns()
+        }
+        publish(ended)
     }
 
     /// See ``RunStore/updateRun(_:)``.
     /// - Parameter record: The new version of the record.
     /// - Throws: ``StoreError`` when the record is unknown or the change is not allowed.
     nonisolated(nonsending) public func updateRun(_ record: RunRecord) async throws {
-        try state.withLock { index throws(StoreError) in try index.update(record) }
+        let ended = try state.withLock { index throws(StoreError) in
+            try index.update(record)
+            return index.takeEndedRuns()
+        }
+        publish(ended)
     }
 
     /// See ``RunStore/run(id:)``.
@@ -87,7 +107,17 @@ public final class InMemoryAgentStore: AgentStore {
     /// - Returns: The records that were abandoned.
     nonisolated(nonsending) public func abandonExpiredRuns() async throws -> [RunRecord] {
         let now = clock.now
-        return state.withLock { $0.abandonExpired(now: now) }
+        let (abandoned, ended) = state.withLock { index in (index.abandonExpired(now: now), index.takeEndedRuns()) }
+        publish(ended)
+        return abandoned
+    }
+
+    /// See ``RunStore/markRunNotified(id:)``.
+    /// - Parameter id: The run id.
+    /// - Returns: The updated record for the one caller that set `notifiedAt`, otherwise `nil`.
+    nonisolated(nonsending) public func markRunNotified(id: RunID) async throws -> RunRecord? {
+        let now = clock.now
+        return state.withLock { $0.markNotified(id: id, now: now) }
     }
 
     /// See ``LeaseStore/acquireLease(named:owner:duration:)``.
@@ -132,24 +162,219 @@ public final class InMemoryAgentStore: AgentStore {
     /// - Parameter agent: The agent.
     /// - Returns: The saved state, if any.
     nonisolated(nonsending) public func scheduleState(for agent: AgentName) async throws -> ScheduleState? {
-        schedules.withLock { $0[agent] }
+        control.withLock { $0.schedules[agent] }
     }
 
     /// See ``ScheduleStateStore/saveScheduleState(_:)``.
     /// - Parameter state: The state.
     nonisolated(nonsending) public func saveScheduleState(_ state: ScheduleState) async throws {
-        schedules.withLock { $0[state.agentName] = state }
+        let sequence = control.withLock { control in
+            var stored = state
+            stored.version = (control.schedules[state.agentName]?.version ?? 0) + 1
+            control.schedules[state.agentName] = stored
+            return control.changes.append(.scheduleState(stored)).sequence
+        }
+        waiters.advance(to: sequence)
+    }
+
+    /// See ``ScheduleStateStore/updateScheduleState(for:_:)``.
+    /// - Parameters:
+    ///   - agent: The agent.
+    ///   - change: The change to apply under the store's lock.
+    /// - Returns: The state as stored afterwards.
+    nonisolated(nonsending) public func updateScheduleState(
+        for agent: AgentName, _ change: @Sendable (inout ScheduleState) -> Void
+    ) async throws -> ScheduleState {
+        let (stored, sequence) = control.withLock { control -> (ScheduleState, UInt64?) in
+            let before = control.schedules[agent] ?? ScheduleState(agentName: agent)
+            var after = before
+            change(&after)
+            after.agentName = agent
+            after.version = before.version
+            guard after != before else { return (before, nil) }
+            after.version += 1
+            control.schedules[agent] = after
+            return (after, control.changes.append(.scheduleState(after)).sequence)
+        }
+        if let sequence { waiters.advance(to: sequence) }
+        return stored
     }
 
     /// See ``ScheduleStateStore/allScheduleStates()``.
     /// - Returns: Every state, by agent name.
     nonisolated(nonsending) public func allScheduleStates() async throws -> [ScheduleState] {
-        schedules.withLock { $0.values.sorted { $0.agentName < $1.agentName } }
+        control.withLock { $0.schedules.values.sorted { $0.agentName < $1.agentName } }
     }
 
     /// See ``ScheduleStateStore/removeScheduleState(for:)``.
     /// - Parameter agent: The agent.
     nonisolated(nonsending) public func removeScheduleState(for agent: AgentName) async throws {
-        _ = schedules.withLock { $0.removeValue(forKey: agent) }
+        let sequence = control.withLock { control -> UInt64? in
+            guard control.schedules.removeValue(forKey: agent) != nil else { return nil }
+            return control.changes.append(.scheduleStateRemoved(agent)).sequence
+        }
+        if let sequence { waiters.advance(to: sequence) }
+    }
+
+    // MARK: Change feed
+
+    /// See ``ChangeFeedStore/latestChangeCursor()``.
+    /// - Returns: The cursor after the newest change.
+    nonisolated(nonsending) public func latestChangeCursor() async throws -> ChangeCursor {
+        control.withLock { $0.changes.latestCursor }
+    }
+
+    /// See ``ChangeFeedStore/changes(after:limit:)``.
+    /// - Parameters:
+    ///   - cursor: The last change read.
+    ///   - limit: The most changes to return.
+    /// - Returns: The page.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidQuery`` for a limit below 1.
+    nonisolated(nonsending) public func changes(after cursor: ChangeCursor, limit: Int) async throws -> ChangePage {
+        guard limit >= 1 else {
+            throw StoreError(.invalidQuery, "a change page needs a limit of at least 1, not \(limit)")
+        }
+        return control.withLock { $0.changes.page(after: cursor, limit: limit) }
+    }
+
+    /// See ``ChangeFeedStore/waitForChanges(after:)``: a change in this store wakes the caller at once.
+    /// - Parameter cursor: The last change read.
+    /// - Throws: `CancellationError` when the task is cancelled.
+    nonisolated(nonsending) public func waitForChanges(after cursor: ChangeCursor) async throws {
+        let latest = control.withLock { $0.changes.lastSequence }
+        try await waiters.wait(after: cursor, latest: latest)
+    }
+
+    // MARK: Control requests
+
+    /// See ``ControlRequestStore/submitRequest(_:)``.
+    /// - Parameter request: The pending request.
+    /// - Returns: The request as stored.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` for a used id or a request that is not pending.
+    nonisolated(nonsending) public func submitRequest(_ request: ControlRequest) async throws -> ControlRequest {
+        let now = clock.now
+        return try writeRequest { requests throws(StoreError) in try requests.submission(request, now: now) }
+    }
+
+    /// See ``ControlRequestStore/takeRequest(id:owner:)``.
+    /// - Parameters:
+    ///   - id: The request id.
+    ///   - owner: The runner taking it.
+    /// - Returns: The taken request, or `nil` when it is not pending.
+    nonisolated(nonsending) public func takeRequest(id: String, owner: String) async throws -> ControlRequest? {
+        let now = clock.now
+        return try writeOptionalRequest { requests in requests.taking(id: id, owner: owner, now: now) }
+    }
+
+    /// See ``ControlRequestStore/completeRequest(id:owner:runID:runStatus:outcome:)``.
+    /// - Parameters:
+    ///   - id: The request id.
+    ///   - owner: The runner completing it.
+    ///   - runID: The run concerned.
+    ///   - runStatus: Its status.
+    ///   - outcome: How it went.
+    /// - Returns: The request as stored.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/requestNotFound`` or ``StoreError/Code/leaseNotHeld``.
+    nonisolated(nonsending) public func completeRequest(
+        id: String, owner: String, runID: RunID?, runStatus: RunStatus?, outcome: String
+    ) async throws -> ControlRequest {
+        let now = clock.now
+        let (request, sequence) = try control.withLock { control throws(StoreError) -> (ControlRequest, UInt64?) in
+            let (request, changed) = try control.requests.completing(
+                id: id, owner: owner, runID: runID, runStatus: runStatus, outcome: outcome, now: now)
+            guard changed else { return (request, nil) }
+            control.requests.put(request)
+            return (request, control.changes.append(.request(request)).sequence)
+        }
+        if let sequence { waiters.advance(to: sequence) }
+        return request
+    }
+
+    /// See ``ControlRequestStore/request(id:)``.
+    /// - Parameter id: The request id.
+    /// - Returns: The request, if any.
+    nonisolated(nonsending) public func request(id: String) async throws -> ControlRequest? {
+        control.withLock { $0.requests.byID[id] }
+    }
+
+    /// See ``ControlRequestStore/requests(in:limit:)``.
+    /// - Parameters:
+    ///   - states: The states wanted.
+    ///   - limit: The most to return.
+    /// - Returns: The requests, oldest first.
+    nonisolated(nonsending) public func requests(in states: Set<ControlRequest.State>, limit: Int) async throws
+        -> [ControlRequest]
+    {
+        control.withLock { $0.requests.requests(in: states, limit: limit) }
+    }
+
+    // MARK: Presence
+
+    /// See ``PresenceStore/heartbeat(_:timeToLive:)``.
+    /// - Parameters:
+    ///   - presence: The runner's identity.
+    ///   - timeToLive: How long it counts as alive.
+    /// - Returns: The presence as stored.
+    nonisolated(nonsending) public func heartbeat(_ presence: RunnerPresence, timeToLive: Duration) async throws
+        -> RunnerPresence
+    {
+        let now = clock.now
+        return control.withLock { control in
+            let stored = control.presences.beat(presence, timeToLive: timeToLive, now: now)
+            control.presences.put(stored)
+            for id in control.presences.stale(now: now) { control.presences.remove(id: id) }
+            return stored
+        }
+    }
+
+    /// See ``PresenceStore/livePresences()``.
+    /// - Returns: The live runners.
+    nonisolated(nonsending) public func livePresences() async throws -> [RunnerPresence] {
+        let now = clock.now
+        return control.withLock { $0.presences.live(now: now) }
+    }
+
+    /// See ``PresenceStore/removePresence(id:)``.
+    /// - Parameter id: The runner id.
+    nonisolated(nonsending) public func removePresence(id: String) async throws {
+        _ = control.withLock { $0.presences.remove(id: id) }
+    }
+
+    // MARK: Helpers
+
+    /// Appends the runs that ended to the change feed and wakes waiters.
+    private func publish(_ ended: [StoreChange.Kind]) {
+        guard !ended.isEmpty else { return }
+        let sequence = control.withLock { control in
+            for kind in ended { control.changes.append(kind) }
+            return control.changes.lastSequence
+        }
+        waiters.advance(to: sequence)
+    }
+
+    /// Applies a request change that always writes, appends it to the feed and wakes waiters.
+    private func writeRequest(
+        _ body: (inout RequestTable) throws(StoreError) -> ControlRequest
+    ) throws(StoreError) -> ControlRequest {
+        let (request, sequence) = try control.withLock { control throws(StoreError) -> (ControlRequest, UInt64) in
+            let request = try body(&control.requests)
+            control.requests.put(request)
+            return (request, control.changes.append(.request(request)).sequence)
+        }
+        waiters.advance(to: sequence)
+        return request
+    }
+
+    /// Applies a request change that may write nothing.
+    private func writeOptionalRequest(_ body: (inout RequestTable) -> ControlRequest?) throws(StoreError)
+        -> ControlRequest?
+    {
+        let (request, sequence) = control.withLock { control -> (ControlRequest?, UInt64?) in
+            guard let request = body(&control.requests) else { return (nil, nil) }
+            control.requests.put(request)
+            return (request, control.changes.append(.request(request)).sequence)
+        }
+        if let sequence { waiters.advance(to: sequence) }
+        return request
     }
 }

@@ -13,6 +13,17 @@ import Foundation
 ///
 /// A value type without locking: callers hold their own lock around every use.
 package struct RunIndex: Sendable {
+    /// Runs that reached a terminal status since ``takeEndedRuns()`` was last called, for the change feed.
+    private var endedRuns: [StoreChange.Kind] = []
+
+    /// Hands over (and forgets) the runs that ended since the last call, as change-feed entries.
+    /// - Returns: One ``StoreChange/Kind/runEnded(id:agent:status:)`` per run, in the order they ended.
+    package mutating func takeEndedRuns() -> [StoreChange.Kind] {
+        guard !endedRuns.isEmpty else { return [] }
+        defer { endedRuns.removeAll(keepingCapacity: true) }
+        return endedRuns
+    }
+
     /// Every record, by slot.
     private var records = SlotRecords()
     /// The slot of every run id, under ``hash(of:)``.
@@ -118,6 +129,9 @@ package struct RunIndex: Sendable {
         }
         records[slot] = record
         active.set(slot, isActive: !record.status.isTerminal)
+        if record.status.isTerminal, !status.isTerminal {
+            endedRuns.append(.runEnded(id: record.id, agent: record.agentName, status: record.status))
+        }
     }
 
     /// Extends the lease of a non-terminal run held by `owner`, as ``RunStore/renewRunLease(id:owner:duration:)``.
@@ -144,6 +158,19 @@ package struct RunIndex: Sendable {
         return records[slot]
     }
 
+    /// Sets `notifiedAt` on a terminal run that has none, as ``RunStore/markRunNotified(id:)``.
+    /// - Parameters:
+    ///   - id: The run id.
+    ///   - now: The store's current time.
+    /// - Returns: The updated record, or `nil` when the run is unknown, not terminal or already notified.
+    /// - Complexity: O(1).
+    package mutating func markNotified(id: RunID, now: Date) -> RunRecord? {
+        guard let slot = slot(of: id, hash: hash(of: id)) else { return nil }
+        guard records[slot].status.isTerminal, records[slot].notifiedAt == nil else { return nil }
+        records[slot].notifiedAt = Timestamp.roundedToMilliseconds(now)
+        return records[slot]
+    }
+
     /// Marks every queued or running run whose lease has ended as abandoned, as
     /// ``RunStore/abandonExpiredRuns()``; runs awaiting approval are left alone.
     /// - Parameter now: The store's current time.
@@ -160,6 +187,7 @@ package struct RunIndex: Sendable {
             Self.markAbandoned(&records[slot], now: now)
             active.set(slot, isActive: false)
             abandoned.append(records[slot])
+            endedRuns.append(.runEnded(id: records[slot].id, agent: records[slot].agentName, status: .abandoned))
         }
         return abandoned
     }
@@ -301,6 +329,7 @@ package struct RunIndex: Sendable {
                 if records[slot].hasLiveLease(at: now) { return .inProgress(records[slot]) }
                 Self.markAbandoned(&records[slot], now: now)
                 active.set(slot, isActive: false)
+                endedRuns.append(.runEnded(id: records[slot].id, agent: records[slot].agentName, status: .abandoned))
             }
             slot = newerWithSameKey[Int(slot)]
         }
@@ -318,6 +347,9 @@ package struct RunIndex: Sendable {
     ) {
         let slot = records.nextSlot
         records.append(record)
+        if record.status.isTerminal {
+            endedRuns.append(.runEnded(id: record.id, agent: record.agentName, status: record.status))
+        }
         newerWithSameKey.append(-1)
         slotsByID.insert(hash: idHash, slot: slot)
         Self.insertInIDOrder(slot, into: &ordered, records: records)

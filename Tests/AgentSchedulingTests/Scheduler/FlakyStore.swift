@@ -79,4 +79,61 @@ final class FlakyStore: AgentStore {
         try check()
         try await base.removeScheduleState(for: agent)
     }
+    func markRunNotified(id: RunID) async throws -> RunRecord? {
+        try check()
+        return try await base.markRunNotified(id: id)
+    }
+    func updateScheduleState(for agent: AgentName, _ change: @Sendable (inout ScheduleState) -> Void) async throws
+        -> ScheduleState
+    {
+        try check()
+        return try await base.updateScheduleState(for: agent, change)
+    }
+    func latestChangeCursor() async throws -> ChangeCursor {
+        try check()
+        return try await base.latestChangeCursor()
+    }
+    func changes(after cursor: ChangeCursor, limit: Int) async throws -> ChangePage {
+        try check()
+        return try await base.changes(after: cursor, limit: limit)
+    }
+    func waitForChanges(after cursor: ChangeCursor) async throws {
+        try check()
+        try await base.waitForChanges(after: cursor)
+    }
+    func submitRequest(_ request: ControlRequest) async throws -> ControlRequest {
+        try check()
+        return try await base.submitRequest(request)
+    }
+    func takeRequest(id: String, owner: String) async throws -> ControlRequest? {
+        try check()
+        return try await base.takeRequest(id: id, owner: owner)
+    }
+    func completeRequest(id: String, owner: String, runID: RunID?, runStatus: RunStatus?, outcome: String)
+        async throws -> ControlRequest
+    {
+        try check()
+        return try await base.completeRequest(
+            id: id, owner: owner, runID: runID, runStatus: runStatus, outcome: outcome)
+    }
+    func request(id: String) async throws -> ControlRequest? {
+        try check()
+        return try await base.request(id: id)
+    }
+    func requests(in states: Set<ControlRequest.State>, limit: Int) async throws -> [ControlRequest] {
+        try check()
+        return try await base.requests(in: states, limit: limit)
+    }
+    func heartbeat(_ presence: RunnerPresence, timeToLive: Duration) async throws -> RunnerPresence {
+        try check()
+        return try await base.heartbeat(presence, timeToLive: timeToLive)
+    }
+    func livePresences() async throws -> [RunnerPresence] {
+        try check()
+        return try await base.livePresences()
+    }
+    func removePresence(id: String) async throws {
+        try check()
+        try await base.removePresence(id: id)
+    }
 }
