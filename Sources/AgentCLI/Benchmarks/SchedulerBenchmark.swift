@@ -24,7 +24,14 @@ enum SchedulerBenchmark {
         nominal time to the agent's start. Target: p99 <= 2 ms.
         Simulation: M agents (default 100) with mixed schedules from every 5 minutes to monthly, D days
         (default 365) on the manual clock, no-op agents, in-memory store, driven tick by tick; reports
-        simulated fires per wall-clock second. Target: >= 100000.
+        simulated fires per wall-clock second. Baseline, measured in the same run: the bare cron engine computing
+        the same fire times (the same M schedules over the same D days with successive next(after:) calls, no
+        scheduler, no store; fastest of 3 passes), in fires per second. The machine-independent figure is the
+        ratio (scheduler fires/s / engine fires/s), the share of a fire's cost that computing its time is.
+        A second baseline: the bare store operations of a run's life cycle (as in 'bench orchestrator', one at a
+        time, 200000 runs on a fresh in-memory store), in runs per second, and the ratio of fires/s to it; like
+        the simulation it is mostly allocation and memory traffic, where the cron engine is pure arithmetic.
+        Targets: >= 100000 fires/s on the 2-core development machine, engine ratio >= 0.005 on any machine.
         Idle: the process CPU time over I seconds (default 5) with nothing to do, first without a scheduler (the
         Swift runtime's own baseline: on Linux libdispatch wakes its thread-pool monitor once a second), then
         with a scheduler of 1000 agents whose next fire is months away, and that scheduler's wake-ups meanwhile.
@@ -45,6 +52,12 @@ enum SchedulerBenchmark {
         var simulatedTicks: Int?
         var simulationSeconds: Double?
         var firesPerSecond: Int?
+        var baselineFiresPerSecond: Int?
+        var firesPerSecondRatio: Double?
+        var targetFiresPerSecondRatio: Double?
+        var baselineDescription: String?
+        var storeBaselineRunsPerSecond: Int?
+        var firesPerSecondRatioToStore: Double?
         var idleSeconds: Double?
         var idleCPUMilliseconds: Double?
         var idleBaselineCPUMilliseconds: Double?
@@ -102,7 +115,17 @@ enum SchedulerBenchmark {
                 report.simulatedFires = result.fires
                 report.simulatedTicks = result.ticks
                 report.simulationSeconds = result.seconds
-                report.firesPerSecond = Int(Double(result.fires) / result.seconds)
+                let rate = Double(result.fires) / result.seconds
+                report.firesPerSecond = Int(rate)
+                report.baselineFiresPerSecond = Int(result.engineFiresPerSecond)
+                report.firesPerSecondRatio = Baselines.ratio(rate, to: result.engineFiresPerSecond)
+                report.targetFiresPerSecondRatio = targetSimulationRatio
+                report.baselineDescription =
+                    "bare cron engine: next(after:) over the same schedules and days, no scheduler, no store; "
+                    + "store baseline: record, claimRun, 2 x updateRun on a fresh in-memory store, 1 at a time"
+                let store = try await Baselines.storeLifeCycle(runs: 200_000, concurrency: 1, agent: "sim-0")
+                report.storeBaselineRunsPerSecond = Int(store)
+                report.firesPerSecondRatioToStore = Baselines.ratio(rate, to: store)
             }
         } catch {
             io.printError("agentctl bench scheduler: \(error)")
@@ -129,7 +152,19 @@ enum SchedulerBenchmark {
                 "simulated fires",
                 "\(fires) at \(report.simulatedTicks ?? 0) instants in \(String(format: "%.2f", seconds)) s", "",
             ])
-            table.add(["simulated fires per second", "\(rate)", ">= 100000"])
+            table.add(["simulated fires per second", "\(rate)", ">= 100000 (2-core dev machine)"])
+            if let baseline = report.baselineFiresPerSecond, let ratio = report.firesPerSecondRatio {
+                table.add(["baseline: bare cron engine fires/s", "\(baseline)", ""])
+                table.add([
+                    "ratio (fires/s / engine fires/s)", Baselines.format(ratio: ratio),
+                    ">= \(Baselines.format(ratio: targetSimulationRatio)): "
+                        + (ratio >= targetSimulationRatio ? "met" : "NOT met"),
+                ])
+            }
+            if let store = report.storeBaselineRunsPerSecond, let ratio = report.firesPerSecondRatioToStore {
+                table.add(["baseline: bare store life cycle runs/s", "\(store) (1 at a time)", ""])
+                table.add(["ratio (fires/s / store runs/s)", Baselines.format(ratio: ratio), ""])
+            }
         }
         if let p50 = report.latenessP50Milliseconds, let p99 = report.latenessP99Milliseconds {
             table.add([
@@ -145,7 +180,18 @@ enum SchedulerBenchmark {
             table.add(["idle CPU, 1000 agents", String(format: "%.2f ms in %.0f s", cpu, seconds), "0"])
             table.add(["idle CPU, no scheduler", String(format: "%.2f ms in %.0f s", baseline, seconds), "(runtime)"])
         }
-        return table.render()
+        var text = table.render()
+        if report.firesPerSecondRatio != nil {
+            text += """
+
+
+                Baselines: the bare cron engine computing the same fire times (same schedules, same days,
+                next(after:) only, no scheduler, no store); and the bare store operations of a run's life cycle
+                (record, claimRun, two updateRun) on a fresh in-memory store, one at a time. Compare the ratios
+                across machines; fires/s and lateness are this machine's.
+                """
+        }
+        return text
     }
 
     // MARK: - Simulation
@@ -169,8 +215,14 @@ enum SchedulerBenchmark {
         }
     }
 
-    /// Runs `agents` no-op agents through `days` simulated days, one tick per distinct fire time.
-    static func simulateYear(agents count: Int, days: Int) async throws -> (fires: Int, ticks: Int, seconds: Double) {
+    /// The target ratio of the simulated fires per second to the bare cron engine's fires per second.
+    static let targetSimulationRatio = 0.005
+
+    /// Runs `agents` no-op agents through `days` simulated days, one tick per distinct fire time, then times the
+    /// bare cron engine computing the same fire times.
+    static func simulateYear(
+        agents count: Int, days: Int
+    ) async throws -> (fires: Int, ticks: Int, seconds: Double, engineFiresPerSecond: Double) {
         let start = Date(timeIntervalSince1970: 1_767_225_600)
         let end = start.addingTimeInterval(Double(days) * 86_400)
         let clock = ManualClock(start: start, yieldsPerWake: 0)
@@ -190,14 +242,18 @@ enum SchedulerBenchmark {
         let ticks = await scheduler.simulate(through: end, on: clock)
         let seconds = (ContinuousClock.now - began).timeInterval
         let fires = store.runCount
-        var expected = 0
-        for agent in agents {
-            expected += try Schedule(agent.schedule).fireTimes(after: start).prefix { $0 <= end }.count
+        let expressions = try agents.map { agent in
+            guard let expression = try Schedule(agent.schedule).cronExpression else {
+                throw StoreError(.invalidRecord, "agent \(agent.name) has no cron schedule")
+            }
+            return expression
         }
-        guard fires == expected else {
-            throw StoreError(.invalidRecord, "the simulation recorded \(fires) runs; the schedules predict \(expected)")
+        let engine = Baselines.cronEngine(schedules: expressions, from: start, through: end, repeats: 3)
+        guard fires == engine.fires else {
+            throw StoreError(
+                .invalidRecord, "the simulation recorded \(fires) runs; the schedules predict \(engine.fires)")
         }
-        return (fires, ticks, seconds)
+        return (fires, ticks, seconds, engine.firesPerSecond)
     }
 
     // MARK: - Lateness
