@@ -53,7 +53,7 @@ extension AgentClock {
 
 extension Duration {
     /// The duration in seconds as a `TimeInterval`.
-    public var timeInterval: TimeInterval {
+    package var timeInterval: TimeInterval {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
@@ -61,7 +61,7 @@ extension Duration {
     /// Creates a duration from seconds given as a `TimeInterval` (rounded to nanoseconds).
     /// - Parameter interval: Seconds; negative and non-finite values become zero.
     /// - Returns: The duration.
-    public static func interval(_ interval: TimeInterval) -> Duration {
+    package static func interval(_ interval: TimeInterval) -> Duration {
         guard interval.isFinite, interval > 0 else { return .zero }
         return .nanoseconds(Int64(min(interval, 9.0e9) * 1e9))
     }

@@ -10,7 +10,7 @@
 /// hasher.update("abc".utf8)
 /// let digest = hasher.finalize()  // 32 bytes, ba 78 16 bf …
 /// ```
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     /// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
@@ -35,14 +35,14 @@ public struct SHA256: Sendable {
     private var totalLength: UInt64 = 0
 
     /// Creates a hasher with the standard initial state.
-    public init() {}
+    package init() {}
 
     /// Feeds bytes into the hash.
     ///
     /// Contiguous sequences (arrays, native strings' `utf8` views, buffers) are hashed in place; any other
     /// sequence is copied into an array first.
     /// - Parameter bytes: The next bytes of the message.
-    public mutating func update(_ bytes: some Sequence<UInt8>) {
+    package mutating func update(_ bytes: some Sequence<UInt8>) {
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             update(UnsafeRawBufferPointer(buffer))
         }
@@ -58,7 +58,7 @@ public struct SHA256: Sendable {
     /// - Parameter bytes: The next bytes of the message.
     /// - Complexity: O(*n*) in the number of bytes, without allocating.
     @inline(__always)
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         // The common case: a short piece that leaves the block unfinished.
         let start = pendingCount
         let count = bytes.count
@@ -104,7 +104,7 @@ public struct SHA256: Sendable {
 
     /// Finishes the hash and returns the 32-byte digest.
     /// - Returns: The digest bytes, most significant first.
-    public consuming func finalize() -> [UInt8] {
+    package consuming func finalize() -> [UInt8] {
         finish()
         return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
             withUnsafeBytes(of: state) { words in
@@ -151,7 +151,7 @@ public struct SHA256: Sendable {
     /// Hashes a whole message at once.
     /// - Parameter bytes: The message.
     /// - Returns: The digest as 64 lower-case hexadecimal characters.
-    public static func hexDigest(of bytes: some Sequence<UInt8>) -> String {
+    package static func hexDigest(of bytes: some Sequence<UInt8>) -> String {
         var hasher = SHA256()
         hasher.update(bytes)
         return String(unsafeUninitializedCapacity: 64) { text in

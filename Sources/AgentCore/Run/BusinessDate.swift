@@ -49,7 +49,7 @@ public struct BusinessDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     /// Days since 1970-01-01.
-    public var dayNumber: Int64 { Timestamp.daysFromCivil(year: year, month: month, day: day) }
+    package var dayNumber: Int64 { Timestamp.daysFromCivil(year: year, month: month, day: day) }
 
     /// The date `count` days later (or earlier when negative).
     /// - Parameter count: Days to add.

@@ -194,7 +194,7 @@ public enum Timestamp {
     ///   - year: The year, for example 2100 (not a leap year).
     ///   - month: The month, 1–12.
     /// - Returns: 28 to 31.
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -205,7 +205,7 @@ public enum Timestamp {
     /// Whether a year of the proleptic Gregorian calendar has 29 February.
     /// - Parameter year: The year.
     /// - Returns: `true` for 2000 and 2024, `false` for 1900 and 2100.
-    public static func isLeapYear(_ year: Int) -> Bool {
+    package static func isLeapYear(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
@@ -215,7 +215,7 @@ public enum Timestamp {
     ///   - month: The month, 1–12.
     ///   - day: The day of the month.
     /// - Returns: The day number, negative before 1970.
-    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+    package static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
         let adjustedYear = Int64(month <= 2 ? year - 1 : year)
         let era = floorDivide(adjustedYear, 400)
         let yearOfEra = adjustedYear - era * 400
@@ -228,7 +228,7 @@ public enum Timestamp {
     /// The civil date of a day number (the inverse of ``daysFromCivil(year:month:day:)``).
     /// - Parameter days: Days since 1970-01-01.
     /// - Returns: Year, month (1–12) and day.
-    public static func civilDate(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
+    package static func civilDate(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
         let shifted = days + 719_468
         let era = floorDivide(shifted, 146_097)
         // The day of the 400-year era is 0...146,096, so the rest is exact in unsigned 32-bit arithmetic.

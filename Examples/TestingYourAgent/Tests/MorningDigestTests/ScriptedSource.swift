@@ -65,3 +65,10 @@ func nextEvent(
 func instant(_ text: String) throws -> Date {
     try #require(Timestamp.parse(text))
 }
+
+extension Duration {
+    /// The duration in seconds, for `Date` arithmetic (the scheduler converts retry delays the same way).
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
