@@ -15,7 +15,7 @@ enum BenchCommand: AgentCommand {
             name: "orchestrator", summary: "no-op runs per second through the full run life cycle, and p50/p99 latency",
             help: OrchestratorBenchmark.help, run: OrchestratorBenchmark.run),
         Benchmark(
-            name: "cron", summary: "median ns per next(after:) for the issue-3 expressions and zones, and parse time",
+            name: "cron", summary: "median ns per next(after:) for 20 expressions and zones, and parse time",
             help: CronBenchmark.help, run: CronBenchmark.run),
         Benchmark(
             name: "store",
