@@ -3,6 +3,9 @@ import Foundation
 
 struct Fixture: Sendable {
     let store: any AgentStore
+    /// A second handle on the same storage (another connection, another open of the same directory), or
+    /// ``store`` itself when the store has no such thing.
+    let peer: any AgentStore
     let clock: ManualClock
     let ids = RunIDGenerator(random: SeededRandomNumberGenerator(seed: 42))
 
@@ -28,7 +31,7 @@ struct Fixture: Sendable {
     }
 }
 
-private func expect(
+func expect(
     _ condition: Bool, _ message: @autoclosure () -> String, check: String = #function
 ) throws {
     guard condition else {
@@ -36,7 +39,7 @@ private func expect(
     }
 }
 
-private func expectStoreError(
+func expectStoreError(
     _ code: StoreError.Code, check: String = #function, _ body: () async throws -> Void
 ) async throws {
     do {
@@ -362,14 +365,25 @@ extension StoreConformanceSuite {
         let beta = ScheduleState(agentName: "beta", nextFireAt: now)
         try await store.saveScheduleState(beta)
         try await store.saveScheduleState(alpha)
-        try expect(try await store.scheduleState(for: "alpha") == alpha, "the saved state did not round-trip")
-        try expect(try await store.allScheduleStates() == [alpha, beta], "allScheduleStates is not sorted by agent")
+        var savedAlpha = alpha
+        savedAlpha.version = 1
+        var savedBeta = beta
+        savedBeta.version = 1
+        let roundTripped = try await store.scheduleState(for: "alpha")
+        try expect(
+            roundTripped == savedAlpha,
+            "the saved state did not round-trip with version 1: \(String(describing: roundTripped))")
+        try expect(
+            try await store.allScheduleStates() == [savedAlpha, savedBeta], "allScheduleStates is not sorted by agent")
         var resumed = alpha
         resumed.isPaused = false
         resumed.pausedReason = nil
         try await store.saveScheduleState(resumed)
-        try expect(try await store.scheduleState(for: "alpha") == resumed, "saving did not replace the state")
+        resumed.version = 2
+        try expect(
+            try await store.scheduleState(for: "alpha") == resumed,
+            "saving did not replace the state and give it version 2")
         try await store.removeScheduleState(for: "alpha")
-        try expect(try await store.allScheduleStates() == [beta], "removeScheduleState left the state behind")
+        try expect(try await store.allScheduleStates() == [savedBeta], "removeScheduleState left the state behind")
     }
 }

@@ -15,9 +15,21 @@ import Foundation
 ///
 /// The factory receives a ``ManualClock``; the store must read lease expiry from it. Each check gets
 /// a fresh, empty store.
+///
+/// A store that several processes share should also pass `makePeer`: a second handle on the same storage (the
+/// same directory opened again, a second connection pool), so that the checks of atomic updates, requests, the
+/// change feed and presence run across two handles as they would across two processes.
+///
+/// ```swift
+/// try await StoreConformanceSuite.run(
+///     makeStore: { clock in try await MyStore.open(url, clock: clock) },
+///     makePeer: { _, clock in try await MyStore.open(url, clock: clock) })
+/// ```
 public enum StoreConformanceSuite {
     /// A function that makes a fresh, empty store reading time from the given clock.
     public typealias StoreFactory = @Sendable (ManualClock) async throws -> any AgentStore
+    /// A function that opens a second handle on the storage of the given store, reading time from the same clock.
+    public typealias PeerFactory = @Sendable (any AgentStore, ManualClock) async throws -> any AgentStore
 
     /// The names of all checks, in the order they run.
     public static var checkNames: [String] { checks.map(\.name) }
@@ -26,15 +38,19 @@ public enum StoreConformanceSuite {
     /// - Parameters:
     ///   - only: The names of the checks to run; all when `nil`.
     ///   - makeStore: Makes a fresh, empty store per check.
+    ///   - makePeer: Opens a second handle on a store's storage; without it the checks use the store itself.
     /// - Returns: The names of the checks that passed.
     /// - Throws: ``StoreConformanceFailure`` for the first check that fails, or the store's own error.
     @discardableResult
-    public static func run(only: Set<String>? = nil, makeStore: StoreFactory) async throws -> [String] {
+    public static func run(
+        only: Set<String>? = nil, makeStore: StoreFactory, makePeer: PeerFactory? = nil
+    ) async throws -> [String] {
         var passed: [String] = []
         for check in checks where only?.contains(check.name) ?? true {
             let clock = ManualClock(start: Date(timeIntervalSince1970: 1_767_225_600))
             let store = try await makeStore(clock)
-            let fixture = Fixture(store: store, clock: clock)
+            let peer = try await makePeer?(store, clock) ?? store
+            let fixture = Fixture(store: store, peer: peer, clock: clock)
             do {
                 try await check.body(fixture)
             } catch let failure as StoreConformanceFailure {
@@ -66,6 +82,12 @@ public enum StoreConformanceSuite {
         Check(name: "queryValidation", body: queryValidation),
         Check(name: "namedLeases", body: namedLeases),
         Check(name: "scheduleStates", body: scheduleStates),
+        Check(name: "scheduleStateAtomicUpdate", body: scheduleStateAtomicUpdate),
+        Check(name: "changeFeedOrderAndResume", body: changeFeedOrderAndResume),
+        Check(name: "changeFeedWakesWaiters", body: changeFeedWakesWaiters),
+        Check(name: "controlRequests", body: controlRequests),
+        Check(name: "presenceExpiry", body: presenceExpiry),
+        Check(name: "markRunNotifiedOnce", body: markRunNotifiedOnce),
     ]
 }
 
