@@ -4,9 +4,17 @@
 /// digits, `.`, `_` or `-`. That makes it safe as a file-path component (no `/`, no `..` prefix, no
 /// hidden files) and as a label in logs, URLs and metrics.
 ///
+/// There are two ways to make one, and they handle a bad name differently:
+///
 /// ```swift
-/// let name = try AgentName("nightly-review")
+/// let fixed: AgentName = "nightly-review"     // a literal: a bad one stops the program
+/// let typed = try AgentName(input)            // a `String` value: a bad one throws AgentNameError
 /// ```
+///
+/// A string literal, also one passed to the initializer (`AgentName("x/y")`, even with `try`), always uses
+/// ``init(stringLiteral:)``: Swift builds the value from the literal directly. Use it for names written in
+/// source code. Names that come from input (a file, a command line, a request) must be `String` values
+/// passed to the throwing ``init(_:)``.
 public struct AgentName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
@@ -16,7 +24,10 @@ public struct AgentName: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// The validated text of the name.
     public let rawValue: String
 
-    /// Validates and wraps a name.
+    /// Validates and wraps a name that comes from input.
+    ///
+    /// Pass a `String` value: with a string literal (`AgentName("x/y")`) Swift calls ``init(stringLiteral:)``
+    /// instead, which traps on a bad name.
     /// - Parameter rawValue: The candidate name.
     /// - Throws: ``AgentNameError`` saying which rule the name breaks.
     public init(_ rawValue: String) throws(AgentNameError) {
@@ -26,8 +37,9 @@ public struct AgentName: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Creates a name from a literal written in source code.
     ///
-    /// A literal that breaks the naming rules is a programming error and stops the program with the
-    /// reason; names that come from input must use the throwing ``init(_:)``.
+    /// Used for `let name: AgentName = "x"` and also for `AgentName("x")` with a literal argument. A literal
+    /// that breaks the naming rules is a programming error and stops the program with the reason
+    /// (`invalid agent name literal: …`); names that come from input must use the throwing ``init(_:)``.
     /// - Parameter value: The literal name.
     public init(stringLiteral value: String) {
         do {
