@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Synchronization
 
 /// Executes one run request from claim to terminal record.
 ///
@@ -27,6 +28,8 @@ public final class Orchestrator: Sendable {
     /// The identity that holds run leases (unique per process by default).
     public let owner: String
     private let runIDs: RunIDGenerator
+    /// The runs executing now, by run id: where to deliver a cancellation request.
+    private let executing = Mutex([RunID: SignalQueue<RunSignal>]())
 
     /// Creates an orchestrator.
     /// - Parameters:
@@ -52,6 +55,27 @@ public final class Orchestrator: Sendable {
         let info = ProcessInfo.processInfo
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         return "\(info.hostName)/\(info.processIdentifier)/\(suffix)"
+    }
+
+    /// Cancels a run that this orchestrator is executing: the agent's task is cancelled (a subprocess agent stops its
+    /// whole process group), gets ``RunPolicy/cancellationGracePeriod`` to return, and the run is recorded
+    /// ``RunStatus/cancelled`` with the reason.
+    /// - Parameters:
+    ///   - id: The run id.
+    ///   - reason: Why, for the record's error message.
+    /// - Returns: Whether the run was executing here.
+    @discardableResult
+    public func cancelRun(_ id: RunID, reason: String) -> Bool {
+        guard let race = executing.withLock({ $0[id] }) else { return false }
+        race.deliver(.cancelRequested(reason))
+        return true
+    }
+
+    /// Whether a run is executing in this orchestrator now.
+    /// - Parameter id: The run id.
+    /// - Returns: `true` between the run's start and its terminal record.
+    public func isExecuting(_ id: RunID) -> Bool {
+        executing.withLock { $0[id] != nil }
     }
 
     /// Runs one request through the whole life cycle (see the type's documentation).
@@ -130,6 +154,8 @@ public final class Orchestrator: Sendable {
             runID: record.id, attempt: record.attempt, request: request, clock: clock, deadline: deadline,
             events: events, excerpt: excerpt)
         let race = SignalQueue<RunSignal>()
+        executing.withLock { $0[record.id] = race }
+        defer { executing.withLock { _ = $0.removeValue(forKey: record.id) } }
         let runAgent: @Sendable () async -> Void = {
             let result: Result<AgentRunResult, any Error>
             do {
@@ -163,7 +189,7 @@ public final class Orchestrator: Sendable {
         switch first {
         case .finished(let result):
             retryAfter = apply(result, to: &record)
-        case .deadlineReached, .cancelledByCaller, .leaseLost, .graceExpired:
+        case .deadlineReached, .cancelledByCaller, .cancelRequested, .leaseLost, .graceExpired:
             agentTask.cancel()
             let stopped = await waitForAgent(race: race, grace: policy.cancellationGracePeriod)
             let graceNote =
@@ -179,6 +205,10 @@ public final class Orchestrator: Sendable {
                 record.status = .cancelled
                 record.errorClass = .transient
                 record.errorMessage = "cancelled because the run's lease was lost (\(reason)); \(graceNote)"
+            case .cancelRequested(let reason):
+                record.status = .cancelled
+                record.errorClass = .cancelled
+                record.errorMessage = "cancelled on request: \(reason); \(graceNote)"
             default:
                 record.status = .cancelled
                 record.errorClass = .cancelled
@@ -219,7 +249,7 @@ public final class Orchestrator: Sendable {
             switch await race.next() {
             case .finished: return true
             case .graceExpired: return false
-            case .deadlineReached, .cancelledByCaller, .leaseLost: continue
+            case .deadlineReached, .cancelledByCaller, .cancelRequested, .leaseLost: continue
             }
         }
     }
@@ -239,12 +269,20 @@ public final class Orchestrator: Sendable {
                 "run \(record.id) of \(record.agentName) ended as \(record.status) but the record could not be written: \(error); its lease will expire and the run will be marked abandoned"
             )
         }
+        if record.status == .abandoned {
+            // Another process found this run's lease expired and ended it: it is announced once, by whichever
+            // process takes charge first.
+            if let claimed = try? await store.markRunNotified(id: record.id) {
+                events.emit(
+                    RunEvent(kind: .runAbandoned, record: claimed, timestamp: clock.now, message: claimed.errorMessage))
+            }
+            return RunExecution(disposition: .executed, record: record, retryAfter: retryAfter)
+        }
         let kind: RunEvent.Kind =
             switch record.status {
             case .succeeded, .noOp: .runSucceeded
             case .timedOut: .runTimedOut
             case .cancelled: .runCancelled
-            case .abandoned: .runAbandoned
             default: .runFailed
             }
         events.emit(

@@ -7,6 +7,8 @@ enum RunSignal: Sendable {
     case finished(Result<AgentRunResult, any Error>)
     case deadlineReached
     case cancelledByCaller
+    /// Someone asked to cancel this run (``Orchestrator/cancelRun(_:reason:)``), with why.
+    case cancelRequested(String)
     case leaseLost(String)
     case graceExpired
 }

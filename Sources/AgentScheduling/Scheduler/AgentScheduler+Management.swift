@@ -141,6 +141,50 @@ extension AgentScheduler {
         await pump()
     }
 
+    /// Applies an agent's schedule state that another process wrote to the store (a pause or resume from
+    /// `agentctl`, the HTTP API or another runner), without writing it back.
+    ///
+    /// A state for an unknown agent, or one older than what this scheduler last saw, is ignored.
+    /// - Parameter stored: The state as stored.
+    public func applyStoredState(_ stored: ScheduleState) async {
+        guard let entry = registry[stored.agentName], entry.isLoaded else { return }
+        if let saved = entry.saved, saved.version > stored.version { return }
+        let name = stored.agentName
+        var saved = entry.saved ?? entry.persistentState
+        saved.isPaused = stored.isPaused
+        saved.pausedReason = stored.pausedReason
+        saved.version = stored.version
+        entry.saved = saved
+        guard entry.state.isPaused != stored.isPaused || entry.state.pausedReason != stored.pausedReason else {
+            return
+        }
+        if stored.isPaused {
+            let wasPaused = entry.state.isPaused
+            entry.state.isPaused = true
+            entry.state.pausedReason = stored.pausedReason
+            removeFireTimer(of: name)
+            if !wasPaused {
+                events.emit(
+                    RunEvent(
+                        kind: .agentPaused, timestamp: clock.now, agentName: name,
+                        message: stored.pausedReason ?? "paused", metadata: ["automatic": "false", "origin": "store"]))
+            }
+        } else {
+            entry.state.isPaused = false
+            entry.state.pausedReason = nil
+            entry.state.consecutiveFailures = stored.consecutiveFailures
+            if entry.isScheduled {
+                if entry.nextFire == nil { entry.nextFire = entry.schedule.next(after: clock.now) }
+                if let next = entry.nextFire { insertTimer(.fire(name), at: next) }
+            }
+            events.emit(
+                RunEvent(
+                    kind: .agentResumed, timestamp: clock.now, agentName: name, message: "resumed",
+                    metadata: ["origin": "store"]))
+        }
+        await pump()
+    }
+
     /// Pauses the whole scheduler: no run starts until ``resume()``; running runs continue. Fires that pass
     /// meanwhile go through each agent's misfire policy on resume.
     public func pause() async {

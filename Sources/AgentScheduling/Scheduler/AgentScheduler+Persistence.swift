@@ -83,9 +83,30 @@ extension AgentScheduler {
                 if let entry = registry[name] {
                     guard entry.isLoaded else { continue }
                     let state = entry.persistentState
-                    guard state != entry.saved else { continue }
-                    try await store.saveScheduleState(state)
-                    registry[name]?.saved = state
+                    let saved = entry.saved
+                    // Only the fields this scheduler changed are written, inside the store's atomic update, so a
+                    // pause or resume that another process wrote meanwhile is never overwritten.
+                    let pauseChanged =
+                        saved.map { $0.isPaused != state.isPaused || $0.pausedReason != state.pausedReason }
+                        ?? state.isPaused
+                    let fireChanged =
+                        saved.map {
+                            $0.nextFireAt != state.nextFireAt || $0.lastFireAt != state.lastFireAt
+                                || $0.consecutiveFailures != state.consecutiveFailures
+                        } ?? true
+                    guard pauseChanged || fireChanged else { continue }
+                    let stored = try await store.updateScheduleState(for: name) { stored in
+                        stored.nextFireAt = state.nextFireAt
+                        stored.lastFireAt = state.lastFireAt
+                        stored.consecutiveFailures = state.consecutiveFailures
+                        if pauseChanged {
+                            stored.isPaused = state.isPaused
+                            stored.pausedReason = state.pausedReason
+                        }
+                    }
+                    var written = state
+                    written.version = stored.version
+                    registry[name]?.saved = written
                 } else if removedStates.contains(name) {
                     try await store.removeScheduleState(for: name)
                     removedStates.remove(name)

@@ -118,7 +118,8 @@ extension StoreConformanceSuite {
         let described = seen.map { describe($0.kind) }
         try expect(described == expected, "the feed holds \(described), expected \(expected)")
         try expect(
-            try await store.latestChangeCursor() == cursor, "latestChangeCursor is not the cursor after the last change")
+            try await store.latestChangeCursor() == cursor, "latestChangeCursor is not the cursor after the last change"
+        )
         let resumed = try await store.changes(after: seen[2].cursor, limit: 100)
         try expect(
             resumed.changes.map(\.sequence) == Array(sequences.dropFirst(3)),
@@ -172,7 +173,8 @@ extension StoreConformanceSuite {
         try expect(
             submitted.requestedAt == Timestamp.roundedToMilliseconds(fixture.clock.now),
             "requestedAt is not the store's now")
-        try expect(try await fixture.peer.request(id: "run-1") == submitted, "the other handle does not see the request")
+        try expect(
+            try await fixture.peer.request(id: "run-1") == submitted, "the other handle does not see the request")
         try await expectStoreError(.invalidRecord) {
             _ = try await store.submitRequest(
                 ControlRequest(id: "run-1", action: .run(request: run), requestedBy: "again"))
@@ -224,9 +226,11 @@ extension StoreConformanceSuite {
         try expect(pending.map(\.id) == ["run-2"], "requests(in: pending) returned \(pending.map(\.id))")
         let finished = try await store.requests(in: [.completed], limit: 10)
         try expect(
-            finished.map(\.id) == ["run-1", "cancel-1"], "requests(in: completed) returned \(finished.map(\.id)), oldest first expected")
+            finished.map(\.id) == ["run-1", "cancel-1"],
+            "requests(in: completed) returned \(finished.map(\.id)), oldest first expected")
         try expect(
-            try await store.requests(in: [.completed, .pending], limit: 2).count == 2, "requests(in:limit:) ignored its limit")
+            try await store.requests(in: [.completed, .pending], limit: 2).count == 2,
+            "requests(in:limit:) ignored its limit")
     }
 
     static func presenceExpiry(_ fixture: Fixture) async throws {
@@ -264,7 +268,8 @@ extension StoreConformanceSuite {
         let store = fixture.store
         let running = try fixture.record(status: .running)
         try await store.insertRun(running)
-        try expect(try await store.markRunNotified(id: running.id) == nil, "a run that has not ended was marked notified")
+        try expect(
+            try await store.markRunNotified(id: running.id) == nil, "a run that has not ended was marked notified")
         try expect(try await store.markRunNotified(id: try fixture.record().id) == nil, "an unknown run was marked")
         let ended = try fixture.record(status: .abandoned)
         try await store.insertRun(ended)

@@ -35,7 +35,8 @@ package struct RequestTable: Sendable {
         }
         guard request.state == .pending else {
             throw StoreError(
-                .invalidRecord, "control request \(request.id) is \(request.state.rawValue); only pending ones can be submitted")
+                .invalidRecord,
+                "control request \(request.id) is \(request.state.rawValue); only pending ones can be submitted")
         }
         var stored = request
         stored.requestedAt = Timestamp.roundedToMilliseconds(now)
@@ -81,7 +82,8 @@ package struct RequestTable: Sendable {
             return (request, false)
         case .taken where request.takenBy != owner:
             throw StoreError(
-                .leaseNotHeld, "control request \(id) was taken by \(request.takenBy ?? "another runner"), not by \(owner)")
+                .leaseNotHeld,
+                "control request \(id) was taken by \(request.takenBy ?? "another runner"), not by \(owner)")
         case .pending, .taken:
             break
         }

@@ -1,0 +1,159 @@
+import AgentCore
+import AgentScheduling
+import AgentStorage
+import Foundation
+import Testing
+
+@Suite struct AgentRunnerTests {
+    let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01 00:00 UTC
+
+    private func options(owner: String) -> AgentRunner.Options {
+        var scheduler = SchedulerConfiguration()
+        scheduler.owner = owner
+        scheduler.random = SeededRandomNumberGenerator(seed: 7)
+        return AgentRunner.Options(scheduler: scheduler, role: "test")
+    }
+
+    @Test func aPauseWrittenByAnotherProcessHoldsAndIsNeverUndone() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        let probe = Probe()
+        let agent = probedAgent("minutely", schedule: .cron("* * * * *"), probe: probe)
+        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let log = EventLog(runner.events)
+        let running = RunningRunner(runner)
+        await runner.scheduler.waitUntilParked()
+        await clock.advance(by: .seconds(60))
+        await runner.scheduler.waitUntilQuiet()
+        #expect(try await store.queryRuns(RunQuery(agent: "minutely")).records.count == 1)
+
+        // Another process (a control handle on the same store) pauses the agent.
+        try await RunnerControl(store: store, requester: "person").pause("minutely", reason: "migration")
+        await eventually("the runner did not apply the pause") {
+            await runner.scheduler.agents().first?.isPaused == true
+        }
+        #expect(log.of(.agentPaused).first?.message == "migration")
+        // Fires pass; the scheduler saves its state, but never over the pause.
+        for _ in 0..<5 {
+            await clock.advance(by: .seconds(60))
+            await runner.scheduler.waitUntilQuiet()
+        }
+        let stored = try await store.scheduleState(for: "minutely")
+        #expect(stored?.isPaused == true)
+        #expect(stored?.pausedReason == "migration")
+        #expect(try await store.queryRuns(RunQuery(agent: "minutely", statuses: [.succeeded])).records.count == 1)
+
+        try await RunnerControl(store: store).resume("minutely")
+        await eventually("the runner did not apply the resume") {
+            await runner.scheduler.agents().first?.isPaused == false
+        }
+        await running.stop(clock: clock)
+    }
+
+    @Test func aRunRequestedByAnotherProcessRunsOnceAndCompletesTheRequest() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        let probe = Probe()
+        let agent = probedAgent("on-demand", schedule: .manualOnly, probe: probe)
+        let first = RunningRunner(
+            try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1")))
+        let second = RunningRunner(
+            try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r2")))
+        let control = RunnerControl(store: store, requester: "person", clock: clock)
+        let request = try await control.requestRun(AgentRunRequest(agent: "on-demand", parameters: ["n": 1]))
+        var completed = try await store.request(id: request.id)
+        await eventually("the run request was not completed") {
+            completed = try? await store.request(id: request.id)
+            return completed?.state == .completed
+        }
+        #expect(completed?.runStatus == .succeeded)
+        #expect(["r1", "r2"].contains(completed?.takenBy ?? ""))
+        let runs = try await store.queryRuns(RunQuery(agent: "on-demand")).records
+        #expect(runs.count == 1)
+        #expect(runs.first?.id == completed?.runID)
+        #expect(runs.first?.parameters == ["n": 1])
+        await first.stop(clock: clock)
+        await second.stop(clock: clock)
+    }
+
+    @Test func aCancelRequestStopsTheRunOnItsOwnerAndRecordsCancelled() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        let probe = Probe()
+        let gate = Gate()
+        let agent = probedAgent("slow", schedule: .manualOnly, probe: probe, gate: gate)
+        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let running = RunningRunner(runner)
+        let execution = Task { () async throws -> RunExecution in try await runner.scheduler.trigger("slow") }
+        await probe.waitForStarts(1)
+        let active = try await store.queryRuns(RunQuery(agent: "slow", statuses: [.running])).records
+        let runID = try #require(active.first?.id)
+
+        let control = RunnerControl(store: store, requester: "person", clock: clock)
+        let request = try await control.requestCancel(runID, reason: "wrong branch")
+        var completed: ControlRequest?
+        await eventually("the cancel request was not completed") {
+            completed = try? await store.request(id: request.id)
+            return completed?.state == .completed
+        }
+        let record = try await store.run(id: runID)
+        #expect(record?.status == .cancelled)
+        #expect(record?.errorMessage?.contains("wrong branch") == true)
+        #expect(completed?.runStatus == .cancelled)
+        #expect(try await execution.value.record.status == .cancelled)
+        // A second cancel of the ended run is completed by whichever runner sees it, with what happened.
+        let again = try await control.requestCancel(runID)
+        try await eventually("the late cancel request was not completed") {
+            try await store.request(id: again.id)?.state == .completed
+        }
+        #expect(try await store.request(id: again.id)?.outcome?.contains("already ended") == true)
+        await running.stop(clock: clock)
+    }
+
+    @Test func anAbandonedRunIsAnnouncedExactlyOnceAcrossRunners() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        // A run whose owner died: its lease is about to expire.
+        let orphan = RunRecord(
+            id: RunIDGenerator().next(at: clock.now), request: AgentRunRequest(agent: "nightly"), status: .queued,
+            queuedAt: clock.now)
+        _ = try await store.claimRun(RunClaim(record: orphan, owner: "dead", leaseDuration: .seconds(30)))
+        let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
+        let runners = try ["r1", "r2", "r3"].map {
+            try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: $0))
+        }
+        let logs = runners.map { EventLog($0.events) }
+        let running = runners.map(RunningRunner.init)
+        await clock.advance(by: .seconds(45))
+        await eventually("nobody announced the abandoned run") {
+            logs.map { $0.of(RunEvent.Kind.runAbandoned).count }.reduce(0, +) >= 1
+        }
+        for _ in 0..<3 { await clock.advance(by: .seconds(10)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        #expect(logs.map { $0.of(RunEvent.Kind.runAbandoned).count }.reduce(0, +) == 1)
+        #expect(try await store.run(id: orphan.id)?.status == .abandoned)
+        #expect(try await store.run(id: orphan.id)?.notifiedAt != nil)
+        for runner in running { await runner.stop(clock: clock) }
+    }
+
+    @Test func runnersAnnounceThemselvesAndLeaveWhenStopped() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        let agent = probedAgent("any", schedule: .manualOnly, probe: Probe())
+        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let running = RunningRunner(runner)
+        try await eventually("the runner did not announce itself") {
+            try await store.livePresences().map(\.id) == ["r1"]
+        }
+        let presence = try #require(try await store.livePresences().first)
+        #expect(presence.role == "test")
+        #expect(presence.agents == ["any"])
+        #expect(presence.processID == ProcessInfo.processInfo.processIdentifier)
+        await clock.advance(by: .seconds(60))
+        try await eventually("the heartbeat did not keep the runner alive") {
+            try await store.livePresences().first?.lastHeartbeatAt ?? .distantPast >= start.addingTimeInterval(55)
+        }
+        await running.stop(clock: clock)
+        #expect(try await store.livePresences().isEmpty)
+    }
+}
