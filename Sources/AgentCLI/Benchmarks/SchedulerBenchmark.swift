@@ -26,12 +26,14 @@ enum SchedulerBenchmark {
         (default 365) on the manual clock, no-op agents, in-memory store, driven tick by tick; reports
         simulated fires per wall-clock second. Baseline, measured in the same run: the bare cron engine computing
         the same fire times (the same M schedules over the same D days with successive next(after:) calls, no
-        scheduler, no store; fastest of 3 passes), in fires per second. The machine-independent figure is the
-        ratio (scheduler fires/s / engine fires/s), the share of a fire's cost that computing its time is.
-        A second baseline: the bare store operations of a run's life cycle (as in 'bench orchestrator', one at a
-        time, 200000 runs on a fresh in-memory store), in runs per second, and the ratio of fires/s to it; like
-        the simulation it is mostly allocation and memory traffic, where the cron engine is pure arithmetic.
-        Targets: >= 100000 fires/s on the 2-core development machine, engine ratio >= 0.005 on any machine.
+        scheduler, no store; fastest of 3 passes), in fires per second, and the ratio of fires/s to it: the
+        share of a fire's cost that computing its time is. A second baseline: the bare store operations of a
+        run's life cycle (as in 'bench orchestrator', one at a time, 200000 runs on a fresh in-memory store), in
+        runs per second, and the ratio of fires/s to it. The machine-independent figure is this second ratio:
+        like the simulation it is allocation and memory traffic, while the cron engine is pure arithmetic that
+        a loaded or different machine barely slows (measured: under load the simulation and the store baseline
+        both fell about 8-10x, the engine not at all).
+        Targets: >= 100000 fires/s on the 2-core development machine, store ratio >= 0.08 on any machine.
         Idle: the process CPU time over I seconds (default 5) with nothing to do, first without a scheduler (the
         Swift runtime's own baseline: on Linux libdispatch wakes its thread-pool monitor once a second), then
         with a scheduler of 1000 agents whose next fire is months away, and that scheduler's wake-ups meanwhile.
@@ -54,7 +56,7 @@ enum SchedulerBenchmark {
         var firesPerSecond: Int?
         var baselineFiresPerSecond: Int?
         var firesPerSecondRatio: Double?
-        var targetFiresPerSecondRatio: Double?
+        var targetFiresPerSecondRatioToStore: Double?
         var baselineDescription: String?
         var storeBaselineRunsPerSecond: Int?
         var firesPerSecondRatioToStore: Double?
@@ -119,7 +121,7 @@ enum SchedulerBenchmark {
                 report.firesPerSecond = Int(rate)
                 report.baselineFiresPerSecond = Int(result.engineFiresPerSecond)
                 report.firesPerSecondRatio = Baselines.ratio(rate, to: result.engineFiresPerSecond)
-                report.targetFiresPerSecondRatio = targetSimulationRatio
+                report.targetFiresPerSecondRatioToStore = targetSimulationRatio
                 report.baselineDescription =
                     "bare cron engine: next(after:) over the same schedules and days, no scheduler, no store; "
                     + "store baseline: record, claimRun, 2 x updateRun on a fresh in-memory store, 1 at a time"
@@ -155,15 +157,15 @@ enum SchedulerBenchmark {
             table.add(["simulated fires per second", "\(rate)", ">= 100000 (2-core dev machine)"])
             if let baseline = report.baselineFiresPerSecond, let ratio = report.firesPerSecondRatio {
                 table.add(["baseline: bare cron engine fires/s", "\(baseline)", ""])
-                table.add([
-                    "ratio (fires/s / engine fires/s)", Baselines.format(ratio: ratio),
-                    ">= \(Baselines.format(ratio: targetSimulationRatio)): "
-                        + (ratio >= targetSimulationRatio ? "met" : "NOT met"),
-                ])
+                table.add(["ratio (fires/s / engine fires/s)", Baselines.format(ratio: ratio), ""])
             }
             if let store = report.storeBaselineRunsPerSecond, let ratio = report.firesPerSecondRatioToStore {
                 table.add(["baseline: bare store life cycle runs/s", "\(store) (1 at a time)", ""])
-                table.add(["ratio (fires/s / store runs/s)", Baselines.format(ratio: ratio), ""])
+                table.add([
+                    "ratio (fires/s / store runs/s)", Baselines.format(ratio: ratio),
+                    ">= \(Baselines.format(ratio: targetSimulationRatio)): "
+                        + (ratio >= targetSimulationRatio ? "met" : "NOT met"),
+                ])
             }
         }
         if let p50 = report.latenessP50Milliseconds, let p99 = report.latenessP99Milliseconds {
@@ -187,8 +189,8 @@ enum SchedulerBenchmark {
 
                 Baselines: the bare cron engine computing the same fire times (same schedules, same days,
                 next(after:) only, no scheduler, no store); and the bare store operations of a run's life cycle
-                (record, claimRun, two updateRun) on a fresh in-memory store, one at a time. Compare the ratios
-                across machines; fires/s and lateness are this machine's.
+                (record, claimRun, two updateRun) on a fresh in-memory store, one at a time. Compare the ratio to
+                the store life cycle across machines; fires/s and lateness are this machine's.
                 """
         }
         return text
@@ -215,8 +217,8 @@ enum SchedulerBenchmark {
         }
     }
 
-    /// The target ratio of the simulated fires per second to the bare cron engine's fires per second.
-    static let targetSimulationRatio = 0.005
+    /// The target ratio of the simulated fires per second to the bare store life cycle's runs per second.
+    static let targetSimulationRatio = 0.08
 
     /// Runs `agents` no-op agents through `days` simulated days, one tick per distinct fire time, then times the
     /// bare cron engine computing the same fire times.
