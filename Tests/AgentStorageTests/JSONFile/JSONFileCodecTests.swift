@@ -140,6 +140,24 @@ struct JSONFileCodecTests {
 
     @Test func everyJournalEntryRoundTrips() throws {
         let record = try Self.richRecord()
+        let at = Date(timeIntervalSince1970: 1_767_225_600.125)
+        var request = ControlRequest(
+            id: "01JREQUEST", action: .run(request: record.request), requestedBy: "person \"quoted\"\nnext line")
+        request.requestedAt = at
+        var completed = ControlRequest(
+            id: "01JCANCEL", action: .cancel(runID: record.id, reason: "wrong input ✓"), requestedBy: "agentctl")
+        completed.requestedAt = at
+        completed.state = .completed
+        completed.takenBy = "runner-1"
+        completed.takenAt = at.addingTimeInterval(1)
+        completed.completedAt = at.addingTimeInterval(2)
+        completed.runID = record.id
+        completed.runStatus = .cancelled
+        completed.outcome = "cancelled"
+        var presence = RunnerPresence(id: "runner-1", host: "host/a", processID: 4242, agents: ["alpha"], role: "test")
+        presence.startedAt = at
+        presence.lastHeartbeatAt = at.addingTimeInterval(5)
+        presence.expiresAt = at.addingTimeInterval(15)
         let entries: [JournalEntry] = [
             .run(record), .runsRemoved([record.id]),
             .lease(Lease(name: "sched\"uler", owner: "o", expiresAt: Date(timeIntervalSince1970: 5), fencingToken: 9)),
@@ -148,8 +166,12 @@ struct JSONFileCodecTests {
                 ScheduleState(
                     agentName: "alpha", nextFireAt: Date(timeIntervalSince1970: 60), isPaused: true, pausedReason: "x",
                     consecutiveFailures: 4)),
-            .schedule(ScheduleState(agentName: "beta")),
+            .schedule(ScheduleState(agentName: "beta", version: 12)),
             .scheduleRemoved("alpha"),
+            .request(request),
+            .request(completed),
+            .presence(presence),
+            .presenceRemoved(id: "runner \"one\"\n"),
         ]
         for entry in entries {
             var writer = JSONByteWriter()
@@ -164,7 +186,11 @@ struct JSONFileCodecTests {
             case (.lease(let expected), .lease(let lease)): #expect(lease == expected)
             case (.leaseReleased(let name, let token), .leaseReleased(let parsedName, let parsedToken)):
                 #expect(name == parsedName && token == parsedToken)
-            case (.schedule(let expected), .schedule(let state)): #expect(state == expected)
+            case (.schedule(let expected), .schedule(let state, let versioned)):
+                #expect(state == expected && versioned)
+            case (.request(let expected), .request(let request)): #expect(request == expected)
+            case (.presence(let expected), .presence(let presence)): #expect(presence == expected)
+            case (.presenceRemoved(let expected), .presenceRemoved(let id)): #expect(id == expected)
             case (.scheduleRemoved(let expected), .scheduleRemoved(let agent)): #expect(agent == expected)
             default: Issue.record("\(entry) parsed as \(parsed)")
             }

@@ -10,6 +10,9 @@ import Foundation
 /// {"op":"leaseReleased","name":"scheduler","fencingToken":7}
 /// {"op":"schedule","schedule":{…the schedule state…}}
 /// {"op":"scheduleRemoved","agent":"nightly-report"}
+/// {"op":"request","request":{…the control request…}}
+/// {"op":"presence","presence":{…the runner presence…}}
+/// {"op":"presenceRemoved","id":"host-1-4242"}
 /// ```
 enum JournalEntry: Sendable, Hashable {
     /// A run record was inserted or replaced (the whole record).
@@ -24,6 +27,12 @@ enum JournalEntry: Sendable, Hashable {
     case schedule(ScheduleState)
     /// A schedule state was removed.
     case scheduleRemoved(AgentName)
+    /// A control request was submitted, taken or completed (the whole request).
+    case request(ControlRequest)
+    /// A runner's presence was written (the whole presence).
+    case presence(RunnerPresence)
+    /// A runner's presence was removed.
+    case presenceRemoved(id: String)
 
     /// The text before a run record on a `run` line; a record's object starts right after it.
     static let runLinePrefix: StaticString = "{\"op\":\"run\",\"run\":"
@@ -83,10 +92,24 @@ enum JournalEntry: Sendable, Hashable {
             }
             writer.nextKey("consecutiveFailures")
             writer.integer(state.consecutiveFailures)
+            writer.nextKey("version")
+            writer.integer(state.version)
             writer.raw("}}")
         case .scheduleRemoved(let agent):
             writer.raw("{\"op\":\"scheduleRemoved\",\"agent\":")
             writer.string(agent.rawValue)
+            writer.byte(0x7D)
+        case .request(let request):
+            writer.raw("{\"op\":\"request\",\"request\":")
+            try ControlRecordCodec.encode(request, into: &writer)
+            writer.byte(0x7D)
+        case .presence(let presence):
+            writer.raw("{\"op\":\"presence\",\"presence\":")
+            try ControlRecordCodec.encode(presence, into: &writer)
+            writer.byte(0x7D)
+        case .presenceRemoved(let id):
+            writer.raw("{\"op\":\"presenceRemoved\",\"id\":")
+            writer.string(id)
             writer.byte(0x7D)
         }
         writer.byte(0x0A)
@@ -106,10 +129,17 @@ enum ParsedEntry: Sendable {
     case lease(Lease)
     /// A lease released.
     case leaseReleased(name: String, fencingToken: UInt64)
-    /// A schedule state saved.
-    case schedule(ScheduleState)
+    /// A schedule state saved; `versioned` is `false` for a line written before states had a version (the
+    /// reader then counts the version itself).
+    case schedule(ScheduleState, versioned: Bool)
     /// A schedule state removed.
     case scheduleRemoved(AgentName)
+    /// A control request written.
+    case request(ControlRequest)
+    /// A runner presence written.
+    case presence(RunnerPresence)
+    /// A runner presence removed.
+    case presenceRemoved(id: String)
 
     /// Parses one line (without its line feed).
     /// - Parameters:
@@ -128,6 +158,7 @@ enum ParsedEntry: Sendable {
         var token: UInt64?
         var agent: String?
         var ids: [RunID]?
+        var id: String?
         var first = true
         while let key = try scanner.nextKey(&first) {
             if scanner.key(key, is: "op") {
@@ -158,7 +189,14 @@ enum ParsedEntry: Sendable {
             } else if scanner.key(key, is: "lease") {
                 entry = .lease(try parseLease(&scanner))
             } else if scanner.key(key, is: "schedule") {
-                entry = .schedule(try parseSchedule(&scanner))
+                let (state, versioned) = try parseSchedule(&scanner)
+                entry = .schedule(state, versioned: versioned)
+            } else if scanner.key(key, is: "request") {
+                entry = .request(try ControlRecordCodec.decode(ControlRequest.self, from: &scanner))
+            } else if scanner.key(key, is: "presence") {
+                entry = .presence(try ControlRecordCodec.decode(RunnerPresence.self, from: &scanner))
+            } else if scanner.key(key, is: "id") {
+                id = try scanner.string()
             } else if scanner.key(key, is: "name") {
                 name = try scanner.string()
             } else if scanner.key(key, is: "fencingToken") {
@@ -177,6 +215,12 @@ enum ParsedEntry: Sendable {
             if let entry, case .lease = entry { return entry }
         case "schedule":
             if let entry, case .schedule = entry { return entry }
+        case "request":
+            if let entry, case .request = entry { return entry }
+        case "presence":
+            if let entry, case .presence = entry { return entry }
+        case "presenceRemoved":
+            if let id { return .presenceRemoved(id: id) }
         case "runsRemoved":
             if let ids { return .runsRemoved(ids) }
         case "leaseReleased":
@@ -232,11 +276,14 @@ enum ParsedEntry: Sendable {
         return Lease(name: name, owner: owner, expiresAt: expiresAt, fencingToken: token)
     }
 
-    private static func parseSchedule(_ scanner: inout JSONScanner) throws(JSONScanError) -> ScheduleState {
+    private static func parseSchedule(_ scanner: inout JSONScanner) throws(JSONScanError)
+        -> (state: ScheduleState, versioned: Bool)
+    {
         let start = scanner.position
         try scanner.beginObject()
         var agent: AgentName?
         var state = ScheduleState(agentName: "placeholder")
+        var versioned = false
         var first = true
         while let key = try scanner.nextKey(&first) {
             let valueStart = scanner.position
@@ -255,13 +302,18 @@ enum ParsedEntry: Sendable {
                 state.pausedReason = try scanner.optionalString()
             } else if scanner.key(key, is: "consecutiveFailures") {
                 state.consecutiveFailures = scanner.consumeNull() ? 0 : Int(clamping: try scanner.int64())
+            } else if scanner.key(key, is: "version") {
+                if !scanner.consumeNull() {
+                    state.version = try scanner.uint64()
+                    versioned = true
+                }
             } else {
                 try scanner.skipValue()
             }
         }
         guard let agent else { throw JSONScanError(offset: start, message: "a schedule state lacks its agent") }
         state.agentName = agent
-        return state
+        return (state, versioned)
     }
 }
 

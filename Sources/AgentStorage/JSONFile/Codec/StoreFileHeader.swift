@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```
 /// {"format":"agentctl-journal","version":1,"generation":3,"createdAt":"2026-11-21T08:30:00.250Z"}
-/// {"format":"agentctl-snapshot","version":1,"generation":3,"journalGeneration":2,"journalOffset":81234,…}
+/// {"format":"agentctl-snapshot","version":1,"generation":3,"journalGeneration":2,"journalOffset":81234,"lastSequence":412,…}
 /// ```
 struct StoreFileHeader: Sendable, Hashable {
     /// The kinds of store files.
@@ -30,6 +30,9 @@ struct StoreFileHeader: Sendable, Hashable {
     var journalGeneration: UInt64?
     /// For a snapshot: how many bytes of that journal it includes.
     var journalOffset: Int64?
+    /// For a snapshot: the sequence number of the change feed's newest change that the snapshot includes, so that
+    /// numbering continues after compaction (0 for snapshots written before the feed existed).
+    var lastSequence: UInt64?
     /// When the file was created.
     var createdAt: Date
     /// For a snapshot: how many runs, leases and schedule states follow.
@@ -43,6 +46,10 @@ struct StoreFileHeader: Sendable, Hashable {
         var leases: Int
         /// Schedule states.
         var schedules: Int
+        /// Control requests.
+        var requests: Int = 0
+        /// Runner presences.
+        var presences: Int = 0
     }
 
     /// The header as one line, with its line feed.
@@ -63,6 +70,10 @@ struct StoreFileHeader: Sendable, Hashable {
             writer.nextKey("journalOffset")
             writer.integer(journalOffset)
         }
+        if let lastSequence {
+            writer.nextKey("lastSequence")
+            writer.integer(lastSequence)
+        }
         writer.nextKey("createdAt")
         writer.timestamp(createdAt)
         if let counts {
@@ -72,6 +83,10 @@ struct StoreFileHeader: Sendable, Hashable {
             writer.integer(counts.leases)
             writer.nextKey("schedules")
             writer.integer(counts.schedules)
+            writer.nextKey("requests")
+            writer.integer(counts.requests)
+            writer.nextKey("presences")
+            writer.integer(counts.presences)
         }
         writer.raw("}\n")
         return writer.bytes
@@ -141,7 +156,10 @@ struct StoreFileHeader: Sendable, Hashable {
             }
             header.journalGeneration = UInt64(journalGeneration)
             header.journalOffset = journalOffset
-            header.counts = Counts(runs: Int(runs), leases: Int(leases), schedules: Int(schedules))
+            header.counts = Counts(
+                runs: Int(runs), leases: Int(leases), schedules: Int(schedules),
+                requests: Int(max(0, number("requests") ?? 0)), presences: Int(max(0, number("presences") ?? 0)))
+            header.lastSequence = number("lastSequence").map { UInt64(max(0, $0)) }
         }
         return header
     }

@@ -24,10 +24,14 @@ struct CompactionPlan: Sendable {
     var slots: [Int32]
     var locations: [RecordLocation]
     var segments: [UInt16: StoreFile]
-    /// Lease and schedule lines.
+    /// Lease, schedule, request and presence lines.
     var entries: [JournalEntry]
     var leaseCount: Int
     var scheduleCount: Int
+    var requestCount: Int
+    var presenceCount: Int
+    /// The change feed's newest sequence number as of ``journalOffset``.
+    var lastSequence: UInt64
     /// Runs removed by retention in this compaction.
     var removed: Int
     /// The journal's size before compaction.
@@ -123,12 +127,22 @@ extension StoreEngine {
         for agent in state.schedules.keys.sorted() {
             if let schedule = state.schedules[agent] { entries.append(.schedule(schedule)) }
         }
+        let scheduleCount = entries.count - leaseCount
+        // The request table already forgot the oldest completed requests beyond its capacity.
+        for request in state.requests.all { entries.append(.request(request)) }
+        let requestCount = entries.count - leaseCount - scheduleCount
+        let stale = Set(state.presences.stale(now: clock.now))
+        for id in state.presences.byID.keys.sorted() where !stale.contains(id) {
+            if let presence = state.presences.byID[id] { entries.append(.presence(presence)) }
+        }
         return CompactionPlan(
             journalGeneration: state.journal.generation, journalSegment: state.journal.segment,
             journalOffset: state.journal.end, journalLines: state.journal.lineCount,
             generation: max(state.snapshotGeneration, state.journal.generation) + 1, epoch: state.epoch, slots: order,
             locations: locations, segments: state.segments, entries: entries, leaseCount: leaseCount,
-            scheduleCount: entries.count - leaseCount, removed: removed, journalBytes: state.journal.end)
+            scheduleCount: scheduleCount, requestCount: requestCount,
+            presenceCount: entries.count - leaseCount - scheduleCount - requestCount,
+            lastSequence: state.changes.lastSequence, removed: removed, journalBytes: state.journal.end)
     }
 
     /// Appends removal lines for the runs the retention policy drops, and drops them from memory.
@@ -180,8 +194,10 @@ extension StoreEngine {
             let file = try StoreFile(path: path, flags: O_RDWR | O_CREAT | O_EXCL, fileSystem: fileSystem)
             let header = StoreFileHeader(
                 kind: .snapshot, generation: plan.generation, journalGeneration: plan.journalGeneration,
-                journalOffset: plan.journalOffset, createdAt: clock.now,
-                counts: .init(runs: plan.slots.count, leases: plan.leaseCount, schedules: plan.scheduleCount))
+                journalOffset: plan.journalOffset, lastSequence: plan.lastSequence, createdAt: clock.now,
+                counts: .init(
+                    runs: plan.slots.count, leases: plan.leaseCount, schedules: plan.scheduleCount,
+                    requests: plan.requestCount, presences: plan.presenceCount))
             var writer = JSONByteWriter(capacity: 8 << 20)
             writer.raw(header.encoded())
             for entry in plan.entries { try entry.encode(into: &writer) }

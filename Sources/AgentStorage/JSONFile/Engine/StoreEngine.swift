@@ -29,6 +29,12 @@ final class StoreEngine: Sendable {
     let control = Mutex(Control())
     let queue = DispatchQueue(label: "agentctl.json-store.writer", qos: .userInitiated)
     let compactionQueue = DispatchQueue(label: "agentctl.json-store.compaction", qos: .utility)
+    /// The callers of `waitForChanges(after:)` in this process.
+    let waiters = ChangeWaiters()
+    /// The queue of the timer that looks for other processes' writes while someone waits for changes.
+    let watchQueue = DispatchQueue(label: "agentctl.json-store.watch", qos: .utility)
+    /// How often the journal is checked for other processes' writes while someone waits for changes.
+    static let watchInterval = DispatchTimeInterval.milliseconds(100)
 
     /// The most operations one batch takes.
     static let maximumBatch = 4096
@@ -41,6 +47,10 @@ final class StoreEngine: Sendable {
         var poisoned: StoreError?
         var compacting = false
         var compactionWaiters: [CheckedContinuation<JSONFileAgentStore.CompactionSummary?, any Error>] = []
+        /// How many callers are inside `waitForChanges(after:)`.
+        var watchers = 0
+        /// Whether the watch timer is scheduled.
+        var watching = false
     }
 
     /// An operation and the caller waiting for its outcome.
@@ -183,12 +193,15 @@ final class StoreEngine: Sendable {
                 return outcome
             }
         }
-        state.withLock { state in
+        let sequence = state.withLock { state in
             state.journal.end = batch.base + Int64(batch.writer.count)
             state.journal.writing = state.journal.end
             state.journal.lineCount += batch.lines
             state.unwritten.removeAll(keepingCapacity: true)
+            for change in batch.changes { state.changes.append(change) }
+            return state.changes.lastSequence
         }
+        if !batch.changes.isEmpty { waiters.advance(to: sequence) }
         return outcomes
     }
 
@@ -222,14 +235,16 @@ final class StoreEngine: Sendable {
             try state.withLock { state throws(StoreError) in
                 try StoreLoader.consume(
                     line, into: &state, segment: journal.segment, path: paths.journal, generation: journal.generation,
-                    quarantine: &quarantine, report: &findings)
+                    feeds: true, quarantine: &quarantine, report: &findings)
             }
         }
-        state.withLock { state in
+        let sequence = state.withLock { state in
             state.journal.end = result.end
             state.journal.writing = result.end
             state.journal.lineCount += result.lineCount
+            return state.changes.lastSequence
         }
+        waiters.advance(to: sequence)
         if !result.tail.isEmpty {
             // Nobody writes without the lock, and this process holds it: the bytes are a torn tail.
             quarantine.append(
@@ -250,11 +265,26 @@ final class StoreEngine: Sendable {
     func reloadLocked() throws(StoreError) {
         var findings = JSONFileAgentStore.RecoveryReport(quarantinePath: paths.quarantine)
         var fresh = try StoreLoader.load(paths: paths, fileSystem: fileSystem, now: clock.now, report: &findings)
-        state.withLock { state in
+        let sequence = state.withLock { state in
             fresh.epoch = state.epoch + 1
+            fresh.changes = Self.continuing(state.changes, with: fresh.changes)
             state = fresh
+            return state.changes.lastSequence
         }
         merge(findings)
+        waiters.advance(to: sequence)
+    }
+
+    /// The feed after a reload: the changes this process knew, followed by the fresh ones after them, when the
+    /// fresh feed continues them without a gap (the usual case after another process compacted, since every
+    /// process numbers changes alike); otherwise the fresh feed alone, whose older cursors report missed changes.
+    static func continuing(_ known: ChangeLog, with fresh: ChangeLog) -> ChangeLog {
+        guard fresh.lastSequence >= known.lastSequence else { return fresh }
+        let after = fresh.page(after: known.latestCursor, limit: Int.max)
+        guard !after.missedChanges else { return fresh }
+        var merged = known
+        for change in after.changes { merged.append(change.kind) }
+        return merged
     }
 
     private func merge(_ findings: JSONFileAgentStore.RecoveryReport) {
@@ -275,13 +305,16 @@ final class StoreEngine: Sendable {
     /// `fstat` and one `stat` when nothing changed). Bytes this process is writing itself do not count:
     /// they are in memory already.
     func synchronizeIfNeeded() async throws {
-        // A store whose journal may hold an unacknowledged tail answers from memory only.
-        if control.withLock({ $0.poisoned != nil }) { return }
+        if try journalChangedElsewhere() { _ = try await perform(.synchronize) }
+    }
+
+    /// Whether another process changed the journal since this process last read it: one `fstat` and one `stat`.
+    /// A store whose journal may hold an unacknowledged tail answers from memory only, so it says no.
+    func journalChangedElsewhere() throws(StoreError) -> Bool {
+        if control.withLock({ $0.poisoned != nil }) { return false }
         let journal = state.withLock { $0.journal }
         let size = try journal.file.status().size
         let identity = try StoreLoader.status(paths.journal, fileSystem)?.identity
-        if size < journal.end || size > journal.writing || identity != journal.identity {
-            _ = try await perform(.synchronize)
-        }
+        return size < journal.end || size > journal.writing || identity != journal.identity
     }
 }

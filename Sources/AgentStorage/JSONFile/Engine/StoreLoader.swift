@@ -86,13 +86,14 @@ enum StoreLoader {
             state.snapshotGeneration = snapshot.header.generation
             state.snapshotSize = snapshot.size
             state.runs.reserve(snapshot.header.counts?.runs ?? 0)
+            state.changes = ChangeLog(lastSequence: snapshot.header.lastSequence ?? 0)
             let result = try LineReader.read(
                 snapshot.file, from: snapshot.headerLength, to: snapshot.size, firstLineNumber: 2,
                 decoding: .whenActive
             ) { line throws(StoreError) in
                 try consume(
                     line, into: &state, segment: snapshotSegment, path: paths.snapshot,
-                    generation: snapshot.header.generation, quarantine: &quarantine, report: &report)
+                    generation: snapshot.header.generation, feeds: false, quarantine: &quarantine, report: &report)
             }
             if !result.tail.isEmpty {
                 let lineNumber = 2 + result.lineCount
@@ -114,7 +115,7 @@ enum StoreLoader {
         ) { line throws(StoreError) in
             try consume(
                 line, into: &state, segment: journalSegment, path: paths.journal, generation: opened.header.generation,
-                quarantine: &quarantine, report: &report)
+                feeds: true, quarantine: &quarantine, report: &report)
         }
         state.journal.end = result.end
         state.journal.writing = result.end
@@ -139,10 +140,11 @@ enum StoreLoader {
     }
 
     /// Applies a line read from a store file, or records why it was skipped.
+    /// - Parameter feeds: Whether the line adds to the change feed (journal lines do, snapshot lines do not).
     /// - Throws: ``StoreError`` with `unsupportedFormatVersion` for a record from a newer schema.
     static func consume(
         _ line: ScannedLine, into state: inout StoreState, segment: UInt16, path: String, generation: UInt64,
-        quarantine: inout [QuarantineEntry], report: inout JSONFileAgentStore.RecoveryReport
+        feeds: Bool, quarantine: inout [QuarantineEntry], report: inout JSONFileAgentStore.RecoveryReport
     ) throws(StoreError) {
         let failure: JSONScanError
         switch line.outcome {
@@ -150,7 +152,7 @@ enum StoreLoader {
             return
         case .success(let entry):
             do {
-                try state.apply(entry, segment: segment, lineOffset: line.offset)
+                try state.apply(entry, segment: segment, lineOffset: line.offset, feeds: feeds)
                 return
             } catch {
                 failure = error

@@ -14,6 +14,14 @@ enum StoreOperation: Sendable {
     case releaseLease(Lease)
     case saveSchedule(ScheduleState)
     case removeSchedule(AgentName)
+    /// Reads, changes and writes one agent's state (the closure runs on the writer queue, under the lock).
+    case updateSchedule(AgentName, ScheduleChange)
+    case markNotified(RunID)
+    case submitRequest(ControlRequest)
+    case takeRequest(id: String, owner: String)
+    case completeRequest(id: String, owner: String, runID: RunID?, runStatus: RunStatus?, outcome: String)
+    case heartbeat(RunnerPresence, timeToLive: Duration)
+    case removePresence(id: String)
     /// Nothing to write: the batch's catch-up is all the caller wants.
     case synchronize
 }
@@ -25,6 +33,10 @@ enum OperationOutcome: Sendable {
     case record(RunRecord)
     case records([RunRecord])
     case lease(Lease?)
+    case optionalRecord(RunRecord?)
+    case schedule(ScheduleState)
+    case request(ControlRequest?)
+    case presence(RunnerPresence)
 }
 
 /// The journal bytes a batch appends, where they will land, and how to undo the batch in memory if
@@ -40,6 +52,9 @@ struct Batch {
     var lines = 0
     /// How to put memory back as it was.
     var undo = Undo()
+    /// The change-feed entries of the batch's lines, in line order; they join the feed once the lines are
+    /// durable.
+    var changes: [StoreChange.Kind] = []
 
     /// The in-memory changes of a batch, to revert when its write fails.
     struct Undo {
@@ -53,6 +68,9 @@ struct Batch {
         var leases: LeaseTable?
         var fencing: [String: UInt64]?
         var schedules: [AgentName: ScheduleState]?
+        /// Requests and presences before the batch, saved on their first change.
+        var requests: RequestTable?
+        var presences: PresenceTable?
     }
 
     /// Appends an entry.

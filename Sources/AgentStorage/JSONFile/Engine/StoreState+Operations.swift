@@ -51,22 +51,87 @@ extension StoreState {
             leases.release(lease)
             return .done
         case .saveSchedule(let state):
-            var state = state
-            state.nextFireAt = state.nextFireAt.map(Timestamp.roundedToMilliseconds)
-            state.lastFireAt = state.lastFireAt.map(Timestamp.roundedToMilliseconds)
-            _ = try batch.append(.schedule(state))
-            saveSchedules(&batch)
-            schedules[state.agentName] = state
+            try writeSchedule(state, in: &batch)
             return .done
         case .removeSchedule(let agent):
             guard schedules[agent] != nil else { return .done }
             _ = try batch.append(.scheduleRemoved(agent))
+            batch.changes.append(.scheduleStateRemoved(agent))
             saveSchedules(&batch)
             schedules[agent] = nil
+            return .done
+        case .updateSchedule(let agent, let change):
+            let before = schedules[agent] ?? ScheduleState(agentName: agent)
+            var after = before
+            change.apply(to: &after)
+            after.agentName = agent
+            after.version = before.version
+            after.nextFireAt = after.nextFireAt.map(Timestamp.roundedToMilliseconds)
+            after.lastFireAt = after.lastFireAt.map(Timestamp.roundedToMilliseconds)
+            guard after != before else { return .schedule(before) }
+            return .schedule(try writeSchedule(after, in: &batch))
+        case .markNotified(let id):
+            guard let slot = runs.find(id), runs.status(of: slot).isTerminal else { return .optionalRecord(nil) }
+            var record = try record(at: slot)
+            guard record.notifiedAt == nil else { return .optionalRecord(nil) }
+            record.notifiedAt = Timestamp.roundedToMilliseconds(clock.now)
+            try write(record, slot: slot, in: &batch)
+            return .optionalRecord(record)
+        case .submitRequest(let request):
+            let stored = try requests.submission(request, now: clock.now)
+            try writeRequest(stored, in: &batch)
+            return .request(stored)
+        case .takeRequest(let id, let owner):
+            guard let taken = requests.taking(id: id, owner: owner, now: clock.now) else { return .request(nil) }
+            try writeRequest(taken, in: &batch)
+            return .request(taken)
+        case .completeRequest(let id, let owner, let runID, let runStatus, let outcome):
+            let (request, changed) = try requests.completing(
+                id: id, owner: owner, runID: runID, runStatus: runStatus, outcome: outcome, now: clock.now)
+            if changed { try writeRequest(request, in: &batch) }
+            return .request(request)
+        case .heartbeat(let presence, let timeToLive):
+            let stored = presences.beat(presence, timeToLive: timeToLive, now: clock.now)
+            _ = try batch.append(.presence(stored))
+            if batch.undo.presences == nil { batch.undo.presences = presences }
+            presences.put(stored)
+            return .presence(stored)
+        case .removePresence(let id):
+            guard presences.byID[id] != nil else { return .done }
+            _ = try batch.append(.presenceRemoved(id: id))
+            if batch.undo.presences == nil { batch.undo.presences = presences }
+            presences.remove(id: id)
             return .done
         case .synchronize:
             return .done
         }
+    }
+
+    // MARK: Schedules and requests
+
+    /// Writes a schedule state with the next version, and adds it to the batch's changes.
+    /// - Returns: The state as stored.
+    @discardableResult
+    private mutating func writeSchedule(_ state: ScheduleState, in batch: inout Batch) throws(StoreError)
+        -> ScheduleState
+    {
+        var state = state
+        state.nextFireAt = state.nextFireAt.map(Timestamp.roundedToMilliseconds)
+        state.lastFireAt = state.lastFireAt.map(Timestamp.roundedToMilliseconds)
+        state.version = (schedules[state.agentName]?.version ?? 0) + 1
+        _ = try batch.append(.schedule(state))
+        batch.changes.append(.scheduleState(state))
+        saveSchedules(&batch)
+        schedules[state.agentName] = state
+        return state
+    }
+
+    /// Writes a request (new or changed), and adds it to the batch's changes.
+    private mutating func writeRequest(_ request: ControlRequest, in batch: inout Batch) throws(StoreError) {
+        _ = try batch.append(.request(request))
+        batch.changes.append(.request(request))
+        if batch.undo.requests == nil { batch.undo.requests = requests }
+        requests.put(request)
     }
 
     // MARK: Runs
@@ -106,7 +171,7 @@ extension StoreState {
                 throw StoreError(.duplicateRunID, "a run with id \(record.id) already exists")
             }
         }
-        let mark = (bytes: batch.writer.count, lines: batch.lines)
+        let mark = (bytes: batch.writer.count, lines: batch.lines, changes: batch.changes.count)
         var written: [Int32] = []
         for record in records {
             do {
@@ -115,6 +180,7 @@ extension StoreState {
                 // All or nothing: take back the records of this call already added.
                 batch.writer.bytes.removeSubrange(mark.bytes...)
                 batch.lines = mark.lines
+                batch.changes.removeSubrange(mark.changes...)
                 runs.remove(Set(written))
                 for slot in written {
                     active[slot] = nil
@@ -192,6 +258,10 @@ extension StoreState {
             throw StoreError(.invalidRecord, "run \(record.id) could not be encoded")
         }
         let queuedAt = Timestamp.milliseconds(record.queuedAt)
+        if record.status.isTerminal, existing.map({ !runs.status(of: $0).isTerminal }) ?? true {
+            // The same rule as `StoreState.apply` for lines read back, so every process numbers changes alike.
+            batch.changes.append(.runEnded(id: record.id, agent: record.agentName, status: record.status))
+        }
         let slot: Int32
         if let existing {
             if !batch.undo.inserted.contains(existing), batch.undo.changedSlots.insert(existing).inserted {
@@ -235,6 +305,8 @@ extension StoreState {
         if let leases = undo.leases { self.leases = leases }
         if let fencing = undo.fencing { self.fencing = fencing }
         if let schedules = undo.schedules { self.schedules = schedules }
+        if let requests = undo.requests { self.requests = requests }
+        if let presences = undo.presences { self.presences = presences }
         unwritten.removeAll()
     }
 }

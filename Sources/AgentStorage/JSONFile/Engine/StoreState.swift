@@ -45,6 +45,13 @@ struct StoreState: Sendable {
     var fencing: [String: UInt64] = [:]
     /// Schedule states.
     var schedules: [AgentName: ScheduleState] = [:]
+    /// Control requests.
+    var requests = RequestTable()
+    /// Runner presences (expired ones too, until compaction forgets them a day later).
+    var presences = PresenceTable()
+    /// The recent change feed, derived from the journal in journal order so that every process numbers the
+    /// changes alike.
+    var changes = ChangeLog()
     /// Open files that records lie in.
     var segments: [UInt16: StoreFile] = [:]
     /// The journal.
@@ -121,10 +128,13 @@ struct StoreState: Sendable {
     /// Applies one entry read from a store file.
     /// - Parameters:
     ///   - entry: The parsed entry.
-    ///   - location: For run entries, where the record's object lies.
+    ///   - segment: The file the entry was read from.
+    ///   - lineOffset: Where its line starts in that file.
+    ///   - feeds: Whether the entry adds to the change feed: `true` for journal lines, `false` for the snapshot
+    ///     (whose changes are counted in its header's `lastSequence`).
     /// - Throws: ``JSONScanError`` when the entry cannot be applied (an invalid agent name); the caller
     ///   treats the line as corrupt. Nothing was changed in that case.
-    mutating func apply(_ entry: ParsedEntry, segment: UInt16, lineOffset: Int64) throws(JSONScanError) {
+    mutating func apply(_ entry: ParsedEntry, segment: UInt16, lineOffset: Int64, feeds: Bool) throws(JSONScanError) {
         switch entry {
         case .run(let summary, let object, let record):
             let agent: UInt32
@@ -134,7 +144,12 @@ struct StoreState: Sendable {
             let location = RecordLocation(
                 segment: segment, offset: lineOffset + Int64(object.lowerBound), length: UInt32(object.count))
             let slot: Int32
-            if let existing = runs.find(summary.id) {
+            let existing = runs.find(summary.id)
+            if feeds, summary.status.isTerminal, existing.map({ !runs.status(of: $0).isTerminal }) ?? true {
+                changes.append(
+                    .runEnded(id: summary.id, agent: runs.agentNames[Int(agent)], status: summary.status))
+            }
+            if let existing {
                 let current = runs.slots[Int(existing)]
                 if current.agent == agent, current.keyHash == summary.keyHash {
                     runs.update(existing, status: summary.status, queuedAt: summary.queuedAt, location: location)
@@ -162,10 +177,21 @@ struct StoreState: Sendable {
         case .leaseReleased(let name, let token):
             leases.forget(name: name, fencingToken: token)
             fencing[name] = max(fencing[name] ?? 0, token)
-        case .schedule(let state):
+        case .schedule(var state, let versioned):
+            if !versioned { state.version = (schedules[state.agentName]?.version ?? 0) + 1 }
             schedules[state.agentName] = state
+            if feeds { changes.append(.scheduleState(state)) }
         case .scheduleRemoved(let agent):
+            // Only a removal of a stored state is ever written, so every one reaches the feed.
             schedules[agent] = nil
+            if feeds { changes.append(.scheduleStateRemoved(agent)) }
+        case .request(let request):
+            requests.put(request)
+            if feeds { changes.append(.request(request)) }
+        case .presence(let presence):
+            presences.put(presence)
+        case .presenceRemoved(let id):
+            presences.remove(id: id)
         }
     }
 }
