@@ -7,15 +7,18 @@ import Foundation
 #endif
 
 /// How a child process ended, decoded from a `waitpid` status.
-struct ProcessExit: Sendable, Hashable {
+///
+/// `package` so that the project's test harness (the `ProcessTestSupport` test target) can reap the children
+/// it starts with ``ProcessLauncher`` the same way subprocess agents do.
+package struct ProcessExit: Sendable, Hashable {
     /// The exit status, when the process exited.
-    var exitStatus: Int32?
+    package var exitStatus: Int32?
     /// The signal that killed it, when one did.
-    var signal: Int32?
+    package var signal: Int32?
 
     /// Decodes a raw wait status (the `WIFEXITED`/`WTERMSIG` macros are not visible to Swift).
     /// - Parameter waitStatus: The status `waitpid` stored.
-    init(waitStatus: Int32) {
+    package init(waitStatus: Int32) {
         let low = waitStatus & 0x7f
         if low == 0 {
             exitStatus = (waitStatus >> 8) & 0xff
@@ -30,13 +33,15 @@ struct ProcessExit: Sendable, Hashable {
     }
 
     /// An exit whose status could not be collected.
-    init() {
+    package init() {
         exitStatus = nil
         signal = nil
     }
 
     /// `SIGKILL`, `SIGTERM`…, or `signal N`.
-    static func name(ofSignal signal: Int32) -> String {
+    /// - Parameter signal: The signal number.
+    /// - Returns: Its name.
+    package static func name(ofSignal signal: Int32) -> String {
         let names: [Int32: String] = [
             SIGHUP: "SIGHUP", SIGINT: "SIGINT", SIGQUIT: "SIGQUIT", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP",
             SIGABRT: "SIGABRT", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGUSR1: "SIGUSR1",
@@ -50,7 +55,7 @@ struct ProcessExit: Sendable, Hashable {
     /// - Parameters:
     ///   - pid: The child.
     ///   - onExit: Called once on that thread when the child has been reaped.
-    static func waitOnThread(for pid: pid_t, onExit: @escaping @Sendable (ProcessExit) -> Void) {
+    package static func waitOnThread(for pid: pid_t, onExit: @escaping @Sendable (ProcessExit) -> Void) {
         let thread = Thread {
             var status: Int32 = 0
             while true {

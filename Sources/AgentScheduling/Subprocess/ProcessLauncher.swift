@@ -13,7 +13,10 @@ import Foundation
 /// descriptor (where `posix_spawn_file_actions_addclosefrom_np` exists), an empty signal mask and default
 /// signal dispositions (so a parent that blocks or ignores SIGTERM or SIGPIPE does not pass that on), and
 /// its own process group whose id is its pid.
-enum ProcessLauncher {
+///
+/// It is `package` so that the project's test harness (the `ProcessTestSupport` test target) launches
+/// children the same way the agents do, instead of through Foundation's `Process`.
+package enum ProcessLauncher {
     #if os(Linux)
         private typealias AddChdir =
             @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
@@ -31,7 +34,8 @@ enum ProcessLauncher {
 
     /// Creates a pipe whose two ends are closed on exec.
     /// - Returns: The read and write descriptors.
-    static func makePipe() throws(SubprocessError) -> (read: Int32, write: Int32) {
+    /// - Throws: ``SubprocessError`` when the system has no descriptors left.
+    package static func makePipe() throws(SubprocessError) -> (read: Int32, write: Int32) {
         var fds: (Int32, Int32) = (-1, -1)
         let result = withUnsafeMutablePointer(to: &fds) { pair in
             pair.withMemoryRebound(to: Int32.self, capacity: 2) { pointer -> Int32 in
@@ -55,12 +59,15 @@ enum ProcessLauncher {
     ///   - environment: The complete environment.
     ///   - workingDirectory: Where the child starts (`nil`: this process's current directory).
     ///   - stdout: The descriptor that becomes the child's standard output.
+    ///   - stdin: The descriptor that becomes the child's standard input, or `nil` (the default, which
+    ///     subprocess agents use) for `/dev/null`.
+    ///   - stdout: The descriptor that becomes the child's standard output.
     ///   - stderr: The descriptor that becomes the child's standard error.
     /// - Returns: The child's pid, which is also its process group id.
     /// - Throws: ``SubprocessError`` when the process could not be started.
-    static func spawn(
+    package static func spawn(
         path: String, arguments: [String], environment: [String: String], workingDirectory: String?,
-        stdout: Int32, stderr: Int32
+        stdin: Int32? = nil, stdout: Int32, stderr: Int32
     ) throws(SubprocessError) -> pid_t {
         #if os(Linux)
             var actions = posix_spawn_file_actions_t()
@@ -74,7 +81,12 @@ enum ProcessLauncher {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
 
-        var code = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var code: Int32
+        if let stdin {
+            code = posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            code = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         if code == 0 { code = posix_spawn_file_actions_adddup2(&actions, stdout, 1) }
         if code == 0 { code = posix_spawn_file_actions_adddup2(&actions, stderr, 2) }
         guard code == 0 else { throw failure("preparing the child's standard streams", code) }
@@ -151,7 +163,7 @@ enum ProcessLauncher {
     ///   - group: The process group id.
     /// - Returns: Whether any process received it (`false` when the group is empty).
     @discardableResult
-    static func signalGroup(_ signal: Int32, group: pid_t) -> Bool {
+    package static func signalGroup(_ signal: Int32, group: pid_t) -> Bool {
         guard group > 1 else { return false }
         return kill(-group, signal) == 0
     }
@@ -159,7 +171,7 @@ enum ProcessLauncher {
     /// Whether any process (possibly a zombie) is still in a group.
     /// - Parameter group: The process group id.
     /// - Returns: `true` while the group has members.
-    static func groupExists(_ group: pid_t) -> Bool {
+    package static func groupExists(_ group: pid_t) -> Bool {
         guard group > 1 else { return false }
         return kill(-group, 0) == 0 || errno == EPERM
     }
@@ -211,7 +223,7 @@ enum ProcessLauncher {
     ///   - descriptor: Where to write.
     ///   - bytes: What to write.
     /// - Returns: How many bytes were written, and `errno` if writing stopped early.
-    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> (count: Int, error: Int32?) {
+    package static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> (count: Int, error: Int32?) {
         var offset = 0
         while offset < bytes.count {
             guard let base = bytes.baseAddress else { break }
@@ -233,7 +245,7 @@ enum ProcessLauncher {
 
     /// Closes a descriptor, ignoring errors (and `-1`).
     /// - Parameter descriptor: The descriptor.
-    static func close(_ descriptor: Int32) {
+    package static func close(_ descriptor: Int32) {
         guard descriptor >= 0 else { return }
         #if canImport(Glibc)
             _ = Glibc.close(descriptor)
