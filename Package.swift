@@ -26,6 +26,17 @@ let package = Package(
         .executableTarget(name: "agentctl", dependencies: ["AgentCLI"], path: "Sources/AgentCLI/Executable"),
         // A local HTTP server shared by the webhook tests of the scheduler and of agentctl (not a product).
         .target(name: "HTTPTestSupport", path: "Tests/Support/HTTPTestSupport"),
+        // The one child-process harness of the tests (deadlines on every wait, the process group killed on
+        // failure), built on AgentScheduling's launcher (not a product).
+        .target(
+            name: "ProcessTestSupport", dependencies: ["AgentScheduling"], path: "Tests/Support/ProcessTestSupport"),
+        // Programs the tests run as child processes: store torture, scheduler soak (not a product; built with
+        // the tests that launch it).
+        .executableTarget(
+            name: "agent-test-tool",
+            dependencies: ["AgentCore", "AgentScheduling", "AgentStorage"],
+            path: "Tests/Support/AgentTestTool"
+        ),
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
         .testTarget(
             name: "AgentSchedulingTests",
@@ -34,9 +45,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentStorageTests",
-            dependencies: ["AgentStorage", "AgentScheduling"]
+            dependencies: ["AgentStorage", "AgentScheduling", "ProcessTestSupport", "agent-test-tool"]
         ),
-        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "agentctl", "HTTPTestSupport"]),
+        .testTarget(
+            name: "AgentCLITests",
+            dependencies: ["AgentCLI", "agentctl", "HTTPTestSupport", "ProcessTestSupport"]
+        ),
     ]
 )
 

@@ -11,9 +11,6 @@ public enum CommandRouter {
         ]
     }
 
-    /// Commands used by the project's own tests and benchmarks; not listed in `--help`.
-    static var hiddenCommands: [any AgentCommand.Type] { [StoreTortureCommand.self, SchedulerSoakCommand.self] }
-
     static var overview: String {
         let width = commands.map { $0.name.count }.max() ?? 0
         let list = commands.map {
@@ -50,7 +47,7 @@ public enum CommandRouter {
             return ExitCode.success
         }
         if first == "--version" { return await VersionCommand.run([], io: io) }
-        guard let command = (commands + hiddenCommands).first(where: { $0.name == first }) else {
+        guard let command = commands.first(where: { $0.name == first }) else {
             io.printError("agentctl: unknown command '\(first)'. Run 'agentctl --help' for the list of commands.")
             return ExitCode.usage
         }

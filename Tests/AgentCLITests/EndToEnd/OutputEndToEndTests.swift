@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `runs`, `show`, `validate`, `backfill` and `health` on the built binary: their outputs parse back.

@@ -1,12 +1,13 @@
 import AgentCore
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `agentctl run` on the built binary with real subprocesses: exit statuses, records, logs, timeouts, secrets.
 @Suite(.serialized)
 struct RunEndToEndTests {
     /// The record `run --json` printed.
-    func record(_ result: AgentctlBinary.Result) throws -> RunRecord {
+    func record(_ result: TestProcess.Result) throws -> RunRecord {
         try JSONDecoder().decode(RunRecord.self, from: Data(result.out.utf8))
     }
 
@@ -67,7 +68,10 @@ struct RunEndToEndTests {
         #expect(try record(result).status == .timedOut)
         let text = try String(contentsOf: home.directory.appendingPathComponent("grandchild.pid"), encoding: .utf8)
         let pid = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(ProcessState.isGone(pid), "the grandchild \(pid) survived the timeout")
+        // agentctl has sent the group SIGKILL when it exits; the kernel may take a moment to carry it out.
+        try await Poll.until("the grandchild \(pid) to be gone (it survived the timeout)", timeout: .seconds(10)) {
+            ProcessState.isGone(pid)
+        }
     }
 
     @Test func aSecretAppearsNowhereInTheLogsOrTheStore() async throws {
@@ -127,6 +131,7 @@ struct RunEndToEndTests {
         ])
         defer { home.remove() }
         let first = try home.start(["run", "slow", "--key", "nightly", "--follow", "--json"])
+        defer { first.kill() }
         try await first.waitUntil("the first run to start") { $0.err.contains("started") }
         let busy = try await home.run(["run", "slow", "--key", "nightly"])
         #expect(busy.status == 1)

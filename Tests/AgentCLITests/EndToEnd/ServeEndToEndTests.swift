@@ -1,17 +1,18 @@
 import AgentCore
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `agentctl serve` on the built binary: real schedules, SIGTERM, and other commands on the same store meanwhile.
 @Suite(.serialized)
 struct ServeEndToEndTests {
     /// The JSON lines `serve --json` printed so far, parsed.
-    static func events(_ process: AgentctlProcess) -> [[String: JSONValue]] {
+    static func events(_ process: TestProcess) -> [[String: JSONValue]] {
         process.lines.compactMap { try? JSONValue.parse($0).objectValue }
     }
 
     /// Whether an event of `kind` about `agent` was printed.
-    static func printed(_ kind: String, agent: String? = nil) -> @Sendable (AgentctlProcess) -> Bool {
+    static func printed(_ kind: String, agent: String? = nil) -> @Sendable (TestProcess) -> Bool {
         { process in
             events(process).contains {
                 $0["event"]?.stringValue == kind && (agent == nil || $0["agent"]?.stringValue == agent)
@@ -30,6 +31,7 @@ struct ServeEndToEndTests {
             ], settings: #""shutdownGracePeriod": "1s""#)
         defer { home.remove() }
         let serve = try home.start(["serve", "--json"])
+        defer { serve.kill() }
         try await serve.waitUntil("both agents to start runs") { process in
             Self.printed("runSucceeded", agent: "every-second")(process)
                 && Self.printed("runStarted", agent: "every-two")(process)
@@ -64,7 +66,7 @@ struct ServeEndToEndTests {
             ], settings: #""shutdownGracePeriod": "1s""#)
         defer { home.remove() }
         let serve = try home.start(["serve", "--json"])
-        defer { serve.send(SIGKILL) }
+        defer { serve.kill() }
         try await serve.waitUntil("the first scheduled run", Self.printed("runSucceeded", agent: "ticker"))
 
         let manual = try await home.run(["run", "adhoc", "--json"])

@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import HTTPTestSupport
+import ProcessTestSupport
 import Testing
 
 /// Webhooks configured in `agentctl.json`, posted by the built binary to a local HTTP server.

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 
 /// A temporary directory with an `agentctl.json`, for end-to-end tests; its store and logs live inside it.
 struct TestHome: Sendable {
@@ -21,13 +22,14 @@ struct TestHome: Sendable {
     }
 
     /// Runs `agentctl` with `--config` pointing here (inserted after the command name).
-    func run(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> AgentctlBinary.Result {
+    func run(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> TestProcess.Result {
         try await AgentctlBinary.run(withConfig(arguments), in: directory, timeout: timeout)
     }
 
-    /// Starts a long-running `agentctl` (serve) with `--config` pointing here.
-    func start(_ arguments: [String]) throws -> AgentctlProcess {
-        try AgentctlProcess(withConfig(arguments), in: directory)
+    /// Starts a long-running `agentctl` (serve) with `--config` pointing here; kill it when the test ends
+    /// (`defer { process.kill() }`).
+    func start(_ arguments: [String]) throws -> TestProcess {
+        try AgentctlBinary.start(withConfig(arguments), in: directory)
     }
 
     private func withConfig(_ arguments: [String]) -> [String] {

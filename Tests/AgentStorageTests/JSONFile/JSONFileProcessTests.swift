@@ -1,29 +1,35 @@
 import AgentCore
 import Foundation
+import ProcessTestSupport
 import Testing
 
 @testable import AgentStorage
 
-/// Several real processes on one store: `agentctl __store-torture` children killed with SIGKILL at
+/// Several real processes on one store: `agent-test-tool store-torture` children killed with SIGKILL at
 /// seeded random moments, and children contending for the same idempotency keys.
 @Suite(.serialized)
 struct JSONFileProcessTests {
+    /// Starts `agent-test-tool store-torture` with these arguments.
+    static func torture(_ arguments: [String], standardInput: Bool = false) throws -> TestProcess {
+        try TestProcess(
+            executable: TestExecutable.locate("agent-test-tool"), arguments: ["store-torture"] + arguments,
+            standardInput: standardInput)
+    }
+
     @Test func killingAWriterAtRandomMomentsLosesNoAcknowledgedRecord() async throws {
-        try await ChildProcess.requireTortureCommand()
         let directory = TemporaryDirectory("torture")
         var random = SeededRandomNumberGenerator(seed: 2026)
         var acknowledged: [RunID: Int] = [:]
         for iteration in 0..<8 {
             let tears = iteration == 3
             let killAfter = Int.random(in: 1...400, using: &random)
-            var arguments = [
-                "__store-torture", "write", directory.path, "--writers", "4", "--compaction-threshold", "32768",
-            ]
+            var arguments = ["write", directory.path, "--writers", "4", "--compaction-threshold", "32768"]
             if tears { arguments += ["--tear-after", "\(killAfter)"] }
-            let child = try ChildProcess(arguments)
+            let child = try Self.torture(arguments)
+            defer { child.kill() }
             var seen = 0
             var torn = false
-            while let line = await child.readLine() {
+            while let line = try await child.nextLine("an acknowledged insert") {
                 if line == "torn" {
                     torn = true
                     break
@@ -32,13 +38,13 @@ struct JSONFileProcessTests {
                 seen += 1
                 if !tears, seen >= killAfter { break }
             }
-            await child.kill()
+            child.kill()
             // Lines written before the kill are acknowledged changes too.
-            for line in await child.remainingLines() where line != "torn" {
+            for line in try await child.remainingLines() where line != "torn" {
                 try Self.acknowledge(line, into: &acknowledged)
             }
-            let exit = await child.wait()
-            #expect(!tears || torn, "the child did not tear the journal: \(exit.errors)")
+            let exit = try await child.waitForExit()
+            #expect(!tears || torn, "the child did not tear the journal: \(exit.err)")
 
             let store = try await JSONFileAgentStore.open(
                 directory: directory.url, clock: SystemClock(), options: .init(automaticCompaction: false))
@@ -64,31 +70,32 @@ struct JSONFileProcessTests {
     private static func acknowledge(_ line: String, into acknowledged: inout [RunID: Int]) throws {
         let fields = line.split(separator: " ")
         guard fields.count == 3, fields[0] == "ack", let sequence = Int(fields[2]) else {
-            throw ChildProcessError(message: "unexpected line from the child: \(line)")
+            throw TestProcess.Failure("unexpected line from the child: \(line)")
         }
         acknowledged[try RunID(String(fields[1]))] = sequence
     }
 
     @Test(arguments: [2, 4])
     func processesClaimingTheSameKeysGetOneWinnerPerKeyAndLoseNoUpdate(processes: Int) async throws {
-        try await ChildProcess.requireTortureCommand()
         let directory = TemporaryDirectory("claims")
         let keys = 120
         let children = try (0..<processes).map { index in
             // Pairs share a key order, so they race for the same key at the same moment.
-            try ChildProcess([
-                "__store-torture", "claim", directory.path, "--owner", "p\(index)", "--keys", "\(keys)", "--leases",
-                "15", "--seed", "\(index % 2 + 1)",
-            ])
+            try Self.torture(
+                [
+                    "claim", directory.path, "--owner", "p\(index)", "--keys", "\(keys)", "--leases", "15", "--seed",
+                    "\(index % 2 + 1)",
+                ], standardInput: true)
         }
-        for child in children { #expect(await child.readLine() == "ready") }
-        for child in children { child.send("go\n") }
+        defer { for child in children { child.kill() } }
+        for child in children { #expect(try await child.nextLine("ready") == "ready") }
+        for child in children { try child.write("go\n") }
         var claimed: [String: (owner: Int, id: String)] = [:]
         var done: [String: String] = [:]
         var tokens: [UInt64] = []
         for (owner, child) in children.enumerated() {
             var previousToken: UInt64 = 0
-            for line in await child.remainingLines() {
+            for line in try await child.remainingLines(timeout: .seconds(60)) {
                 let fields = line.split(separator: " ").map(String.init)
                 switch fields.first {
                 case "claimed":
@@ -107,8 +114,8 @@ struct JSONFileProcessTests {
                     Issue.record("unexpected line from p\(owner): \(line)")
                 }
             }
-            let exit = await child.wait()
-            #expect(exit.status == 0, "p\(owner) failed: \(exit.errors)")
+            let exit = try await child.waitForExit()
+            #expect(exit.status == 0, "p\(owner) failed: \(exit.err)")
         }
         #expect(claimed.count == keys, "\(claimed.count) of \(keys) keys were claimed")
         // Every acquisition of the free lease, in whichever process, took the next fencing token: no token

@@ -1,23 +1,19 @@
 import AgentCore
 import AgentScheduling
 import Foundation
+import ProcessTestSupport
 import Testing
 
 @testable import AgentStorage
 
-/// Two scheduler processes (`agentctl __scheduler-soak`) on one JSON-file store: every fire runs exactly once.
+/// Two scheduler processes (`agent-test-tool scheduler-soak`) on one JSON-file store: every fire runs exactly once.
 ///
-/// It lives beside the store's process tests to share their child-process helper; the scheduler's own tests
+/// It lives beside the store's process tests, whose target builds the test tool; the scheduler's own tests
 /// are in `AgentSchedulingTests/Scheduler`.
 @Suite(.serialized)
 struct SchedulerProcessTests {
     @Test func twoSchedulerProcessesOnOneStoreRunEachFireExactlyOnce() async throws {
-        let probe = try ChildProcess(["__scheduler-soak", "--help"])
-        let help = await probe.wait()
-        try #require(
-            help.status == 0,
-            "agentctl does not know __scheduler-soak: register SchedulerSoakCommand in CommandRouter.hiddenCommands")
-
+        let tool = try TestExecutable.locate("agent-test-tool")
         let directory = TemporaryDirectory("scheduler-soak")
         let agents = 8
         let interval = 100
@@ -25,17 +21,20 @@ struct SchedulerProcessTests {
         let origin = (now / 1000 + 3) * 1000
         let until = origin + 5000
         let children = try (0..<2).map { index in
-            try ChildProcess([
-                "__scheduler-soak", directory.path, "--owner", "process-\(index)", "--origin", "\(origin)",
-                "--until", "\(until)", "--agents", "\(agents)", "--interval-ms", "\(interval)",
-            ])
+            try TestProcess(
+                executable: tool,
+                arguments: [
+                    "scheduler-soak", directory.path, "--owner", "process-\(index)", "--origin", "\(origin)",
+                    "--until", "\(until)", "--agents", "\(agents)", "--interval-ms", "\(interval)",
+                ])
         }
-        async let first = children[0].remainingLines()
-        async let second = children[1].remainingLines()
-        let lines = await first + second
+        defer { for child in children { child.kill() } }
+        // Both run until `until` (about 8 s from now) and then stop; the deadline leaves room for a loaded machine.
+        var lines: [String] = []
         for child in children {
-            let exit = await child.wait()
-            #expect(exit.status == 0, "\(exit.errors)")
+            let exit = try await child.waitForExit(timeout: .seconds(60))
+            #expect(exit.status == 0, "\(exit.err)")
+            lines += exit.lines
         }
 
         // A process runs the fires after its agents were registered; under load it may start after the origin.

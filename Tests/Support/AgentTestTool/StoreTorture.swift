@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import AgentStorage
 import Foundation
 import Synchronization
@@ -9,18 +10,18 @@ import Synchronization
     import Darwin
 #endif
 
-/// `agentctl __store-torture`: a hidden command the JSON-file store's tests run as child processes, to
+/// `agent-test-tool store-torture`: what the JSON-file store's process tests run as child processes, to
 /// kill them with SIGKILL at random moments and to make several processes contend for the same keys.
 ///
 /// It prints one line per acknowledged change, only after the store call returned, so every line the
 /// parent reads names a change the store promised to keep.
-enum StoreTortureCommand: AgentCommand {
-    static let name = "__store-torture"
-    static let summary = "Stress a JSON-file store from a child process (used by the store's tests)"
+enum StoreTorture {
+    static let name = "store-torture"
+    static let summary = "Stress a JSON-file store from a child process"
     static let help = """
-        USAGE: agentctl __store-torture write <directory> [--writers N] [--count N] [--tear-after N]
-                                                          [--compaction-threshold BYTES]
-               agentctl __store-torture claim <directory> --owner NAME [--keys N] [--leases N] [--seed S]
+        USAGE: agent-test-tool store-torture write <directory> [--writers N] [--count N] [--tear-after N]
+                                                               [--compaction-threshold BYTES]
+               agent-test-tool store-torture claim <directory> --owner NAME [--keys N] [--leases N] [--seed S]
 
         write   Inserts run records from N concurrent tasks (default 4) until killed (or N records with
                 --count), printing "ack <run id> <sequence>" after each insert returns. Records are
@@ -37,43 +38,44 @@ enum StoreTortureCommand: AgentCommand {
         Exit status: 0 when done, 1 when the store failed, 2 for bad usage.
         """
 
-    static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        guard
-            let parsed = parse(
-                arguments, io: io,
-                options: ["writers", "count", "tear-after", "compaction-threshold", "owner", "keys", "leases", "seed"])
-        else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
-        guard parsed.positionals.count == 2, ["write", "claim"].contains(parsed.positionals[0]) else {
-            io.printError("agentctl \(name): expected 'write <directory>' or 'claim <directory>'")
-            return ExitCode.usage
+    static func run(_ arguments: [String], output: ToolOutput) async -> Int32 {
+        if arguments.contains("--help") {
+            output.print(help)
+            return 0
         }
-        let directory = URL(fileURLWithPath: parsed.positionals[1], isDirectory: true)
         do {
+            let parsed = try ToolArguments(
+                arguments,
+                options: ["writers", "count", "tear-after", "compaction-threshold", "owner", "keys", "leases", "seed"])
+            guard parsed.positionals.count == 2, ["write", "claim"].contains(parsed.positionals[0]) else {
+                throw ToolArguments.UsageError(message: "expected 'write <directory>' or 'claim <directory>'")
+            }
+            let directory = URL(fileURLWithPath: parsed.positionals[1], isDirectory: true)
             if parsed.positionals[0] == "write" {
                 try await write(
                     directory: directory, writers: try parsed.integer("writers", default: 4, range: 1...256),
                     count: try parsed.integer("count", default: Int.max, range: 1...Int.max),
                     tearAfter: parsed.value("tear-after") == nil
                         ? nil : try parsed.integer("tear-after", default: 0, range: 0...Int.max),
-                    threshold: try parsed.integer("compaction-threshold", default: 65_536, range: 0...Int.max), io: io)
+                    threshold: try parsed.integer("compaction-threshold", default: 65_536, range: 0...Int.max),
+                    output: output)
             } else {
                 guard let owner = parsed.value("owner") else {
-                    io.printError("agentctl \(name): claim needs --owner")
-                    return ExitCode.usage
+                    throw ToolArguments.UsageError(message: "claim needs --owner")
                 }
                 try await claim(
                     directory: directory, owner: owner,
                     keys: try parsed.integer("keys", default: 200, range: 1...100_000),
                     leases: try parsed.integer("leases", default: 20, range: 0...100_000),
-                    seed: UInt64(try parsed.integer("seed", default: 1, range: 0...Int.max)), io: io)
+                    seed: UInt64(try parsed.integer("seed", default: 1, range: 0...Int.max)), output: output)
             }
-            return ExitCode.success
-        } catch let error as UsageError {
-            io.printError("agentctl \(name): \(error.message)")
-            return ExitCode.usage
+            return 0
+        } catch let error as ToolArguments.UsageError {
+            output.printError("agent-test-tool \(name): \(error.message)")
+            return 2
         } catch {
-            io.printError("agentctl \(name): \(error)")
-            return ExitCode.failure
+            output.printError("agent-test-tool \(name): \(error)")
+            return 1
         }
     }
 
@@ -92,10 +94,10 @@ enum StoreTortureCommand: AgentCommand {
     }
 
     private static func write(
-        directory: URL, writers: Int, count: Int, tearAfter: Int?, threshold: Int, io: CommandIO
+        directory: URL, writers: Int, count: Int, tearAfter: Int?, threshold: Int, output: ToolOutput
     ) async throws {
         let clock = SystemClock()
-        let store = try JSONFileAgentStore(
+        let store = try await JSONFileAgentStore.open(
             directory: directory, clock: clock, options: .init(compactionThreshold: threshold))
         let ids = RunIDGenerator()
         let next = SequenceNumbers()
@@ -112,7 +114,7 @@ enum StoreTortureCommand: AgentCommand {
                         let record = try record(
                             sequence: sequence, writer: writer, id: ids.next(at: clock.now), at: clock.now)
                         try await store.insertRun(record)
-                        io.print("ack \(record.id) \(sequence)")
+                        output.print("ack \(record.id) \(sequence)")
                     }
                 }
             }
@@ -120,8 +122,8 @@ enum StoreTortureCommand: AgentCommand {
         }
         guard tearAfter != nil else { return }
         try tearJournal(directory: directory)
-        io.print("torn")
-        while true { try await Task.sleep(for: .seconds(3600)) }
+        output.print("torn")
+        while true { try await clock.sleep(for: .seconds(3600)) }
     }
 
     /// Appends half of a journal line under the store lock, as a process killed in the middle of its
@@ -133,19 +135,19 @@ enum StoreTortureCommand: AgentCommand {
             throw StoreError(.io, "cannot open the store's lock and journal to tear a line: errno \(errno)")
         }
         let half = Array(#"{"op":"run","run":{"schemaVersion":1,"id":"01KDV"#.utf8)
-        guard half.withUnsafeBytes({ Glibc.write(journal, $0.baseAddress, $0.count) }) == half.count else {
+        guard half.withUnsafeBytes({ ProcessLauncher.writeAll(journal, $0) }).error == nil else {
             throw StoreError(.io, "cannot append to the journal: errno \(errno)")
         }
     }
 
     private static func claim(
-        directory: URL, owner: String, keys: Int, leases: Int, seed: UInt64, io: CommandIO
+        directory: URL, owner: String, keys: Int, leases: Int, seed: UInt64, output: ToolOutput
     ) async throws {
         let clock = SystemClock()
         let store = try await JSONFileAgentStore.open(directory: directory, clock: clock)
         var random = SeededRandomNumberGenerator(seed: seed)
         let ids = RunIDGenerator()
-        io.print("ready")
+        output.print("ready")
         _ = readLine()
         for index in (0..<keys).shuffled(using: &random) {
             let key = "key-\(index)"
@@ -155,7 +157,7 @@ enum StoreTortureCommand: AgentCommand {
             let record = RunRecord(id: ids.next(at: clock.now), request: request, queuedAt: clock.now)
             switch try await store.claimRun(RunClaim(record: record, owner: owner, leaseDuration: .seconds(300))) {
             case .claimed(var claimed):
-                io.print("claimed \(key) \(claimed.id)")
+                output.print("claimed \(key) \(claimed.id)")
                 claimed.status = .running
                 claimed.startedAt = clock.now
                 try await store.updateRun(claimed)
@@ -163,9 +165,9 @@ enum StoreTortureCommand: AgentCommand {
                 claimed.endedAt = clock.now
                 claimed.summary = "done by \(owner)"
                 try await store.updateRun(claimed)
-                io.print("done \(key) \(claimed.id)")
+                output.print("done \(key) \(claimed.id)")
             case .inProgress(let other), .duplicate(let other):
-                io.print("lost \(key) \(other.id)")
+                output.print("lost \(key) \(other.id)")
             }
         }
         for _ in 0..<leases {
@@ -173,7 +175,7 @@ enum StoreTortureCommand: AgentCommand {
             else {
                 continue
             }
-            io.print("token \(lease.fencingToken)")
+            output.print("token \(lease.fencingToken)")
             try await store.releaseLease(lease)
         }
     }
