@@ -1,17 +1,16 @@
 import AgentCore
-import AgentScheduling
 import AgentStorage
 import Foundation
 import Testing
 
-@testable import AgentCLI
+@testable import AgentScheduling
 
 /// `agentctl.json` in process: every key, every shape, and every problem with its JSON path.
 struct ConfigParsingTests {
     static let file = URL(fileURLWithPath: "/srv/agents/agentctl.json")
 
-    func parse(_ text: String, environment: [String: String] = [:]) throws(ConfigError) -> AgentctlConfiguration {
-        try AgentctlConfiguration.parse(text, file: Self.file, shownPath: "agentctl.json", environment: environment)
+    func parse(_ text: String, environment: [String: String] = [:]) throws(ConfigError) -> RunnerConfiguration {
+        try RunnerConfiguration.parse(text, file: Self.file, shownPath: "agentctl.json", environment: environment)
     }
 
     /// The problems of an invalid text, as `path: message`.

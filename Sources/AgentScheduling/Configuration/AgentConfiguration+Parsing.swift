@@ -1,20 +1,19 @@
 import AgentCore
-import AgentScheduling
 import Foundation
 
 extension AgentConfiguration {
     /// What the file's top level contributes to each agent.
-    struct ParseContext {
-        var directory: URL
-        var defaultTimeZone: String
-        var environment: [String: String]
+    package struct ParseContext {
+        package var directory: URL
+        package var defaultTimeZone: String
+        package var environment: [String: String]
     }
 
     /// The failure classes a pattern may assign (`timeout` and `cancelled` come from the run, not its output).
-    static let patternClasses: [FailureClass] = [.rateLimited, .permanent, .transient]
+    package static let patternClasses: [FailureClass] = [.rateLimited, .permanent, .transient]
 
     /// Reads one agent at `path`; reports every problem and returns `nil` when it is unusable.
-    static func read(
+    package static func read(
         _ node: JSONNode, path: String, context: ParseContext, problems: ConfigReader.Problems
     ) -> AgentConfiguration? {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }
@@ -33,7 +32,7 @@ extension AgentConfiguration {
         let environment = readEnvironment(reader)
         let inherits = reader.bool("inheritEnv") ?? true
         let workingDirectory = reader.nonEmptyString("workingDirectory").map {
-            AgentctlConfiguration.resolve($0, against: context.directory, environment: context.environment).path
+            RunnerConfiguration.resolve($0, against: context.directory, environment: context.environment).path
         }
         let schedule = readSchedule(reader, defaultTimeZone: context.defaultTimeZone)
         let timeout = reader.duration("timeout", minimum: .seconds(1))
@@ -65,7 +64,7 @@ extension AgentConfiguration {
             labels.finish()
         }
         let patterns = readFailurePatterns(reader)
-        let notifications = AgentctlConfiguration.readNotifications(reader, agent: name)
+        let notifications = RunnerConfiguration.readNotifications(reader, agent: name)
 
         guard problems.list.count == before, let name, let command, let schedule else { return nil }
         return AgentConfiguration(
@@ -133,7 +132,7 @@ extension AgentConfiguration {
         let zoneName = reader.nonEmptyString("timeZone")
         let scheduleNode = reader.member("schedule")
         if let zoneName, TimeZone(identifier: zoneName) == nil {
-            reader.report("timeZone", AgentctlConfiguration.unknownZone(zoneName))
+            reader.report("timeZone", RunnerConfiguration.unknownZone(zoneName))
             return nil
         }
         guard let node = scheduleNode else {
