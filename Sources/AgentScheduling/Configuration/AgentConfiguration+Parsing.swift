@@ -37,6 +37,7 @@ extension AgentConfiguration {
         let schedule = readSchedule(reader, defaultTimeZone: context.defaultTimeZone)
         let timeout = reader.duration("timeout", minimum: .seconds(1))
         let terminationGrace = reader.duration("terminationGracePeriod")
+        let lease = reader.duration("lease", minimum: .seconds(1))
         let outputLimit = readByteCount(reader, "outputLimit")
         let retry = readRetry(reader)
         let priority = reader.choice("priority", RunPriority.allCases.map(\.description)).flatMap(
@@ -73,7 +74,7 @@ extension AgentConfiguration {
             terminationGracePeriod: terminationGrace, maximumOutputBytes: outputLimit, retry: retry ?? RetryPolicy(),
             priority: priority ?? .normal, overlap: overlap ?? .skip, misfire: misfire ?? .default,
             autoPauseAfterConsecutiveFailures: autoPause, isEnabled: enabled, owner: owner, failurePatterns: patterns,
-            notifications: notifications)
+            notifications: notifications, leaseDuration: lease)
     }
 
     /// `"command": ["program", "arg", …]`.

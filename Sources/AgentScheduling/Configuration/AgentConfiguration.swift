@@ -43,6 +43,9 @@ public struct AgentConfiguration: Sendable {
     public var failurePatterns: [FailurePattern]
     /// The webhooks written inside this agent (they are for it only).
     public var notifications: [NotificationConfiguration]
+    /// How long a run's lease lasts between renewals (`lease`); `nil` uses the default (30 s). Another runner marks
+    /// the run of a runner that died `abandoned` once this much time passed without a renewal.
+    public var leaseDuration: Duration? = nil
 
     /// The run policy the library enforces.
     public var policy: RunPolicy {
@@ -50,6 +53,7 @@ public struct AgentConfiguration: Sendable {
             priority: priority, overlap: overlap, retry: retry, misfire: misfire,
             autoPauseAfterConsecutiveFailures: autoPauseAfterConsecutiveFailures)
         if let timeout { policy.timeout = timeout }
+        if let leaseDuration { policy.leaseDuration = leaseDuration }
         return policy
     }
 

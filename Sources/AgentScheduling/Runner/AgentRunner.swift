@@ -110,6 +110,11 @@ public final class AgentRunner: Sendable {
         agents: [any AgentDefinition], store: any AgentStore, clock: any AgentClock = SystemClock(),
         events: EventBroadcaster = EventBroadcaster(), options: Options = Options()
     ) throws {
+        var options = options
+        // A dead runner's runs are found within the shortest lease of the agents, or the sweep interval.
+        if let shortest = agents.map(\.policy.leaseDuration).min() {
+            options.abandonmentSweepInterval = min(options.abandonmentSweepInterval, shortest)
+        }
         var schedulerConfiguration = options.scheduler
         if schedulerConfiguration.owner == nil { schedulerConfiguration.owner = Orchestrator.defaultOwner() }
         self.store = store
