@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import Foundation
 import Testing
 

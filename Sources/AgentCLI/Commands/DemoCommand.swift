@@ -90,7 +90,7 @@ enum DemoCommand: AgentCommand {
         let json = parsed.has("json")
         let home = FileManager.default.temporaryDirectory.appendingPathComponent(
             "agentctl-demo-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
-        let file = home.appendingPathComponent(AgentctlConfiguration.defaultFileName)
+        let file = home.appendingPathComponent(RunnerConfiguration.defaultFileName)
         let secret = "demo-secret-\(UUID().uuidString.lowercased())"
         do {
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -147,7 +147,7 @@ enum DemoCommand: AgentCommand {
         var found: [String] = []
         let enumerator = FileManager.default.enumerator(at: home, includingPropertiesForKeys: [.isRegularFileKey])
         while let url = enumerator?.nextObject() as? URL {
-            if url.lastPathComponent == AgentctlConfiguration.defaultFileName { continue }
+            if url.lastPathComponent == RunnerConfiguration.defaultFileName { continue }
             if let data = FileManager.default.contents(atPath: url.path), data.range(of: needle) != nil {
                 found.append(url.path)
             }

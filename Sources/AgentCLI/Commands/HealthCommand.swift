@@ -11,15 +11,15 @@ enum HealthCommand: AgentCommand {
 
         Prints a compact table: per agent its state (ok, failing, paused, disabled, new), the status of its last
         run, its failure streak, how many runs ended in the window and how many succeeded, the median and 95th
-        percentile duration, its last success and its next fire. Above it: whether 'agentctl serve' is running
-        on this store. Computed from the store, so it works beside a running serve or without one.
+        percentile duration, its last success and its next fire. Above it: the runners live on this store
+        ('agentctl serve', agent-server, embedding programs). Computed from the store, so it works beside a running serve or without one.
 
         An agent is failing when its last run failed, timed out or was abandoned, or its failure streak is not
         zero. Use the exit status in monitoring: agentctl health >/dev/null || alert.
 
         OPTIONS:
           --window DURATION   The window of the run statistics (default 24h), for example 1h or 7d
-          --json              Print {"serve": {...}, "windowSeconds": …, "healthy": …, "agents": [...]}
+          --json              Print {"runners": [...], "windowSeconds": …, "healthy": …, "agents": [...]}
         \(CommandContext.configHelp)
 
         EXIT STATUS: 0 when every agent is healthy, 1 when any is failing or paused (or the store cannot be
@@ -59,17 +59,14 @@ enum HealthCommand: AgentCommand {
         }
         let unhealthy = agents.filter(HealthFormatting.needsAttention)
         if parsed.has("json") {
-            var serve: [String: JSONValue] = ["running": .bool(snapshot.serve != nil)]
-            if let lease = snapshot.serve { serve["owner"] = .string(lease.owner) }
             let object: JSONValue = .object([
-                "serve": .object(serve), "windowSeconds": .integer(Int64(window.timeInterval)),
+                "runners": .array(snapshot.runners.map(RunFormatting.json)),
+                "windowSeconds": .integer(Int64(window.timeInterval)),
                 "healthy": .bool(unhealthy.isEmpty), "agents": .array(agents.map(HealthFormatting.json)),
             ])
             io.print(object.canonicalText)
         } else {
-            io.print(
-                snapshot.serve.map { "serve: running (\($0.owner))" }
-                    ?? "serve: not running on this store (\(context.configuration.storeDirectory.path))")
+            io.print(RunFormatting.runnersLine(snapshot.runners, store: context.configuration.storeDirectory))
             io.print("")
             io.print(HealthFormatting.table(agents, window: window))
             if !unhealthy.isEmpty {

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import Foundation
 
 /// `agentctl pause AGENT` and, through ``run(_:io:pausing:)``, `agentctl resume AGENT`.
@@ -51,26 +52,34 @@ enum PauseCommand: AgentCommand {
         guard let store = await context.openStore(forScheduling: false, command: command, io: io) else {
             return ExitCode.failure
         }
-        let outcome: ScheduleControl.Outcome
+        let control = RunnerControl(store: store)
+        let outcome: (state: ScheduleState, changed: Bool)
+        let runners: [RunnerPresence]
         do {
-            outcome = try await ScheduleControl.setPaused(
-                pausing, agent: agent.name, reason: parsed.value("reason"), store: store)
+            outcome =
+                pausing
+                ? try await control.pause(agent.name, reason: parsed.value("reason") ?? "paused with agentctl pause")
+                : try await control.resume(agent.name)
+            runners = try await control.liveRunners()
         } catch {
             io.printError("agentctl \(command): \(error)")
             return ExitCode.failure
         }
-        let serve = outcome.serveOwner.map { " The running serve (\($0)) applies it." } ?? ""
-        switch (pausing, outcome.unchanged) {
-        case (true, true):
-            io.print("\(agent.name) is already paused (\(outcome.state.pausedReason ?? "no reason given")).")
+        let applied =
+            runners.isEmpty
+            ? " No runner is live on this store; the next one to start applies it."
+            : " \(runners.count == 1 ? "The live runner applies" : "The \(runners.count) live runners apply") it within a second."
+        switch (pausing, outcome.changed) {
         case (true, false):
+            io.print("\(agent.name) is already paused (\(outcome.state.pausedReason ?? "no reason given")).")
+        case (true, true):
             io.print(
-                "Paused \(agent.name): \(outcome.state.pausedReason ?? "").\(serve) "
+                "Paused \(agent.name): \(outcome.state.pausedReason ?? "").\(applied) "
                     + "Resume with 'agentctl resume \(agent.name)'.")
-        case (false, true):
-            io.print("\(agent.name) is not paused.")
         case (false, false):
-            io.print("Resumed \(agent.name); its failure streak was reset.\(serve)")
+            io.print("\(agent.name) is not paused.")
+        case (false, true):
+            io.print("Resumed \(agent.name); its failure streak was reset.\(applied)")
         }
         return ExitCode.success
     }

@@ -123,7 +123,11 @@ enum RunCommand: AgentCommand {
             io.printError(
                 "agentctl run: waiting for run \(record.id) (\(record.leaseOwner ?? "another process")) to end…")
             do {
-                record = try await waitForEnd(of: record.id, store: store)
+                // Follows the store's change feed: the run's end wakes this wait (no polling); a signal stops it.
+                let id = record.id
+                record = try await SignalTrap.cancellingOnSignal(io: io, command: name) {
+                    try await RunnerControl(store: store).waitForEnd(of: id, timeout: nil)
+                }
             } catch {
                 io.printError("agentctl run: \(error)")
                 return ExitCode.failure
@@ -175,18 +179,6 @@ enum RunCommand: AgentCommand {
             for await event in stream where event.kind == .runLog {
                 io.printError(event.message ?? "")
             }
-        }
-    }
-
-    /// Polls the store until the run is terminal.
-    private static func waitForEnd(of id: RunID, store: JSONFileAgentStore) async throws -> RunRecord {
-        let clock = SystemClock()
-        while true {
-            guard let record = try await store.run(id: id) else {
-                throw StoreError(.runNotFound, "run \(id) disappeared from the store")
-            }
-            if record.status.isTerminal { return record }
-            try await clock.sleep(until: clock.now.addingTimeInterval(0.5))
         }
     }
 }

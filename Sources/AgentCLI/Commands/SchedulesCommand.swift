@@ -56,9 +56,9 @@ enum SchedulesCommand: AgentCommand {
             ])
         }
         io.print(table.render())
-        if snapshot.serve == nil, snapshot.schedules.contains(where: { $0.nextFireAt != nil }) {
+        if snapshot.runners.isEmpty, snapshot.schedules.contains(where: { $0.nextFireAt != nil }) {
             io.print("")
-            io.print("No 'agentctl serve' is running on this store: scheduled agents run only while one does.")
+            io.print("No runner is live on this store: scheduled agents run only while one ('agentctl serve') does.")
         }
         return ExitCode.success
     }

@@ -38,13 +38,13 @@ enum ValidateCommand: AgentCommand {
         let environment = ProcessInfo.processInfo.environment
         let json = parsed.has("json")
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let shown = parsed.value(CommandContext.configOption) ?? AgentctlConfiguration.defaultFileName
+        let shown = parsed.value(CommandContext.configOption) ?? RunnerConfiguration.defaultFileName
         let file = URL(
-            fileURLWithPath: AgentctlConfiguration.resolve(shown, against: current, environment: environment).path)
+            fileURLWithPath: RunnerConfiguration.resolve(shown, against: current, environment: environment).path)
         var problems: [ConfigProblem] = []
-        var configuration: AgentctlConfiguration?
+        var configuration: RunnerConfiguration?
         do {
-            configuration = try AgentctlConfiguration.load(from: file, shownPath: shown, environment: environment)
+            configuration = try RunnerConfiguration.load(from: file, shownPath: shown, environment: environment)
             if let configuration {
                 for (index, agent) in configuration.agents.enumerated() {
                     var isDirectory: ObjCBool = false
@@ -109,7 +109,7 @@ enum ValidateCommand: AgentCommand {
     }
 
     private static func printJSON(
-        configuration: AgentctlConfiguration?, problems: [ConfigProblem], io: CommandIO
+        configuration: RunnerConfiguration?, problems: [ConfigProblem], io: CommandIO
     ) -> Int32 {
         var object: [String: JSONValue] = [
             "valid": .bool(problems.isEmpty),

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import AgentStorage
 import Foundation
 
@@ -14,7 +15,7 @@ struct CommandContext: Sendable {
     static let configHelp =
         "  --config PATH     The configuration file (default: ./agentctl.json); see Docs/CLI.md for its format"
 
-    var configuration: AgentctlConfiguration
+    var configuration: RunnerConfiguration
     /// The configuration path as the user gave it, for messages.
     var shownPath: String
     /// Whether a configuration file was read.
@@ -44,8 +45,8 @@ struct CommandContext: Sendable {
         environment: [String: String]
     ) -> CommandContext? {
         let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
-        let shown = explicit ?? AgentctlConfiguration.defaultFileName
-        let file = AgentctlConfiguration.resolve(shown, against: current, environment: environment)
+        let shown = explicit ?? RunnerConfiguration.defaultFileName
+        let file = RunnerConfiguration.resolve(shown, against: current, environment: environment)
         let url = URL(fileURLWithPath: file.path, isDirectory: false)
         if explicit == nil && !fileRequired && !FileManager.default.fileExists(atPath: url.path) {
             return CommandContext(
@@ -53,7 +54,7 @@ struct CommandContext: Sendable {
                 hasFile: false, environment: environment)
         }
         do {
-            let configuration = try AgentctlConfiguration.load(from: url, shownPath: shown, environment: environment)
+            let configuration = try RunnerConfiguration.load(from: url, shownPath: shown, environment: environment)
             return CommandContext(
                 configuration: configuration, shownPath: shown, hasFile: true, environment: environment)
         } catch {
@@ -79,11 +80,12 @@ struct CommandContext: Sendable {
                 "agentctl \(command): no configuration file (\(shownPath)) to find agent \"\(name)\" in; "
                     + "create one or pass --config PATH")
         } else {
-            var message = "agentctl \(command): no agent named \"\(name)\" in \(shownPath)"
+            var message =
+                "agentctl \(command): no agent named \"\(name)\" in \(shownPath); agents: \(configuration.agentNames)."
             if let suggestion = ConfigReader.closest(to: name, in: configuration.agents.map(\.name.rawValue)) {
-                message += "; did you mean \"\(suggestion)\"?"
+                message += " Did you mean \"\(suggestion)\"?"
             }
-            io.printError(message + " Agents: \(configuration.agentNames)")
+            io.printError(message)
         }
         return nil
     }

@@ -7,11 +7,10 @@ import Synchronization
 /// The scheduler of `serve` and `demo`: runs the configured agents on their schedules until SIGINT or SIGTERM (or
 /// a time limit), printing one line per lifecycle event, then shuts down gracefully.
 ///
-/// Everything here is a library call: ``AgentScheduler/run()`` does the scheduling and the graceful shutdown; this
-/// type bridges signals to task cancellation, prints events, keeps the store's serve lease and applies pauses made
-/// by other processes (``ExternalPauseSync``).
+/// Everything here is a library call: ``AgentRunner/run()`` does the scheduling, cross-process control, presence,
+/// notifications and the graceful shutdown; this type only bridges signals to task cancellation and prints events.
 struct ServeSession {
-    var configuration: AgentctlConfiguration
+    var configuration: RunnerConfiguration
     var runnable: CommandContext.Runnable
     var store: JSONFileAgentStore
     var formatter: EventFormatter
@@ -24,21 +23,15 @@ struct ServeSession {
     /// - Parameter onScheduler: Called with the scheduler once it exists (the demo reads its health).
     func run(onScheduler: @Sendable (AgentScheduler) async -> Void = { _ in }) async -> Int32 {
         let events = EventBroadcaster()
-        var settings = SchedulerConfiguration(
-            maximumConcurrentRuns: configuration.maximumConcurrentRuns,
-            shutdownGracePeriod: configuration.shutdownGracePeriod)
-        settings.owner = Orchestrator.defaultOwner()
-        let scheduler: AgentScheduler
-        let hooks: RunHooks
+        let runner: AgentRunner
         do {
-            scheduler = try AgentScheduler(
-                agents: runnable.agents, store: store, events: events, configuration: settings)
-            hooks = try RunHooks(store: store, runnable: runnable)
+            runner = try AgentRunner(
+                agents: runnable.agents, store: store, clock: clock, events: events,
+                options: configuration.runnerOptions(webhooks: runnable.webhooks, role: "agentctl serve"))
         } catch {
             io.printError("agentctl serve: \(error)")
             return ExitCode.usage
         }
-        hooks.attach(to: events)
         let printer = printEvents(events.subscribe())
         let names = runnable.agents.map(\.name.rawValue)
         io.print(
@@ -49,9 +42,9 @@ struct ServeSession {
                     + (stopAfter.map { "stopping after \(DurationText.format($0))" } ?? "stop with Ctrl-C or SIGTERM"),
                 fields: [
                     "agents": .array(names.map(JSONValue.string)), "store": .string(configuration.storeDirectory.path),
-                    "pid": .integer(Int64(ProcessInfo.processInfo.processIdentifier)),
+                    "pid": .integer(Int64(ProcessInfo.processInfo.processIdentifier)), "runner": .string(runner.id),
                 ]))
-        // The trap is installed before the scheduler starts, so that no signal finds the default action; a signal
+        // The trap is installed before the runner starts, so that no signal finds the default action; a signal
         // that arrives before the task exists cancels it as soon as it does.
         let stop = Mutex<(signals: Int, task: Task<Void, any Error>?)>((0, nil))
         let trap = SignalTrap { [formatter, io, configuration] signal in
@@ -69,38 +62,27 @@ struct ServeSession {
                     fields: ["signal": .string(signal)]))
             task?.cancel()
         }
-        let schedulerTask = Task { try await scheduler.run() }
+        let runnerTask = Task { try await runner.run() }
         let signalledEarly = stop.withLock { state in
-            state.task = schedulerTask
+            state.task = runnerTask
             return state.signals > 0
         }
-        if signalledEarly { schedulerTask.cancel() }
+        if signalledEarly { runnerTask.cancel() }
         let timer = stopAfter.map { limit in
             Task { [clock] in
                 try? await clock.sleep(until: clock.now.addingTimeInterval(limit.timeInterval))
-                schedulerTask.cancel()
+                runnerTask.cancel()
             }
         }
-        let helpers = Task { [store, clock] in
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await ServeLease(store: store, owner: scheduler.orchestrator.owner, clock: clock).hold()
-                }
-                group.addTask { await ExternalPauseSync(scheduler: scheduler, store: store, clock: clock).run() }
-            }
-        }
-        await onScheduler(scheduler)
+        await onScheduler(runner.scheduler)
         var status = ExitCode.success
         do {
-            try await schedulerTask.value
+            try await runnerTask.value
         } catch {
             io.printError("agentctl serve: \(error)")
             status = ExitCode.failure
         }
         timer?.cancel()
-        helpers.cancel()
-        await helpers.value
-        await hooks.finish(io: io)
         events.finish()
         await printer.value
         trap.cancel()

@@ -21,14 +21,14 @@ struct StoreSnapshot: Sendable {
     }
 
     var schedules: [ScheduleRow]
-    /// The `serve` process holding the store, if one runs.
-    var serve: Lease?
+    /// The runners live on the store (`serve`, `agent-server`, embedding programs).
+    var runners: [RunnerPresence]
     var takenAt: Date
 
     /// Reads the states of the configured agents.
     /// - Throws: ``StoreError`` when the store cannot be read.
     static func take(
-        _ configuration: AgentctlConfiguration, store: any AgentStore, now: Date = Date()
+        _ configuration: RunnerConfiguration, store: any AgentStore, now: Date = Date()
     ) async throws -> StoreSnapshot {
         let states = Dictionary(
             try await store.allScheduleStates().map { ($0.agentName, $0) }, uniquingKeysWith: { _, last in last })
@@ -47,7 +47,7 @@ struct StoreSnapshot: Sendable {
                 nextFireAt: next, isOverdue: next.map { $0 < now.addingTimeInterval(-1) } ?? false)
         }
         return StoreSnapshot(
-            schedules: rows, serve: try await store.lease(named: ScheduleControl.serveLeaseName), takenAt: now)
+            schedules: rows, runners: try await store.livePresences(), takenAt: now)
     }
 
     /// The health of every configured agent over `window`, computed from its records as

@@ -6,7 +6,8 @@ public enum CommandRouter {
     static var commands: [any AgentCommand.Type] {
         [
             DemoCommand.self, ValidateCommand.self, ServeCommand.self, RunCommand.self, RunsCommand.self,
-            ShowCommand.self, LogsCommand.self, SchedulesCommand.self, PauseCommand.self, ResumeCommand.self,
+            ShowCommand.self, LogsCommand.self, CancelCommand.self, SchedulesCommand.self, PauseCommand.self,
+            ResumeCommand.self,
             BackfillCommand.self, HealthCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
         ]
     }

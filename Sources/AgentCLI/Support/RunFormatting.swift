@@ -79,4 +79,21 @@ enum RunFormatting {
         }
         return text.joined(separator: "\n")
     }
+
+    /// A live runner as JSON: `{"id", "host", "pid", "role", "agents", "startedAt", "lastHeartbeatAt"}`.
+    static func json(_ runner: RunnerPresence) -> JSONValue {
+        .object([
+            "id": .string(runner.id), "host": .string(runner.host), "pid": .integer(Int64(runner.processID)),
+            "role": .string(runner.role), "agents": .array(runner.agents.map { .string($0.rawValue) }),
+            "startedAt": .string(Timestamp.format(runner.startedAt)),
+            "lastHeartbeatAt": .string(Timestamp.format(runner.lastHeartbeatAt)),
+        ])
+    }
+
+    /// One line about the live runners: `runners: 2 live (agentctl serve on build-01 pid 4242, …)`.
+    static func runnersLine(_ runners: [RunnerPresence], store: URL) -> String {
+        guard !runners.isEmpty else { return "runners: none live on this store (\(store.path))" }
+        let list = runners.map { "\($0.role) on \($0.host) pid \($0.processID)" }
+        return "runners: \(runners.count) live (\(list.joined(separator: ", ")))"
+    }
 }

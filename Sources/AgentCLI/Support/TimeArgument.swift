@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import Foundation
 
 /// Instants given on the command line: an ISO-8601 time with an offset, a local wall-clock date or time, or a

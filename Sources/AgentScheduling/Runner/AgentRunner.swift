@@ -110,6 +110,11 @@ public final class AgentRunner: Sendable {
         agents: [any AgentDefinition], store: any AgentStore, clock: any AgentClock = SystemClock(),
         events: EventBroadcaster = EventBroadcaster(), options: Options = Options()
     ) throws {
+        var options = options
+        // A dead runner's runs are found within the shortest lease of the agents, or the sweep interval.
+        if let shortest = agents.map(\.policy.leaseDuration).min() {
+            options.abandonmentSweepInterval = min(options.abandonmentSweepInterval, shortest)
+        }
         var schedulerConfiguration = options.scheduler
         if schedulerConfiguration.owner == nil { schedulerConfiguration.owner = Orchestrator.defaultOwner() }
         self.store = store
@@ -163,16 +168,14 @@ public final class AgentRunner: Sendable {
     ///   - reason: Why.
     /// - Throws: ``StoreError`` when the store cannot be written.
     public func pause(_ agent: AgentName, reason: String? = nil) async throws {
-        let state = try await control.pause(agent, reason: reason)
-        await scheduler.applyStoredState(state)
+        await scheduler.applyStoredState(try await control.pause(agent, reason: reason).state)
     }
 
     /// Resumes an agent on every runner of the store (see ``RunnerControl/resume(_:)``).
     /// - Parameter agent: The agent.
     /// - Throws: ``StoreError`` when the store cannot be written.
     public func resume(_ agent: AgentName) async throws {
-        let state = try await control.resume(agent)
-        await scheduler.applyStoredState(state)
+        await scheduler.applyStoredState(try await control.resume(agent).state)
     }
 
     /// Cancels a run, wherever it executes: here at once, on another runner through a request.

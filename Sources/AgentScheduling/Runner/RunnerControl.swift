@@ -34,32 +34,39 @@ public struct RunnerControl: Sendable {
     }
 
     /// Pauses an agent in the store; every live runner applies it within a second, and no runner's later save
-    /// undoes it.
+    /// undoes it. Pausing a paused agent changes nothing (its first reason stays).
     /// - Parameters:
     ///   - agent: The agent.
     ///   - reason: Why (shown by health reports).
-    /// - Returns: The state as stored.
+    /// - Returns: The state as stored, and whether this call changed it.
     /// - Throws: ``StoreError`` when the store cannot be written.
     @discardableResult
-    public func pause(_ agent: AgentName, reason: String? = nil) async throws -> ScheduleState {
+    public func pause(_ agent: AgentName, reason: String? = nil) async throws -> (state: ScheduleState, changed: Bool) {
         let why = reason ?? "paused by \(requester)"
-        return try await store.updateScheduleState(for: agent) { state in
+        let before = try await store.scheduleState(for: agent)?.version ?? 0
+        let state = try await store.updateScheduleState(for: agent) { state in
+            guard !state.isPaused else { return }
             state.isPaused = true
             state.pausedReason = why
         }
+        return (state, state.version != before)
     }
 
     /// Resumes an agent in the store and resets its failure streak; every live runner applies it within a second.
+    /// Resuming an agent that is not paused changes nothing.
     /// - Parameter agent: The agent.
-    /// - Returns: The state as stored.
+    /// - Returns: The state as stored, and whether this call changed it.
     /// - Throws: ``StoreError`` when the store cannot be written.
     @discardableResult
-    public func resume(_ agent: AgentName) async throws -> ScheduleState {
-        try await store.updateScheduleState(for: agent) { state in
+    public func resume(_ agent: AgentName) async throws -> (state: ScheduleState, changed: Bool) {
+        let before = try await store.scheduleState(for: agent)?.version ?? 0
+        let state = try await store.updateScheduleState(for: agent) { state in
+            guard state.isPaused else { return }
             state.isPaused = false
             state.pausedReason = nil
             state.consecutiveFailures = 0
         }
+        return (state, state.version != before)
     }
 
     /// Asks the runners to run an agent now; one live runner that schedules the agent takes the request, runs it

@@ -22,7 +22,7 @@ import Testing
         let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
         let log = EventLog(runner.events)
         let running = RunningRunner(runner)
-        await runner.scheduler.waitUntilParked()
+        _ = await runner.scheduler.waitUntilParked()
         await clock.advance(by: .seconds(60))
         await runner.scheduler.waitUntilQuiet()
         #expect(try await store.queryRuns(RunQuery(agent: "minutely")).records.count == 1)

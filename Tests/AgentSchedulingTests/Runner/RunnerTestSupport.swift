@@ -7,7 +7,7 @@ import Testing
 /// Waits (real time, at most `seconds`) until `condition` holds, failing the test with `message` otherwise.
 /// Runners work in tasks of their own; this gives them time to react without ever waiting unbounded.
 func eventually(
-    _ message: @autoclosure () -> String, seconds: Double = 5,
+    _ message: @autoclosure () -> String, seconds: Double = 30,
     sourceLocation: SourceLocation = #_sourceLocation, _ condition: () async throws -> Bool
 ) async rethrows {
     let deadline = ContinuousClock.now.advanced(by: .seconds(seconds))
@@ -52,7 +52,7 @@ struct RunningRunner {
     }
 
     /// Cancels the runner and waits for its graceful shutdown (failing the test after `seconds`).
-    func stop(clock: ManualClock? = nil, seconds: Double = 10) async {
+    func stop(clock: ManualClock? = nil, seconds: Double = 30) async {
         task.cancel()
         let finished = Mutex(false)
         let waiter = Task {

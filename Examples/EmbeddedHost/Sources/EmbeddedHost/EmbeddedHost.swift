@@ -3,8 +3,10 @@ import AgentScheduling
 import AgentStorage
 import Foundation
 
-/// A small service that embeds the scheduler: two agents, a JSON-file store, progress on stdout, the health
-/// snapshot on SIGUSR1 or `--health`, and a graceful shutdown on SIGTERM or SIGINT.
+/// A small service that embeds the runner: two agents, a JSON-file store, progress on stdout, the health
+/// snapshot on SIGUSR1 or `--health`, and a graceful shutdown on SIGTERM or SIGINT. It starts the same
+/// ``AgentRunner`` as `agentctl serve`, so it also follows pauses, run and cancel requests made with `agentctl`
+/// on the same store, announces itself, and finalizes the greeter's run logs (`metadata.json`, `summary.txt`).
 @main
 struct EmbeddedHost {
     static func main() async {
@@ -45,7 +47,7 @@ struct EmbeddedHost {
         }
     }
 
-    /// Opens the store, builds the scheduler and runs it until the calling task is cancelled.
+    /// Opens the store, builds the runner and runs it until the calling task is cancelled.
     static func serve(_ options: HostOptions, current: CurrentScheduler) async throws {
         let store = try await JSONFileAgentStore.open(directory: options.stateDirectory)
         let agents: [any AgentDefinition] = [
@@ -53,7 +55,9 @@ struct EmbeddedHost {
             try Greeter.agent(
                 logRoot: options.stateDirectory.appendingPathComponent("logs"), interval: options.interval),
         ]
-        let scheduler = try AgentScheduler(agents: agents, store: store)
+        let runner = try AgentRunner(
+            agents: agents, store: store, options: AgentRunner.Options(role: "EmbeddedHost"))
+        let scheduler = runner.scheduler
 
         if options.healthOnly {
             writeLine(HealthReport.render(try await scheduler.health()))
@@ -61,7 +65,7 @@ struct EmbeddedHost {
         }
 
         // Subscribe before run() so no event is missed.
-        let subscription = scheduler.events.subscribe()
+        let subscription = runner.events.subscribe()
         let printer = Task {
             for await event in subscription {
                 writeLine(options.jsonEvents ? event.jsonLine : ProgressLine.render(event))
@@ -74,7 +78,7 @@ struct EmbeddedHost {
         writeLine("EmbeddedHost \(pid): \(agents.count) agents, state in \(options.stateDirectory.path)")
         writeLine("kill -USR1 \(pid) prints the health snapshot; SIGTERM or Ctrl-C stops gracefully")
         // Runs until this task is cancelled, then shuts down gracefully: every run gets its terminal record.
-        try await scheduler.run()
+        try await runner.run()
         writeLine(HealthReport.render(try await scheduler.health()))
         writeLine("stopped")
     }

@@ -1,13 +1,12 @@
 import AgentCore
-import AgentScheduling
 import Foundation
 
 extension RunLogDirectory {
     /// The log directory of a run under the configuration's log root.
-    init(of record: RunRecord, in configuration: AgentctlConfiguration) {
+    package init(of record: RunRecord, in configuration: RunnerConfiguration) {
         self.init(root: configuration.logsDirectory, agent: record.agentName, runID: record.id)
     }
 
     /// The directory's path when it exists.
-    var existingPath: String? { exists ? url.path : nil }
+    package var existingPath: String? { exists ? url.path : nil }
 }

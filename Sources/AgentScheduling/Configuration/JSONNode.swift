@@ -5,9 +5,9 @@ import AgentCore
 ///
 /// The configuration is read with this rather than `JSONDecoder` so that every problem can name its line, a
 /// repeated key is an error rather than silently ignored, and trailing commas are rejected as in strict JSON.
-struct JSONNode: Sendable, Equatable {
+package struct JSONNode: Sendable, Equatable {
     /// The value of a node.
-    enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case null
         case bool(Bool)
         case integer(Int64)
@@ -18,21 +18,21 @@ struct JSONNode: Sendable, Equatable {
     }
 
     /// One member of an object, with where its key was written.
-    struct Member: Sendable, Equatable {
-        var key: String
-        var keyLine: Int
-        var keyColumn: Int
-        var node: JSONNode
+    package struct Member: Sendable, Equatable {
+        package var key: String
+        package var keyLine: Int
+        package var keyColumn: Int
+        package var node: JSONNode
     }
 
-    var value: Value
+    package var value: Value
     /// The line the value starts on (1-based).
-    var line: Int
+    package var line: Int
     /// The column the value starts at (1-based, in characters).
-    var column: Int
+    package var column: Int
 
     /// What kind of value this is, for messages: `a string`, `a number`, `an object`, ….
-    var kindDescription: String {
+    package var kindDescription: String {
         switch value {
         case .null: "null"
         case .bool: "a boolean"
@@ -45,7 +45,7 @@ struct JSONNode: Sendable, Equatable {
 
     /// The value as AgentCore's ``JSONValue`` (positions dropped; a repeated key cannot occur, the parser
     /// rejects it).
-    var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         switch value {
         case .null: .null
         case .bool(let value): .bool(value)

@@ -6,21 +6,26 @@
 /// - `{"fromEnv": "SLACK_WEBHOOK_URL", "secret": true}` — read from agentctl's environment when a run starts
 ///   (`serve`, `run`, `backfill`); the variable must be set then. `"secret"` defaults to `false` for `value`
 ///   and to `true` for `fromEnv`, since that form exists to keep secrets out of the file.
-struct ConfigValue: Sendable, Equatable {
-    enum Source: Sendable, Equatable {
+public struct ConfigValue: Sendable, Equatable {
+    /// Where the value comes from.
+    public enum Source: Sendable, Equatable {
+        /// Written in the file.
         case literal(String)
+        /// Read from the named environment variable.
         case environment(String)
     }
 
-    var source: Source
-    var isSecret: Bool
+    /// Where the value comes from.
+    public var source: Source
+    /// Whether the value is kept out of logs, records and output (replaced by `[REDACTED]`).
+    public var isSecret: Bool
 
     /// A literal, public value.
-    static func literal(_ value: String) -> ConfigValue { ConfigValue(source: .literal(value), isSecret: false) }
+    public static func literal(_ value: String) -> ConfigValue { ConfigValue(source: .literal(value), isSecret: false) }
 
     /// Resolves the value against an environment.
     /// - Returns: The text, or `nil` when it comes from a variable that is not set.
-    func resolve(in environment: [String: String]) -> String? {
+    public func resolve(in environment: [String: String]) -> String? {
         switch source {
         case .literal(let value): value
         case .environment(let name): environment[name]
@@ -28,7 +33,7 @@ struct ConfigValue: Sendable, Equatable {
     }
 
     /// Reads a value at `path`; reports problems and returns `nil` when it is malformed.
-    static func read(_ node: JSONNode, path: String, problems: ConfigReader.Problems) -> ConfigValue? {
+    package static func read(_ node: JSONNode, path: String, problems: ConfigReader.Problems) -> ConfigValue? {
         switch node.value {
         case .string(let value):
             return .literal(value)
@@ -67,8 +72,11 @@ struct ConfigValue: Sendable, Equatable {
 }
 
 /// Environment variable names: `[A-Za-z_][A-Za-z0-9_]*`.
-enum EnvironmentName {
-    static func isValid(_ name: String) -> Bool {
+public enum EnvironmentName {
+    /// Whether a name is a valid environment variable name.
+    /// - Parameter name: The name.
+    /// - Returns: `true` for `[A-Za-z_][A-Za-z0-9_]*`.
+    public static func isValid(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.isASCII,
             first == "_" || (first.properties.isAlphabetic)
         else { return false }

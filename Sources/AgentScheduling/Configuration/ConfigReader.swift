@@ -6,13 +6,13 @@ import Foundation
 ///
 /// Readers never stop at the first problem: a wrong value is reported and read as absent, so one pass finds
 /// everything.
-final class ConfigReader {
+package final class ConfigReader {
     /// Where problems are collected, shared by every reader of one document.
-    final class Problems {
+    package final class Problems {
         private(set) var list: [ConfigProblem] = []
 
         /// The problems in file order (those without a position first).
-        var sorted: [ConfigProblem] {
+        package var sorted: [ConfigProblem] {
             list.enumerated().sorted { left, right in
                 let a = (left.element.line ?? 0, left.element.column ?? 0, left.offset)
                 let b = (right.element.line ?? 0, right.element.column ?? 0, right.offset)
@@ -20,20 +20,20 @@ final class ConfigReader {
             }.map(\.element)
         }
 
-        func report(_ path: String, _ message: String, at node: JSONNode?) {
+        package func report(_ path: String, _ message: String, at node: JSONNode?) {
             list.append(ConfigProblem(path: path, message: message, line: node?.line, column: node?.column))
         }
     }
 
     /// The object's JSON path (`agents[2]`; empty for the document).
-    let path: String
-    let node: JSONNode
-    let problems: Problems
+    package let path: String
+    package let node: JSONNode
+    package let problems: Problems
     private let members: [JSONNode.Member]
     private var known: [String] = []
 
     /// A reader of `node`, or `nil` (with a problem reported) when it is not an object.
-    init?(_ node: JSONNode, path: String, problems: Problems) {
+    package init?(_ node: JSONNode, path: String, problems: Problems) {
         guard case .object(let members) = node.value else {
             problems.report(path, "expected an object ({…}), found \(node.kindDescription)", at: node)
             return nil
@@ -45,7 +45,7 @@ final class ConfigReader {
     }
 
     /// The path of a member: `agents[2].schedule`, or `env["MY VAR"]` for keys that are not plain names.
-    static func path(_ base: String, key: String) -> String {
+    package static func path(_ base: String, key: String) -> String {
         let plain = !key.isEmpty && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         if plain { return base.isEmpty ? key : "\(base).\(key)" }
         let quoted = "\"" + key.replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -53,16 +53,16 @@ final class ConfigReader {
     }
 
     /// The path of a member of this object.
-    func path(_ key: String) -> String { Self.path(path, key: key) }
+    package func path(_ key: String) -> String { Self.path(path, key: key) }
 
     /// Reports a problem about a member (or the object itself when `key` is nil).
-    func report(_ key: String?, _ message: String) {
+    package func report(_ key: String?, _ message: String) {
         let target = key.flatMap { member($0) }
         problems.report(key.map(path) ?? path, message, at: target ?? node)
     }
 
     /// The raw member, marking the key as known. `null` counts as absent.
-    func member(_ key: String) -> JSONNode? {
+    package func member(_ key: String) -> JSONNode? {
         if !known.contains(key) { known.append(key) }
         guard let node = members.first(where: { $0.key == key })?.node else { return nil }
         if case .null = node.value { return nil }
@@ -70,10 +70,10 @@ final class ConfigReader {
     }
 
     /// Whether the member is present (and not `null`).
-    func has(_ key: String) -> Bool { member(key) != nil }
+    package func has(_ key: String) -> Bool { member(key) != nil }
 
     /// The keys present in this object, in file order.
-    var keys: [String] { members.map(\.key) }
+    package var keys: [String] { members.map(\.key) }
 
     /// Reports a missing member that is required.
     private func requirePresent(_ key: String, _ what: String) {
@@ -81,7 +81,7 @@ final class ConfigReader {
     }
 
     /// A string member.
-    func string(_ key: String, required: String? = nil) -> String? {
+    package func string(_ key: String, required: String? = nil) -> String? {
         guard let node = member(key) else {
             if let required { requirePresent(key, required) }
             return nil
@@ -94,7 +94,7 @@ final class ConfigReader {
     }
 
     /// A non-empty string member.
-    func nonEmptyString(_ key: String, required: String? = nil) -> String? {
+    package func nonEmptyString(_ key: String, required: String? = nil) -> String? {
         guard let value = string(key, required: required) else { return nil }
         guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
             report(key, "must not be empty")
@@ -104,7 +104,7 @@ final class ConfigReader {
     }
 
     /// A boolean member.
-    func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         guard let node = member(key) else { return nil }
         guard case .bool(let value) = node.value else {
             problems.report(path(key), "expected true or false, found \(node.kindDescription)", at: node)
@@ -114,13 +114,14 @@ final class ConfigReader {
     }
 
     /// A whole-number member within `range`.
-    func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
+    package func integer(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let node = member(key) else { return nil }
         return Self.integer(node, path: path(key), in: range, problems: problems)
     }
 
     /// A whole number within `range`, checked at `path`.
-    static func integer(_ node: JSONNode, path: String, in range: ClosedRange<Int>, problems: Problems) -> Int? {
+    package static func integer(_ node: JSONNode, path: String, in range: ClosedRange<Int>, problems: Problems) -> Int?
+    {
         let value: Int?
         switch node.value {
         case .integer(let integer): value = Int(exactly: integer)
@@ -139,7 +140,7 @@ final class ConfigReader {
     }
 
     /// A number member within `range`.
-    func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
+    package func number(_ key: String, in range: ClosedRange<Double>) -> Double? {
         guard let node = member(key) else { return nil }
         let value: Double
         switch node.value {
@@ -158,13 +159,13 @@ final class ConfigReader {
     }
 
     /// A duration member: a string such as `"30s"` or a number of seconds; at least `minimum`.
-    func duration(_ key: String, minimum: Duration = .zero) -> Duration? {
+    package func duration(_ key: String, minimum: Duration = .zero) -> Duration? {
         guard let node = member(key) else { return nil }
         return Self.duration(node, path: path(key), minimum: minimum, problems: problems)
     }
 
     /// A duration at `path`.
-    static func duration(_ node: JSONNode, path: String, minimum: Duration, problems: Problems) -> Duration? {
+    package static func duration(_ node: JSONNode, path: String, minimum: Duration, problems: Problems) -> Duration? {
         let parsed: Duration?
         switch node.value {
         case .string(let text): parsed = DurationText.parse(text)
@@ -187,13 +188,13 @@ final class ConfigReader {
     }
 
     /// An object member.
-    func object(_ key: String) -> ConfigReader? {
+    package func object(_ key: String) -> ConfigReader? {
         guard let node = member(key) else { return nil }
         return ConfigReader(node, path: path(key), problems: problems)
     }
 
     /// An array member, as its elements with their paths.
-    func array(_ key: String) -> [(path: String, node: JSONNode)]? {
+    package func array(_ key: String) -> [(path: String, node: JSONNode)]? {
         guard let node = member(key) else { return nil }
         guard case .array(let elements) = node.value else {
             problems.report(path(key), "expected an array ([…]), found \(node.kindDescription)", at: node)
@@ -203,7 +204,7 @@ final class ConfigReader {
     }
 
     /// An array of strings.
-    func strings(_ key: String) -> [String]? {
+    package func strings(_ key: String) -> [String]? {
         guard let elements = array(key) else { return nil }
         var result: [String] = []
         for (path, node) in elements {
@@ -217,7 +218,7 @@ final class ConfigReader {
     }
 
     /// A string member that must be one of `choices`.
-    func choice(_ key: String, _ choices: [String]) -> String? {
+    package func choice(_ key: String, _ choices: [String]) -> String? {
         guard let value = string(key) else { return nil }
         guard choices.contains(value) else {
             report(key, "\"\(value)\" is not one of \(choices.map { "\"\($0)\"" }.joined(separator: ", "))")
@@ -227,7 +228,7 @@ final class ConfigReader {
     }
 
     /// Reports every key no accessor asked for.
-    func finish() {
+    package func finish() {
         for member in members where !known.contains(member.key) {
             var message = "unknown key \"\(member.key)\""
             if let suggestion = Self.closest(to: member.key, in: known) {
@@ -241,7 +242,7 @@ final class ConfigReader {
     }
 
     /// The known key nearest to a misspelt one, if it is close enough to be a typo.
-    static func closest(to key: String, in candidates: [String]) -> String? {
+    package static func closest(to key: String, in candidates: [String]) -> String? {
         let lowered = key.lowercased()
         let scored = candidates.map { ($0, distance(lowered, $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
@@ -275,7 +276,7 @@ final class ConfigReader {
     }
 
     /// A scalar as written, for messages.
-    static func text(_ node: JSONNode) -> String {
+    package static func text(_ node: JSONNode) -> String {
         switch node.value {
         case .string(let value): "\"\(value)\""
         default: numberText(node)

@@ -1,18 +1,21 @@
 import AgentCore
-import AgentScheduling
-import AgentStorage
 import Foundation
 
-extension AgentctlConfiguration {
+extension RunnerConfiguration {
     /// Reads and validates a configuration file.
     /// - Parameters:
     ///   - file: The file.
     ///   - shownPath: The path as the user gave it, for messages.
     ///   - environment: The process environment (for `AGENTCTL_HOME`).
+    /// - Returns: The validated configuration.
     /// - Throws: ``ConfigError`` with every problem found, or with one problem when the file cannot be read.
-    static func load(from file: URL, shownPath: String, environment: [String: String]) throws(ConfigError)
-        -> AgentctlConfiguration
+    public static func load(
+        from file: URL, shownPath: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError)
+        -> RunnerConfiguration
     {
+        let shownPath = shownPath ?? file.path
         let data: Data
         do {
             data = try Data(contentsOf: file)
@@ -36,10 +39,15 @@ extension AgentctlConfiguration {
     ///   - file: Where it lives (relative paths in it are resolved against its directory).
     ///   - shownPath: The path as the user gave it, for messages.
     ///   - environment: The process environment (for `AGENTCTL_HOME`).
+    /// - Returns: The validated configuration.
     /// - Throws: ``ConfigError`` with every problem found.
-    static func parse(_ text: String, file: URL, shownPath: String, environment: [String: String]) throws(ConfigError)
-        -> AgentctlConfiguration
+    public static func parse(
+        _ text: String, file: URL, shownPath: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError)
+        -> RunnerConfiguration
     {
+        let shownPath = shownPath ?? file.path
         let root: JSONNode
         do {
             root = try JSONNodeParser.parse(text)
@@ -58,7 +66,7 @@ extension AgentctlConfiguration {
 
     private static func read(
         _ root: JSONNode, file: URL, environment: [String: String], problems: ConfigReader.Problems
-    ) -> AgentctlConfiguration? {
+    ) -> RunnerConfiguration? {
         guard let reader = ConfigReader(root, path: "", problems: problems) else { return nil }
         defer { reader.finish() }
         let directory = file.deletingLastPathComponent()
@@ -68,13 +76,13 @@ extension AgentctlConfiguration {
                 "version \(version) is not supported; this agentctl reads version \(currentVersion): upgrade agentctl")
         }
         let storePath = reader.nonEmptyString("store")
-        let store = JSONFileAgentStore.defaultDirectory(
-            explicitPath: storePath, environment: environment, currentDirectory: directory)
+        let store = storeDirectory(explicitPath: storePath, environment: environment, currentDirectory: directory)
         let logs =
             reader.nonEmptyString("logs").map { resolve($0, against: directory, environment: environment) }
             ?? store.appendingPathComponent("logs", isDirectory: true)
         let concurrency = reader.integer("maxConcurrentRuns", in: 1...1000) ?? 4
         let grace = reader.duration("shutdownGracePeriod") ?? .seconds(30)
+        let misfireThreshold = reader.duration("misfireThreshold", minimum: .seconds(1)) ?? .seconds(60)
         var zone = "UTC"
         if let name = reader.nonEmptyString("timeZone") {
             if TimeZone(identifier: name) == nil {
@@ -117,21 +125,23 @@ extension AgentctlConfiguration {
                 problems.report(webhook.path + ".agents", "no agent is named \"\(name)\"", at: nil)
             }
         }
-        return AgentctlConfiguration(
+        var configuration = RunnerConfiguration(
             file: file, storeDirectory: store, logsDirectory: logs, maximumConcurrentRuns: concurrency,
             shutdownGracePeriod: grace, timeZone: zone, retention: retention, agents: agents,
             notifications: globalNotifications + agents.flatMap(\.notifications))
+        configuration.misfireThreshold = misfireThreshold
+        return configuration
     }
 
-    private static func readRetention(_ reader: ConfigReader) -> JSONFileAgentStore.Retention {
+    private static func readRetention(_ reader: ConfigReader) -> RunRetention {
         defer { reader.finish() }
         let age = reader.duration("maxAge", minimum: .seconds(1))
         let count = reader.integer("maxRunsPerAgent", in: 1...Int.max)
-        return JSONFileAgentStore.Retention(maximumAge: age, maximumRunsPerAgent: count)
+        return RunRetention(maximumAge: age, maximumRunsPerAgent: count)
     }
 
     /// The `notifications` array of the document or of an agent.
-    static func readNotifications(_ reader: ConfigReader, agent: AgentName?) -> [NotificationConfiguration] {
+    package static func readNotifications(_ reader: ConfigReader, agent: AgentName?) -> [NotificationConfiguration] {
         guard let elements = reader.array("notifications") else { return [] }
         return elements.compactMap {
             NotificationConfiguration.read($0.node, path: $0.path, agent: agent, problems: reader.problems)
@@ -139,7 +149,7 @@ extension AgentctlConfiguration {
     }
 
     /// A path from the file, resolved: `~/` against `$HOME`, relative against the file's directory.
-    static func resolve(_ path: String, against directory: URL, environment: [String: String]) -> URL {
+    package static func resolve(_ path: String, against directory: URL, environment: [String: String]) -> URL {
         var expanded = path
         if path == "~" || path.hasPrefix("~/"), let home = environment["HOME"], !home.isEmpty {
             expanded = home + path.dropFirst()
@@ -152,7 +162,7 @@ extension AgentctlConfiguration {
     }
 
     /// The message for a time zone the system does not know.
-    static func unknownZone(_ name: String) -> String {
+    package static func unknownZone(_ name: String) -> String {
         "unknown time zone \"\(name)\"; use an IANA name such as \"Europe/Berlin\", \"America/New_York\" or \"UTC\""
     }
 }

@@ -1,5 +1,4 @@
 import AgentCore
-import AgentScheduling
 import Foundation
 
 /// One webhook of `agentctl.json`, as written; ``webhook(environment:)`` turns it into the library's
@@ -8,27 +7,35 @@ import Foundation
 /// ```json
 /// {"format": "slack", "url": {"fromEnv": "SLACK_WEBHOOK_URL"}, "on": ["failure", "autoPause"]}
 /// ```
-struct NotificationConfiguration: Sendable {
+public struct NotificationConfiguration: Sendable {
     /// The formats and triggers the library knows, for validation and messages.
-    static let formats = WebhookFormat.allFormats.map(\.rawValue)
-    static let triggers = WebhookTrigger.allTriggers.map(\.rawValue)
+    public static let formats = WebhookFormat.allFormats.map(\.rawValue)
+    /// The trigger names the library knows.
+    public static let triggers = WebhookTrigger.allTriggers.map(\.rawValue)
 
-    var format: WebhookFormat
+    /// The payload format (`slack`, `discord`, `generic`, …).
+    public var format: WebhookFormat
     /// The URL; usually secret (a Slack webhook URL is a credential).
-    var url: ConfigValue
-    var on: Set<WebhookTrigger>
+    public var url: ConfigValue
+    /// What it is posted for (`failure`, `autoPause`, `everyRun`, …).
+    public var on: Set<WebhookTrigger>
     /// The agents it is for; `nil` for all (a webhook inside an agent is for that agent only).
-    var agents: Set<AgentName>?
-    var headers: [(name: String, value: ConfigValue)]
-    var maximumAttempts: Int?
-    var initialRetryDelay: Duration?
-    var maximumRetryDelay: Duration?
-    var timeout: Duration?
+    public var agents: Set<AgentName>?
+    /// Extra HTTP headers, in file order.
+    public var headers: [(name: String, value: ConfigValue)]
+    /// How many times a delivery is tried; `nil` for the library's default.
+    public var maximumAttempts: Int?
+    /// The first delay between attempts; `nil` for the default.
+    public var initialRetryDelay: Duration?
+    /// The longest delay between attempts; `nil` for the default.
+    public var maximumRetryDelay: Duration?
+    /// How long one attempt may take; `nil` for the default.
+    public var timeout: Duration?
     /// Where it was written, for messages (`notifications[0]`, `agents[1].notifications[0]`).
-    var path: String
+    public var path: String
 
     /// The library's webhook, or a problem when a variable is unset or a value is invalid.
-    func webhook(environment: [String: String]) -> Result<WebhookConfiguration, ConfigProblem> {
+    public func webhook(environment: [String: String]) -> Result<WebhookConfiguration, ConfigProblem> {
         func unset(_ value: ConfigValue, _ path: String) -> ConfigProblem? {
             guard case .environment(let variable) = value.source, environment[variable] == nil else { return nil }
             return ConfigProblem(
@@ -63,7 +70,7 @@ struct NotificationConfiguration: Sendable {
     }
 
     /// Reads one webhook at `path`; `agent` is the agent it is written inside, if any.
-    static func read(
+    package static func read(
         _ node: JSONNode, path: String, agent: AgentName?, problems: ConfigReader.Problems
     ) -> NotificationConfiguration? {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }

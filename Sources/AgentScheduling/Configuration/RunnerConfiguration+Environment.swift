@@ -1,14 +1,13 @@
 import AgentCore
-import AgentScheduling
 
-extension AgentctlConfiguration {
+extension RunnerConfiguration {
     /// The library's webhooks, with their `{"fromEnv": …}` values read from `environment`.
     ///
     /// Resolved when agents are about to run (`serve`, `run`, `backfill`) and by `validate`, but not by commands
     /// that only read records, so that `agentctl runs` works in a shell without the secrets.
     /// - Parameter agents: Only the webhooks that concern these agents (default: all).
     /// - Returns: The webhooks, or every problem (an unset variable, an invalid URL).
-    func webhooks(environment: [String: String], for agents: Set<AgentName>? = nil)
+    package func webhooks(environment: [String: String], for agents: Set<AgentName>? = nil)
         -> Result<[WebhookConfiguration], ProblemList>
     {
         var webhooks: [WebhookConfiguration] = []

@@ -1,7 +1,7 @@
 import AgentCore
 import Testing
 
-@testable import AgentCLI
+@testable import AgentScheduling
 
 /// The strict JSON parser of the configuration: positions, repeated keys, strictness, escapes, numbers.
 struct JSONNodeParserTests {

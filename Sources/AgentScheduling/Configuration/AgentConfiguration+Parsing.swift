@@ -1,20 +1,19 @@
 import AgentCore
-import AgentScheduling
 import Foundation
 
 extension AgentConfiguration {
     /// What the file's top level contributes to each agent.
-    struct ParseContext {
-        var directory: URL
-        var defaultTimeZone: String
-        var environment: [String: String]
+    package struct ParseContext {
+        package var directory: URL
+        package var defaultTimeZone: String
+        package var environment: [String: String]
     }
 
     /// The failure classes a pattern may assign (`timeout` and `cancelled` come from the run, not its output).
-    static let patternClasses: [FailureClass] = [.rateLimited, .permanent, .transient]
+    package static let patternClasses: [FailureClass] = [.rateLimited, .permanent, .transient]
 
     /// Reads one agent at `path`; reports every problem and returns `nil` when it is unusable.
-    static func read(
+    package static func read(
         _ node: JSONNode, path: String, context: ParseContext, problems: ConfigReader.Problems
     ) -> AgentConfiguration? {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }
@@ -33,11 +32,12 @@ extension AgentConfiguration {
         let environment = readEnvironment(reader)
         let inherits = reader.bool("inheritEnv") ?? true
         let workingDirectory = reader.nonEmptyString("workingDirectory").map {
-            AgentctlConfiguration.resolve($0, against: context.directory, environment: context.environment).path
+            RunnerConfiguration.resolve($0, against: context.directory, environment: context.environment).path
         }
         let schedule = readSchedule(reader, defaultTimeZone: context.defaultTimeZone)
         let timeout = reader.duration("timeout", minimum: .seconds(1))
         let terminationGrace = reader.duration("terminationGracePeriod")
+        let lease = reader.duration("lease", minimum: .seconds(1))
         let outputLimit = readByteCount(reader, "outputLimit")
         let retry = readRetry(reader)
         let priority = reader.choice("priority", RunPriority.allCases.map(\.description)).flatMap(
@@ -65,7 +65,7 @@ extension AgentConfiguration {
             labels.finish()
         }
         let patterns = readFailurePatterns(reader)
-        let notifications = AgentctlConfiguration.readNotifications(reader, agent: name)
+        let notifications = RunnerConfiguration.readNotifications(reader, agent: name)
 
         guard problems.list.count == before, let name, let command, let schedule else { return nil }
         return AgentConfiguration(
@@ -74,7 +74,7 @@ extension AgentConfiguration {
             terminationGracePeriod: terminationGrace, maximumOutputBytes: outputLimit, retry: retry ?? RetryPolicy(),
             priority: priority ?? .normal, overlap: overlap ?? .skip, misfire: misfire ?? .default,
             autoPauseAfterConsecutiveFailures: autoPause, isEnabled: enabled, owner: owner, failurePatterns: patterns,
-            notifications: notifications)
+            notifications: notifications, leaseDuration: lease)
     }
 
     /// `"command": ["program", "arg", …]`.
@@ -133,7 +133,7 @@ extension AgentConfiguration {
         let zoneName = reader.nonEmptyString("timeZone")
         let scheduleNode = reader.member("schedule")
         if let zoneName, TimeZone(identifier: zoneName) == nil {
-            reader.report("timeZone", AgentctlConfiguration.unknownZone(zoneName))
+            reader.report("timeZone", RunnerConfiguration.unknownZone(zoneName))
             return nil
         }
         guard let node = scheduleNode else {

@@ -1,17 +1,16 @@
 import AgentCore
-import AgentScheduling
 import AgentStorage
 import Foundation
 import Testing
 
-@testable import AgentCLI
+@testable import AgentScheduling
 
 /// `agentctl.json` in process: every key, every shape, and every problem with its JSON path.
 struct ConfigParsingTests {
     static let file = URL(fileURLWithPath: "/srv/agents/agentctl.json")
 
-    func parse(_ text: String, environment: [String: String] = [:]) throws(ConfigError) -> AgentctlConfiguration {
-        try AgentctlConfiguration.parse(text, file: Self.file, shownPath: "agentctl.json", environment: environment)
+    func parse(_ text: String, environment: [String: String] = [:]) throws(ConfigError) -> RunnerConfiguration {
+        try RunnerConfiguration.parse(text, file: Self.file, shownPath: "agentctl.json", environment: environment)
     }
 
     /// The problems of an invalid text, as `path: message`.
@@ -313,7 +312,7 @@ struct ConfigParsingTests {
                 "agents[2].schedule: minute: 61 is out of range 0-59",
                 "agents[2].retry.maxRetries: -1 is out of range: use 0 to 100",
                 "colour: unknown key \"colour\"; known keys here: version, store, logs, maxConcurrentRuns, "
-                    + "shutdownGracePeriod, timeZone, retention, notifications, agents",
+                    + "shutdownGracePeriod, misfireThreshold, timeZone, retention, notifications, agents",
             ])
     }
 
@@ -404,5 +403,45 @@ extension Result where Failure == ProblemList {
     var failureProblems: [String] {
         guard case .failure(let error) = self else { return [] }
         return error.problems.map(\.description)
+    }
+}
+
+/// The runner settings the configuration carries.
+struct RunnerSettingsParsingTests {
+    let file = URL(fileURLWithPath: "/tmp/project/agentctl.json")
+
+    @Test func misfireThresholdAndLeaseReachTheRunner() throws {
+        let text = """
+            {"misfireThreshold": "5m", "maxConcurrentRuns": 3,
+             "agents": [{"name": "a", "command": ["true"], "schedule": "* * * * *", "lease": "4s"}]}
+            """
+        let configuration = try RunnerConfiguration.parse(text, file: file, environment: [:])
+        #expect(configuration.misfireThreshold == .seconds(300))
+        #expect(configuration.agents.first?.policy.leaseDuration == .seconds(4))
+        let options = configuration.runnerOptions(webhooks: [], role: "test")
+        #expect(options.scheduler.misfireThreshold == .seconds(300))
+        #expect(options.scheduler.maximumConcurrentRuns == 3)
+        #expect(options.role == "test")
+    }
+
+    @Test func theDefaultsAreSixtySecondsAndThirtySeconds() throws {
+        let text = #"{"agents": [{"name": "a", "command": ["true"], "schedule": "* * * * *"}]}"#
+        let configuration = try RunnerConfiguration.parse(text, file: file, environment: [:])
+        #expect(configuration.misfireThreshold == .seconds(60))
+        #expect(configuration.agents.first?.policy.leaseDuration == .seconds(30))
+    }
+
+    @Test func aBadThresholdOrLeaseIsReportedWithItsPath() {
+        let text = """
+            {"misfireThreshold": "0s",
+             "agents": [{"name": "a", "command": ["true"], "schedule": "* * * * *", "lease": "soon"}]}
+            """
+        do {
+            _ = try RunnerConfiguration.parse(text, file: file, environment: [:])
+            Issue.record("the configuration was accepted")
+        } catch {
+            let paths = error.problems.map(\.path)
+            #expect(paths == ["misfireThreshold", "agents[0].lease"])
+        }
     }
 }

@@ -1,17 +1,17 @@
 /// A strict JSON parser (RFC 8259) that keeps line and column of every value and rejects repeated keys.
 ///
 /// Errors say where and what: `line 12, column 5: expected ',' or '}' after an object member, found '"'`.
-struct JSONNodeParser {
+package struct JSONNodeParser {
     /// Text that is not valid JSON.
-    struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-        var line: Int
-        var column: Int
-        var message: String
-        var description: String { "line \(line), column \(column): \(message)" }
+    package struct SyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+        package var line: Int
+        package var column: Int
+        package var message: String
+        package var description: String { "line \(line), column \(column): \(message)" }
     }
 
     /// The deepest nesting accepted, so that a hostile file cannot exhaust the stack.
-    static let maximumDepth = 200
+    package static let maximumDepth = 200
 
     private let bytes: [UInt8]
     private var index = 0
@@ -20,7 +20,7 @@ struct JSONNodeParser {
 
     /// Parses a whole document.
     /// - Throws: ``SyntaxError`` for invalid JSON, a repeated key, or trailing content.
-    static func parse(_ text: String) throws(SyntaxError) -> JSONNode {
+    package static func parse(_ text: String) throws(SyntaxError) -> JSONNode {
         var parser = JSONNodeParser(bytes: Array(text.utf8))
         if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()

@@ -1,5 +1,4 @@
 import AgentCore
-import AgentScheduling
 import Foundation
 
 /// A configured command agent: a ``SubprocessAgent`` whose command also learns, through environment variables,
@@ -19,17 +18,30 @@ import Foundation
 /// | `AGENTCTL_PARAMETERS` | the parameters as canonical JSON (`{}` when none) |
 /// | `AGENTCTL_PARAM_<NAME>` | each top-level parameter that is a string, number or boolean; the name upper-cased, other characters than letters and digits replaced by `_` |
 /// | `AGENTCTL_LOG_DIR` | the run's log directory |
-struct ConfiguredAgent: AgentDefinition {
+public struct ConfiguredAgent: SubprocessBackedAgent {
     /// The agent built from the configuration.
-    let base: SubprocessAgent
+    public let base: SubprocessAgent
 
-    var name: AgentName { base.name }
-    var schedule: ScheduleConfiguration { base.schedule }
-    var isEnabled: Bool { base.isEnabled }
-    var owner: OwnerMetadata { base.owner }
-    var policy: RunPolicy { base.policy }
+    /// The agent's name.
+    public var name: AgentName { base.name }
+    /// When it runs.
+    public var schedule: ScheduleConfiguration { base.schedule }
+    /// Whether it runs on its schedule.
+    public var isEnabled: Bool { base.isEnabled }
+    /// Who owns it.
+    public var owner: OwnerMetadata { base.owner }
+    /// Its run policy.
+    public var policy: RunPolicy { base.policy }
+    /// The subprocess agent underneath (its runs' log directories are finalized by the runner).
+    public var subprocess: SubprocessAgent { base }
 
-    func run(_ request: AgentRunRequest, context: AgentRunContext) async throws -> AgentRunResult {
+    /// Runs the command with the request's variables in its environment (see the type's documentation).
+    /// - Parameters:
+    ///   - request: The run request.
+    ///   - context: The run's context.
+    /// - Returns: The command's result.
+    /// - Throws: What the subprocess agent throws (for example when the program cannot start).
+    public func run(_ request: AgentRunRequest, context: AgentRunContext) async throws -> AgentRunResult {
         var configuration = base.configuration
         for (name, value) in Self.variables(for: request, runID: context.runID, attempt: context.attempt) {
             configuration.environment.set(name, to: value)
@@ -43,7 +55,7 @@ struct ConfiguredAgent: AgentDefinition {
     }
 
     /// The variables that describe a run (all but `AGENTCTL_LOG_DIR`).
-    static func variables(for request: AgentRunRequest, runID: RunID, attempt: Int) -> [(String, String)] {
+    public static func variables(for request: AgentRunRequest, runID: RunID, attempt: Int) -> [(String, String)] {
         var variables: [(String, String)] = [
             ("AGENTCTL_AGENT", request.agentName.rawValue), ("AGENTCTL_RUN_ID", runID.rawValue),
             ("AGENTCTL_ATTEMPT", String(attempt)), ("AGENTCTL_TRIGGER", request.trigger.kind),

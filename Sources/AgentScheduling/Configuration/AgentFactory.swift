@@ -1,10 +1,9 @@
 import AgentCore
-import AgentScheduling
 import Foundation
 
 /// Builds runnable agents from the configuration: the library's ``SubprocessAgent`` with its environment,
 /// secrets, timeout, output bound, log root and failure patterns, wrapped in ``ConfiguredAgent``.
-enum AgentFactory {
+package enum AgentFactory {
     /// Builds one agent.
     /// - Parameters:
     ///   - agent: The agent's configuration.
@@ -13,8 +12,8 @@ enum AgentFactory {
     ///     of `AGENTCTL_TIMEOUT_SECONDS`.
     ///   - path: The agent's JSON path, for problems.
     /// - Throws: ``ConfigError``-ready problems: an unset variable, a bad `AGENTCTL_TIMEOUT_SECONDS`.
-    static func make(
-        _ agent: AgentConfiguration, configuration: AgentctlConfiguration, environment: [String: String],
+    package static func make(
+        _ agent: AgentConfiguration, configuration: RunnerConfiguration, environment: [String: String],
         path: String
     ) throws(ProblemList) -> ConfiguredAgent {
         var problems: [ConfigProblem] = []
@@ -58,44 +57,5 @@ enum AgentFactory {
         } catch {
             throw ProblemList(problems: [ConfigProblem(path: path, message: error.message)])
         }
-    }
-}
-
-extension CommandContext {
-    /// What a process that runs agents needs: the agents and the webhooks that concern them.
-    struct Runnable: Sendable {
-        var agents: [ConfiguredAgent]
-        var webhooks: [WebhookConfiguration]
-    }
-
-    /// Builds the agents that will run in this process and their webhooks, printing every problem on failure
-    /// (an unset `{"fromEnv": …}` variable, a bad `AGENTCTL_TIMEOUT_SECONDS`).
-    /// - Parameters:
-    ///   - names: Only these agents (default: all).
-    ///   - command: The command's name, for messages.
-    ///   - io: Where problems are printed.
-    /// - Returns: The agents in file order and the webhooks, or `nil` (exit status 2).
-    func runnable(_ names: Set<String>? = nil, command: String, io: CommandIO) -> Runnable? {
-        var agents: [ConfiguredAgent] = []
-        var problems: [ConfigProblem] = []
-        for (index, agent) in configuration.agents.enumerated() where names?.contains(agent.name.rawValue) ?? true {
-            do {
-                agents.append(
-                    try AgentFactory.make(
-                        agent, configuration: configuration, environment: environment, path: "agents[\(index)]"))
-            } catch {
-                problems += error.problems
-            }
-        }
-        var webhooks: [WebhookConfiguration] = []
-        switch configuration.webhooks(environment: environment, for: Set(agents.map(\.name))) {
-        case .success(let resolved): webhooks = resolved
-        case .failure(let error): problems += error.problems
-        }
-        guard problems.isEmpty else {
-            CommandContext.report(ConfigError(file: shownPath, problems: problems), command: command, io: io)
-            return nil
-        }
-        return Runnable(agents: agents, webhooks: webhooks)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import AgentCLI
+@testable import AgentScheduling
 
 /// The configuration examples of the README and Docs/CLI.md are valid, so that a copied example works.
 struct DocumentationExampleTests {
@@ -28,7 +28,7 @@ struct DocumentationExampleTests {
         ]
         for example in examples {
             do {
-                let configuration = try AgentctlConfiguration.parse(
+                let configuration = try RunnerConfiguration.parse(
                     example, file: URL(fileURLWithPath: "/srv/agents/agentctl.json"), shownPath: "agentctl.json",
                     environment: environment)
                 #expect(throws: Never.self) { try configuration.webhooks(environment: environment).get() }
