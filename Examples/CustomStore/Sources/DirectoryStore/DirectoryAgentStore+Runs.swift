@@ -27,12 +27,14 @@ extension DirectoryAgentStore {
                 // Its owner stopped renewing: the run is abandoned, and the key is free again.
                 Self.markAbandoned(&existing, now: now)
                 try write(existing, to: runURL(existing.id))
+                try noteEnd(of: existing, previous: nil)
             }
             var record = claim.record
             record.leaseOwner = claim.owner
             record.leaseExpiresAt = Timestamp.roundedToMilliseconds(
                 now.addingTimeInterval(claim.leaseDuration.timeInterval))
             try write(record, to: runURL(record.id))
+            try noteEnd(of: record, previous: nil)
             return .claimed(record)
         }
     }
@@ -46,6 +48,7 @@ extension DirectoryAgentStore {
                 throw StoreError(.duplicateRunID, "a run with id \(record.id) already exists")
             }
             try write(record, to: runURL(record.id))
+            try noteEnd(of: record, previous: nil)
         }
     }
 
@@ -68,6 +71,7 @@ extension DirectoryAgentStore {
                     "run \(record.id) already ended as \(current.status); it cannot become \(record.status)")
             }
             try write(record, to: runURL(record.id))
+            try noteEnd(of: record, previous: current)
         }
     }
 
@@ -137,6 +141,7 @@ extension DirectoryAgentStore {
             where !record.status.isTerminal && record.status != .awaitingApproval && !record.hasLiveLease(at: now) {
                 Self.markAbandoned(&record, now: now)
                 try write(record, to: runURL(record.id))
+                try noteEnd(of: record, previous: nil)
                 abandoned.append(record)
             }
             return abandoned

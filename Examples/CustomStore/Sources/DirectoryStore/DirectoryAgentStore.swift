@@ -15,6 +15,9 @@ import Foundation
 /// <directory>/runs/<run-id>.json     one RunRecord each
 /// <directory>/leases/<hex name>.json a LeaseFile (the live lease, if any, and the last fencing token)
 /// <directory>/schedules/<agent>.json one ScheduleState each
+/// <directory>/changes/<sequence>.json one change of the feed each (the newest 1,000 are kept)
+/// <directory>/requests/<hex id>.json one ControlRequest each
+/// <directory>/presences/<hex id>.json one RunnerPresence each
 /// ```
 ///
 /// Every operation runs on a private serial Dispatch queue while holding an exclusive `flock` on
@@ -42,7 +45,7 @@ public final class DirectoryAgentStore: AgentStore {
         self.clock = clock
         self.queue = DispatchQueue(label: "DirectoryAgentStore \(directory.path)")
         do {
-            for sub in ["runs", "leases", "schedules"] {
+            for sub in ["runs", "leases", "schedules", "changes", "requests", "presences"] {
                 try FileManager.default.createDirectory(
                     at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
             }
@@ -86,9 +89,20 @@ public final class DirectoryAgentStore: AgentStore {
     }
 
     func leaseURL(_ name: String) -> URL {
-        // Lease names are free text; hex keeps them safe as file names.
-        let hex = name.utf8.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        return directory.appendingPathComponent("leases").appendingPathComponent(hex + ".json")
+        directory.appendingPathComponent("leases").appendingPathComponent(Self.hex(name) + ".json")
+    }
+
+    func requestURL(_ id: String) -> URL {
+        directory.appendingPathComponent("requests").appendingPathComponent(Self.hex(id) + ".json")
+    }
+
+    func presenceURL(_ id: String) -> URL {
+        directory.appendingPathComponent("presences").appendingPathComponent(Self.hex(id) + ".json")
+    }
+
+    /// Free text (lease names, request and runner ids) as a safe file name: its UTF-8 bytes in hex.
+    static func hex(_ text: String) -> String {
+        text.utf8.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
     }
 
     func scheduleURL(_ agent: AgentName) -> URL {

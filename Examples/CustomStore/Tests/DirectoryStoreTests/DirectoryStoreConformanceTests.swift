@@ -15,6 +15,21 @@ struct DirectoryStoreConformanceTests {
         #expect(passed == StoreConformanceSuite.checkNames)
     }
 
+    @Test func passesTheStoreConformanceSuiteWithAPeer() async throws {
+        // The peer is a second store on the same directory, as another process would open it: the atomic
+        // updates, requests, change feed and presence checks then run across the two.
+        let root = try TemporaryDirectory()
+        let passed = try await StoreConformanceSuite.run(
+            makeStore: { clock in
+                try DirectoryAgentStore(directory: root.url.appendingPathComponent(UUID().uuidString), clock: clock)
+            },
+            makePeer: { store, clock in
+                guard let store = store as? DirectoryAgentStore else { throw StoreError(.unavailable, "not mine") }
+                return try DirectoryAgentStore(directory: store.directory, clock: clock)
+            })
+        #expect(passed == StoreConformanceSuite.checkNames)
+    }
+
     @Test func twoStoresOnOneDirectoryClaimAKeyOnce() async throws {
         // Two instances stand in for two processes: the flock makes the claim atomic between them too.
         let root = try TemporaryDirectory()

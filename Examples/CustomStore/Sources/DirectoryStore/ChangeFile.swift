@@ -1,0 +1,47 @@
+import AgentCore
+import Foundation
+
+/// What a file in `changes/` holds: one ``StoreChange`` (which is not `Codable` itself), as optional fields of
+/// which exactly one is set.
+struct ChangeFile: Codable {
+    /// A run that ended.
+    struct EndedRun: Codable {
+        var id: RunID
+        var agent: AgentName
+        var status: RunStatus
+    }
+
+    var sequence: UInt64
+    var schedule: ScheduleState?
+    var removedSchedule: AgentName?
+    var request: ControlRequest?
+    var endedRun: EndedRun?
+
+    /// The file of a change.
+    init(_ change: StoreChange) {
+        sequence = change.sequence
+        switch change.kind {
+        case .scheduleState(let state): schedule = state
+        case .scheduleStateRemoved(let agent): removedSchedule = agent
+        case .request(let request): self.request = request
+        case .runEnded(let id, let agent, let status): endedRun = EndedRun(id: id, agent: agent, status: status)
+        }
+    }
+
+    /// The change the file holds, or `nil` when it holds none (a damaged file).
+    var change: StoreChange? {
+        let kind: StoreChange.Kind
+        if let schedule {
+            kind = .scheduleState(schedule)
+        } else if let removedSchedule {
+            kind = .scheduleStateRemoved(removedSchedule)
+        } else if let request {
+            kind = .request(request)
+        } else if let endedRun {
+            kind = .runEnded(id: endedRun.id, agent: endedRun.agent, status: endedRun.status)
+        } else {
+            return nil
+        }
+        return StoreChange(sequence: sequence, kind: kind)
+    }
+}
