@@ -77,7 +77,7 @@ struct ServeEndToEndTests {
 
         let paused = try await home.run(["pause", "ticker", "--reason", "maintenance window"])
         #expect(paused.status == 0, "\(paused.err)")
-        #expect(paused.out.contains("The running serve"))
+        #expect(paused.out.contains("The live runner applies it within a second"))
         try await serve.waitUntil("serve to apply the pause", Self.printed("agentPaused", agent: "ticker"))
         let schedules = try await home.run(["schedules", "--json"])
         #expect(schedules.out.contains("\"pausedReason\":\"maintenance window\""))

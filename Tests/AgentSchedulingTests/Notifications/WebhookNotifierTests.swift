@@ -11,7 +11,7 @@ struct WebhookNotifierTests {
         let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url)])
         let record = try await harness.run(.failed(.transient, "boom: exit status 1"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
 
         let request = try #require(server.requests.first)
         #expect(server.requests.count == 1)
@@ -46,7 +46,7 @@ struct WebhookNotifierTests {
         let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url, format: .slack)])
         _ = try await harness.run(.failed(.permanent, "model <gpt-9> not found"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
 
         let body = try #require(try server.requests.first?.json())
         #expect(Array(body.keys) == ["text"])
@@ -61,7 +61,7 @@ struct WebhookNotifierTests {
         let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url, format: .ntfy)])
         _ = try await harness.run(.failed(.timeout, "timed out after 900 s"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
 
         let request = try #require(server.requests.first)
         #expect(request.headers["title"] == "nightly-docs timed out")
@@ -80,7 +80,7 @@ struct WebhookNotifierTests {
             .localServer(failuresOnly.url), .localServer(everyRun.url, format: .ntfy, triggers: [.everyRun]),
         ])
         let record = try await harness.run(.succeeded("3 pages updated"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
         #expect(failuresOnly.requests.isEmpty)
         let request = try #require(everyRun.requests.first)
         #expect(request.headers["title"] == "nightly-docs succeeded")
@@ -97,14 +97,14 @@ struct WebhookNotifierTests {
         let start = harness.clock.now
         let record = try await harness.run(.failed(.transient, "flaky"))
 
-        await server.waitForRequests(1)
-        await harness.clock.waitForSleepers(count: 1)
+        try await within("1 webhook request(s)") { await server.waitForRequests(1) }
+        try await within("1 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 1) }
         #expect(server.requests.count == 1)
         await harness.clock.advance(by: .seconds(5))
-        await server.waitForRequests(2)
-        await harness.clock.waitForSleepers(count: 1)
+        try await within("2 webhook request(s)") { await server.waitForRequests(2) }
+        try await within("1 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 1) }
         await harness.clock.advance(by: .seconds(10))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
 
         #expect(server.requests.count == 3)
         #expect(harness.emitted(.notificationSent).first?.metadata["attempts"] == "3")
@@ -117,7 +117,7 @@ struct WebhookNotifierTests {
         let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url)])
         let record = try await harness.run(.failed(.transient, "boom"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
         #expect(server.requests.count == 1)
         let failed = try #require(harness.emitted(.notificationFailed).first)
         #expect(failed.message?.contains("HTTP 404") == true)
@@ -134,10 +134,10 @@ struct WebhookNotifierTests {
         #expect(record.status == .failed)
         #expect(try await harness.store.run(id: record.id)?.status == .failed)
 
-        await harness.clock.waitForSleepers(count: 1)
+        try await within("1 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 1) }
         #expect(notifier.pendingDeliveries == 1, "the delivery waits to retry, the run is long recorded")
         notifier.cancelAll()
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
         let failed = try #require(harness.emitted(.notificationFailed).first)
         #expect(failed.message?.contains("cancelled") == true)
         #expect(failed.metadata["attempts"] == "1")
@@ -153,9 +153,9 @@ struct WebhookNotifierTests {
         notifier.handle(RunEvent(kind: .runFailed, record: first, timestamp: harness.clock.now))
         notifier.handle(RunEvent(kind: .runRetryScheduled, record: first, timestamp: harness.clock.now))
         notifier.handle(RunEvent(kind: .runFailed, record: last, timestamp: harness.clock.now))
-        await harness.clock.waitForSleepers(count: 2)
+        try await within("2 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 2) }
         await harness.clock.advance(by: .seconds(1))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
         #expect(server.requests.count == 1)
         #expect(try server.requests.first?.json()["runID"] as? String == last.id.rawValue)
     }
@@ -174,7 +174,7 @@ struct WebhookNotifierTests {
                 kind: .agentPaused, timestamp: harness.clock.now, agentName: "nightly-docs", message: "by hand",
                 metadata: ["automatic": "false", "consecutiveFailures": "0"]))
         _ = try await harness.run(.failed(.transient, "not for this webhook"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
         #expect(server.requests.count == 1)
         let body = try #require(try server.requests.first?.json())
         #expect(body["notification"] as? String == "autoPause")
@@ -190,7 +190,7 @@ struct WebhookNotifierTests {
         webhook.agents = ["another-agent"]
         let notifier = try harness.notifier([webhook])
         _ = try await harness.run(.failed(.transient, "boom"))
-        await notifier.drain()
+        try await within("the notifier to deliver") { await notifier.drain() }
         #expect(server.requests.isEmpty)
     }
 }

@@ -104,7 +104,7 @@ struct OrchestratorTests {
             return .succeeded()
         }
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "slow"), agent: agent) }
-        await harness.clock.waitForSleepers(count: 2)
+        try await within("2 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 2) }
         await harness.clock.advance(by: .seconds(10))
         let execution = try await run.value
         #expect(observedCancellation.value == 1)
@@ -127,9 +127,9 @@ struct OrchestratorTests {
             return .succeeded()
         }
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "stubborn"), agent: agent) }
-        await harness.clock.waitForSleepers(count: 1)
+        try await within("1 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 1) }
         await harness.clock.advance(by: .seconds(10))
-        await harness.clock.waitForSleepers(count: 1)
+        try await within("1 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 1) }
         await harness.clock.advance(by: .seconds(5))
         let execution = try await run.value
         gate.open()
@@ -145,7 +145,7 @@ struct OrchestratorTests {
             return .succeeded()
         }
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "long"), agent: agent) }
-        await harness.clock.waitForSleepers(count: 2)
+        try await within("2 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 2) }
         run.cancel()
         let execution = try await run.value
         #expect(execution.record.status == .cancelled)
@@ -162,7 +162,7 @@ struct OrchestratorTests {
             return .succeeded()
         }
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "worker"), agent: agent) }
-        await harness.clock.waitForSleepers(count: 2)
+        try await within("2 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 2) }
         for _ in 0..<10 {
             await harness.clock.advance(by: .seconds(25))
             #expect(try await harness.store.abandonExpiredRuns().isEmpty)
