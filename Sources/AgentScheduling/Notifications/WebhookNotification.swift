@@ -29,7 +29,7 @@ struct WebhookNotification: Sendable, Hashable {
     var title: String {
         switch kind {
         case .autoPause:
-            let count = event.metadata["consecutiveFailures"].map { " after \($0) consecutive failures" } ?? ""
+            let count = event.pause?.consecutiveFailures.map { " after \($0) consecutive failures" } ?? ""
             return "\(agent) paused\(count)"
         case .failure, .run:
             let verb: String =
@@ -90,8 +90,8 @@ struct WebhookNotification: Sendable, Hashable {
         ]
         if kind == .autoPause {
             if let reason = event.message { object["reason"] = .string(reason) }
-            if let count = event.metadata["consecutiveFailures"].flatMap(Int64.init) {
-                object["consecutiveFailures"] = .integer(count)
+            if let count = event.pause?.consecutiveFailures {
+                object["consecutiveFailures"] = .integer(Int64(count))
             }
             return .object(object)
         }
