@@ -43,6 +43,8 @@ public struct AgentConfiguration: Sendable {
     public var failurePatterns: [FailurePattern]
     /// The webhooks written inside this agent (they are for it only).
     public var notifications: [NotificationConfiguration]
+    /// Service-level warnings (`maxDuration`, `mustSucceedBy`); none by default.
+    public var serviceLevel: ServiceLevel = .none
 
     /// The run policy the library enforces.
     public var policy: RunPolicy {
@@ -50,6 +52,7 @@ public struct AgentConfiguration: Sendable {
             priority: priority, overlap: overlap, retry: retry, misfire: misfire,
             autoPauseAfterConsecutiveFailures: autoPauseAfterConsecutiveFailures)
         if let timeout { policy.timeout = timeout }
+        policy.serviceLevel = serviceLevel
         return policy
     }
 

@@ -16,6 +16,8 @@ import Synchronization
 ///   failing is reported once, for its last attempt. Only an event without that payload (built by hand) makes
 ///   the notifier wait ``retryDecisionDelay`` for a ``AgentCore/RunEvent/Kind/runRetryScheduled`` of the run.
 /// - ``AgentCore/RunEvent/Kind/agentPaused`` with `automatic = true` (``WebhookTrigger/autoPause``).
+/// - ``AgentCore/RunEvent/Kind/slaBreached`` (``WebhookTrigger/slaBreach``) and ``AgentCore/RunEvent/Kind/fireOverdue``
+///   (``WebhookTrigger/fireOverdue``), which a runner's service-level monitor publishes once per breach.
 /// - every run that ends (``WebhookTrigger/everyRun``), attempts that will be retried included.
 ///
 /// Each delivery is a fire-and-forget task: the event sink only starts it. A delivery is retried on
@@ -28,10 +30,11 @@ import Synchronization
 /// your own timeout and then ``cancelAll()``).
 ///
 /// The generic JSON payload (``WebhookFormat/json``) has the keys `version` (1), `notification`
-/// (`failure`, `autoPause`, `run`), `event`, `agent`, `title`, `text`, `timestamp`; for runs also `runID`,
+/// (`failure`, `autoPause`, `run`, `slaBreach`, `fireOverdue`), `event`, `agent`, `title`, `text`, `timestamp`; for runs also `runID`,
 /// `status`, `attempt`, `retryScheduled`, `trigger`, `idempotencyKey`, `queuedAt`, `startedAt`, `endedAt`,
 /// `durationMs`, `errorClass`, `errorMessage`, `summary`, `outputsURI` and `logExcerpt` (last 10 lines);
-/// for pauses `reason` and `consecutiveFailures`.
+/// for pauses `reason` and `consecutiveFailures`; for SLA breaches `message`, `runID` (for `maxDuration`), `rule`,
+/// `deadline` and `day`; for overdue fires `message`, `fire` and `overdueSince`.
 ///
 /// ```swift
 /// let notifier = try WebhookNotifier(
@@ -114,19 +117,28 @@ public final class WebhookNotifier: Sendable {
                 await deliverRun(event, runID: runID, isFailure: isFailure, targets: targets)
             }
         case .agentPaused where event.pause?.automatic == true:
-            guard let agent = event.agentName else { return }
-            let targets = webhooks.filter { $0.applies(to: agent) && $0.triggers.contains(.autoPause) }
-            guard !targets.isEmpty else { return }
-            let notification = WebhookNotification(kind: .autoPause, event: event, record: nil, retryScheduled: false)
-            pending.spawn { [self] in
-                await withDiscardingTaskGroup { group in
-                    for webhook in targets {
-                        group.addTask { _ = await self.post(notification, to: webhook) }
-                    }
-                }
-            }
+            post(event, as: .autoPause, for: .autoPause)
+        case .slaBreached:
+            post(event, as: .slaBreach, for: .slaBreach)
+        case .fireOverdue:
+            post(event, as: .fireOverdue, for: .fireOverdue)
         default:
             return
+        }
+    }
+
+    /// Posts a notification that is not about an ended run to the webhooks with the trigger.
+    private func post(_ event: RunEvent, as kind: WebhookNotification.Kind, for trigger: WebhookTrigger) {
+        guard let agent = event.agentName else { return }
+        let targets = webhooks.filter { $0.applies(to: agent) && $0.triggers.contains(trigger) }
+        guard !targets.isEmpty else { return }
+        let notification = WebhookNotification(kind: kind, event: event, record: nil, retryScheduled: false)
+        pending.spawn { [self] in
+            await withDiscardingTaskGroup { group in
+                for webhook in targets {
+                    group.addTask { _ = await self.post(notification, to: webhook) }
+                }
+            }
         }
     }
 
