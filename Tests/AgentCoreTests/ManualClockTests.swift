@@ -91,7 +91,8 @@ struct EventBroadcasterTests {
     @Test func eventsRenderAsOneJSONObjectPerLine() throws {
         let event = RunEvent(
             kind: .runFailed, timestamp: Date(timeIntervalSince1970: 1_795_000_000), agentName: "a", attempt: 2,
-            status: .failed, message: "line one\nline two", metadata: ["class": "transient"])
+            status: .failed, message: "line one\nline two",
+            details: .failure(RunFailureDetails(failureClass: .transient, isFinal: true)))
         let line = event.jsonLine
         #expect(!line.contains("\n"))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])

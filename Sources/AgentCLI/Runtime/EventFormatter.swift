@@ -31,9 +31,26 @@ struct EventFormatter: Sendable {
         if let status = event.status, event.kind != .runQueued, event.kind != .runStarted {
             detail.append(status.rawValue)
         }
+        if let toolCall = event.toolCall { detail.append(Self.describe(toolCall)) }
         if let message = event.message, !message.isEmpty { detail.append(message) }
+        if let failure = event.failure, !failure.isFinal { detail.append("(a retry follows)") }
         if !detail.isEmpty { parts.append(detail.joined(separator: "  ")) }
         return parts.joined(separator: " ")
+    }
+
+    /// `shell swift build: failed in 1.2 s`.
+    static func describe(_ toolCall: ToolCallDetails) -> String {
+        var text = toolCall.name
+        if let input = toolCall.inputSummary, !input.isEmpty { text += " \(input)" }
+        text += ": \(toolCall.outcome)"
+        if let duration = toolCall.duration {
+            text +=
+                " in "
+                + String(
+                    format: "%.1f s",
+                    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        }
+        return text
     }
 
     /// A line of agentctl's own (start, signal, stop) in the same style: JSON lines carry `event` and `ts` too.

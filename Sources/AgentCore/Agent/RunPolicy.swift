@@ -17,6 +17,8 @@ public struct RunPolicy: Sendable, Hashable, Codable {
     public var autoPauseAfterConsecutiveFailures: Int?
     /// How long a run's lease lasts between renewals (default 30 s); it is renewed at a third of that.
     public var leaseDuration: Duration
+    /// Service-level warnings: a run over `maxDuration`, no success by `mustSucceedBy` (default ``ServiceLevel/none``).
+    public var serviceLevel: ServiceLevel
 
     /// Creates a policy; every argument has the documented default.
     /// - Parameters:
@@ -28,11 +30,12 @@ public struct RunPolicy: Sendable, Hashable, Codable {
     ///   - misfire: What happens to missed fires.
     ///   - autoPauseAfterConsecutiveFailures: The failure streak that pauses the agent.
     ///   - leaseDuration: How long a lease lasts between renewals.
+    ///   - serviceLevel: Service-level warnings.
     public init(
         timeout: Duration = .seconds(900), cancellationGracePeriod: Duration = .seconds(10),
         priority: RunPriority = .normal, overlap: OverlapPolicy = .skip, retry: RetryPolicy = RetryPolicy(),
         misfire: MisfirePolicy = .default, autoPauseAfterConsecutiveFailures: Int? = 5,
-        leaseDuration: Duration = .seconds(30)
+        leaseDuration: Duration = .seconds(30), serviceLevel: ServiceLevel = .none
     ) {
         self.timeout = max(.milliseconds(1), timeout)
         self.cancellationGracePeriod = max(.zero, cancellationGracePeriod)
@@ -42,6 +45,7 @@ public struct RunPolicy: Sendable, Hashable, Codable {
         self.misfire = misfire
         self.autoPauseAfterConsecutiveFailures = autoPauseAfterConsecutiveFailures.map { max(1, $0) }
         self.leaseDuration = max(.milliseconds(30), leaseDuration)
+        self.serviceLevel = serviceLevel
     }
 
     /// The defaults.

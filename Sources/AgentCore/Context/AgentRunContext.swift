@@ -72,14 +72,40 @@ public struct AgentRunContext: Sendable {
     /// - Parameters:
     ///   - message: The line.
     ///   - level: `debug`, `info`, `warning` or `error` (default `info`).
-    ///   - metadata: Structured fields.
+    ///   - metadata: Structured fields (they become the event's ``LogDetails/fields``).
     public func log(_ message: String, level: String = "info", metadata: [String: String] = [:]) {
         excerpt.append(level == "info" ? message : "[\(level)] \(message)")
-        var fields = metadata
-        fields["level"] = level
         events.emit(
             RunEvent(
                 kind: .runLog, timestamp: clock.now, agentName: request.agentName, runID: runID, attempt: attempt,
-                status: .running, message: message, metadata: fields))
+                status: .running, message: message, details: .log(LogDetails(level: level, fields: metadata))))
+    }
+
+    /// Reports that the agent called a tool, as a ``RunEvent/Kind/toolCall`` event (a coding agent reports each
+    /// edit, search or command it ran; subscribers and `agentctl serve --json` see them as they happen).
+    ///
+    /// ```swift
+    /// let started = context.clock.now
+    /// let output = try await shell.run("swift build")
+    /// context.toolCall(
+    ///     name: "shell", input: "swift build", duration: .seconds(context.clock.now.timeIntervalSince(started)),
+    ///     outcome: output.exitStatus == 0 ? .succeeded : .failed)
+    /// ```
+    /// - Parameters:
+    ///   - name: The tool's name.
+    ///   - input: A one-line summary of the input (no secrets).
+    ///   - duration: How long the call took, if measured.
+    ///   - outcome: How the call ended (default succeeded).
+    ///   - message: A human-readable note (for example the tool's error).
+    public func toolCall(
+        name: String, input: String? = nil, duration: Duration? = nil, outcome: ToolCallDetails.Outcome = .succeeded,
+        message: String? = nil
+    ) {
+        events.emit(
+            RunEvent(
+                kind: .toolCall, timestamp: clock.now, agentName: request.agentName, runID: runID, attempt: attempt,
+                status: .running, message: message,
+                details: .toolCall(
+                    ToolCallDetails(name: name, inputSummary: input, duration: duration, outcome: outcome))))
     }
 }

@@ -42,6 +42,12 @@ public struct RunEvent: Sendable, Hashable, Codable {
         public static let agentResumed = Kind(rawValue: "agentResumed")
         /// The scheduler changed state.
         public static let schedulerStateChanged = Kind(rawValue: "schedulerStateChanged")
+        /// An agent called a tool (see ``AgentRunContext/toolCall(name:input:duration:outcome:message:)``).
+        public static let toolCall = Kind(rawValue: "toolCall")
+        /// An agent broke a service-level rule (a run over its `maxDuration`, no success by `mustSucceedBy`).
+        public static let slaBreached = Kind(rawValue: "slaBreached")
+        /// A scheduled fire still has no run record a grace period after it was due.
+        public static let fireOverdue = Kind(rawValue: "fireOverdue")
 
         /// The name.
         public var description: String { rawValue }
@@ -76,8 +82,8 @@ public struct RunEvent: Sendable, Hashable, Codable {
     public var message: String?
     /// Progress between 0 and 1, for ``Kind/runProgress``.
     public var progress: Double?
-    /// Further structured fields (`"level": "warning"`, `"retryAt": "…"`).
-    public var metadata: [String: String]
+    /// The kind's typed payload, if it has one (see ``Details``).
+    public var details: Details?
 
     /// Creates an event.
     /// - Parameters:
@@ -89,10 +95,10 @@ public struct RunEvent: Sendable, Hashable, Codable {
     ///   - status: The run's status after the event.
     ///   - message: A human-readable message.
     ///   - progress: Progress between 0 and 1.
-    ///   - metadata: Further structured fields.
+    ///   - details: The kind's typed payload.
     public init(
         kind: Kind, timestamp: Date, agentName: AgentName? = nil, runID: RunID? = nil, attempt: Int? = nil,
-        status: RunStatus? = nil, message: String? = nil, progress: Double? = nil, metadata: [String: String] = [:]
+        status: RunStatus? = nil, message: String? = nil, progress: Double? = nil, details: Details? = nil
     ) {
         self.kind = kind
         self.timestamp = timestamp
@@ -102,7 +108,7 @@ public struct RunEvent: Sendable, Hashable, Codable {
         self.status = status
         self.message = message
         self.progress = progress
-        self.metadata = metadata
+        self.details = details
     }
 
     /// Creates an event about a run, taking agent, id, attempt and status from its record.
@@ -111,16 +117,17 @@ public struct RunEvent: Sendable, Hashable, Codable {
     ///   - record: The run's record after the event.
     ///   - timestamp: When, on the injected clock.
     ///   - message: A human-readable message.
-    ///   - metadata: Further structured fields.
-    public init(
-        kind: Kind, record: RunRecord, timestamp: Date, message: String? = nil, metadata: [String: String] = [:]
-    ) {
+    ///   - details: The kind's typed payload.
+    public init(kind: Kind, record: RunRecord, timestamp: Date, message: String? = nil, details: Details? = nil) {
         self.init(
             kind: kind, timestamp: timestamp, agentName: record.agentName, runID: record.id, attempt: record.attempt,
-            status: record.status, message: message, metadata: metadata)
+            status: record.status, message: message, details: details)
     }
 
     /// The event as one line of JSON (keys sorted, no trailing newline), for structured logs.
+    ///
+    /// The keys `event`, `ts`, `agent`, `runID`, `attempt`, `status`, `message` and `progress` are always spelled so;
+    /// the payload's fields (``Details``) follow at the top level under the names Docs/Events.md lists per kind.
     public var jsonLine: String {
         var object: [String: JSONValue] = ["event": .string(kind.rawValue), "ts": .string(Timestamp.format(timestamp))]
         if let agentName { object["agent"] = .string(agentName.rawValue) }
@@ -129,7 +136,9 @@ public struct RunEvent: Sendable, Hashable, Codable {
         if let status { object["status"] = .string(status.rawValue) }
         if let message { object["message"] = .string(message) }
         if let progress { object["progress"] = .double(progress) }
-        if !metadata.isEmpty { object["metadata"] = .object(metadata.mapValues { .string($0) }) }
+        if let details {
+            for (key, value) in details.jsonFields where object[key] == nil { object[key] = value }
+        }
         return JSONValue.object(object).canonicalText
     }
 }

@@ -64,6 +64,7 @@ extension AgentConfiguration {
             }
             labels.finish()
         }
+        let serviceLevel = readServiceLevel(reader)
         let patterns = readFailurePatterns(reader)
         let notifications = RunnerConfiguration.readNotifications(reader, agent: name)
 
@@ -74,7 +75,21 @@ extension AgentConfiguration {
             terminationGracePeriod: terminationGrace, maximumOutputBytes: outputLimit, retry: retry ?? RetryPolicy(),
             priority: priority ?? .normal, overlap: overlap ?? .skip, misfire: misfire ?? .default,
             autoPauseAfterConsecutiveFailures: autoPause, isEnabled: enabled, owner: owner, failurePatterns: patterns,
-            notifications: notifications, leaseDuration: lease)
+            notifications: notifications, leaseDuration: lease, serviceLevel: serviceLevel)
+    }
+
+    /// `"maxDuration": "45m"` and `"mustSucceedBy": "06:00"` (24-hour `HH:MM`, in the schedule's time zone).
+    private static func readServiceLevel(_ reader: ConfigReader) -> ServiceLevel {
+        let maxDuration = reader.duration("maxDuration", minimum: .seconds(1))
+        var deadline: ServiceLevel.TimeOfDay?
+        if let text = reader.string("mustSucceedBy") {
+            deadline = ServiceLevel.TimeOfDay(parsing: text)
+            if deadline == nil {
+                reader.report(
+                    "mustSucceedBy", "\"\(text)\" is not a time of day; write 24-hour HH:MM such as \"06:00\"")
+            }
+        }
+        return ServiceLevel(maxDuration: maxDuration, mustSucceedBy: deadline)
     }
 
     /// `"command": ["program", "arg", …]`.

@@ -46,6 +46,8 @@ public struct AgentConfiguration: Sendable {
     /// How long a run's lease lasts between renewals (`lease`); `nil` uses the default (30 s). Another runner marks
     /// the run of a runner that died `abandoned` once this much time passed without a renewal.
     public var leaseDuration: Duration? = nil
+    /// Service-level warnings (`maxDuration`, `mustSucceedBy`); none by default.
+    public var serviceLevel: ServiceLevel = .none
 
     /// The run policy the library enforces.
     public var policy: RunPolicy {
@@ -54,6 +56,7 @@ public struct AgentConfiguration: Sendable {
             autoPauseAfterConsecutiveFailures: autoPauseAfterConsecutiveFailures)
         if let timeout { policy.timeout = timeout }
         if let leaseDuration { policy.leaseDuration = leaseDuration }
+        policy.serviceLevel = serviceLevel
         return policy
     }
 

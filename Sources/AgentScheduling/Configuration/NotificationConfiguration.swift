@@ -88,7 +88,7 @@ public struct NotificationConfiguration: Sendable {
         } else {
             reader.report(nil, "missing \"url\": the webhook's address, or {\"fromEnv\": \"VARIABLE\"}")
         }
-        var triggers: Set<WebhookTrigger> = [.failure, .autoPause]
+        var triggers = WebhookTrigger.defaultTriggers
         if let elements = reader.array("on") {
             triggers = []
             for (elementPath, element) in elements {

@@ -90,6 +90,15 @@ public final class Orchestrator: Sendable {
         _ request: AgentRunRequest, agent: some AgentDefinition,
         settledStatuses: Set<RunStatus> = [.succeeded, .noOp]
     ) async throws -> RunExecution {
+        try await execute(request, agent: agent, settledStatuses: settledStatuses, deferringEndEvent: false)
+    }
+
+    /// Runs one request; with `deferringEndEvent` the terminal event is not emitted but returned in
+    /// ``RunExecution/endEvent``, so that a scheduler can publish it once it knows whether a retry follows.
+    func execute(
+        _ request: AgentRunRequest, agent: some AgentDefinition, settledStatuses: Set<RunStatus>,
+        deferringEndEvent: Bool
+    ) async throws -> RunExecution {
         guard request.agentName == agent.name else {
             throw OrchestratorError(
                 .agentMismatch, "the request is for agent \(request.agentName) but was given agent \(agent.name)")
@@ -114,23 +123,25 @@ public final class Orchestrator: Sendable {
                 RunEvent(
                     kind: .runDeduplicated, record: existing, timestamp: clock.now,
                     message: "key \(request.idempotencyKey) already settled as run \(existing.id) (\(existing.status))",
-                    metadata: ["reason": "duplicate"]))
+                    details: .deduplication(DeduplicationDetails(reason: .duplicate))))
             return RunExecution(disposition: .duplicate, record: existing)
         case .inProgress(let existing):
             events.emit(
                 RunEvent(
                     kind: .runDeduplicated, record: existing, timestamp: clock.now,
                     message: "key \(request.idempotencyKey) is in progress as run \(existing.id)",
-                    metadata: ["reason": "inProgress"]))
+                    details: .deduplication(DeduplicationDetails(reason: .inProgress))))
             return RunExecution(disposition: .inProgress, record: existing)
         case .claimed(let claimed):
             events.emit(RunEvent(kind: .runQueued, record: claimed, timestamp: clock.now))
-            return try await runClaimed(claimed, request: request, agent: agent, policy: policy)
+            return try await runClaimed(
+                claimed, request: request, agent: agent, policy: policy, deferringEndEvent: deferringEndEvent)
         }
     }
 
     private func runClaimed(
-        _ claimed: RunRecord, request: AgentRunRequest, agent: some AgentDefinition, policy: RunPolicy
+        _ claimed: RunRecord, request: AgentRunRequest, agent: some AgentDefinition, policy: RunPolicy,
+        deferringEndEvent: Bool
     ) async throws -> RunExecution {
         var record = claimed
         let startedAt = Timestamp.roundedToMilliseconds(clock.now)
@@ -144,7 +155,7 @@ public final class Orchestrator: Sendable {
             record.endedAt = startedAt
             record.errorClass = .transient
             record.errorMessage = "the store failed before the agent started: \(error)"
-            return try await finish(record, retryAfter: nil)
+            return try await finish(record, retryAfter: nil, deferringEndEvent: deferringEndEvent)
         }
         events.emit(RunEvent(kind: .runStarted, record: record, timestamp: clock.now))
 
@@ -217,7 +228,7 @@ public final class Orchestrator: Sendable {
         }
         record.logExcerpt = excerpt.lines
         record.endedAt = Timestamp.roundedToMilliseconds(clock.now)
-        return try await finish(record, retryAfter: retryAfter)
+        return try await finish(record, retryAfter: retryAfter, deferringEndEvent: deferringEndEvent)
     }
 
     /// Copies an agent's result (or thrown error) into the record; returns a rate limit's retry-after.
@@ -254,8 +265,11 @@ public final class Orchestrator: Sendable {
         }
     }
 
-    /// Writes the terminal record (shielded from the caller's cancellation) and emits the terminal event.
-    private func finish(_ terminal: RunRecord, retryAfter: Duration?) async throws -> RunExecution {
+    /// Writes the terminal record (shielded from the caller's cancellation) and emits the terminal event, or
+    /// returns it in the execution when `deferringEndEvent` (a failure is then marked final by whoever emits it).
+    private func finish(
+        _ terminal: RunRecord, retryAfter: Duration?, deferringEndEvent: Bool
+    ) async throws -> RunExecution {
         var record = terminal
         record.leaseExpiresAt = nil
         let toWrite = record
@@ -269,24 +283,27 @@ public final class Orchestrator: Sendable {
                 "run \(record.id) of \(record.agentName) ended as \(record.status) but the record could not be written: \(error); its lease will expire and the run will be marked abandoned"
             )
         }
+        var endEvent: RunEvent?
         if record.status == .abandoned {
             // Another process found this run's lease expired and ended it: it is announced once, by whichever
             // process takes charge first.
             if let claimed = try? await store.markRunNotified(id: record.id) {
-                events.emit(
-                    RunEvent(kind: .runAbandoned, record: claimed, timestamp: clock.now, message: claimed.errorMessage))
+                endEvent = RunEvent.ended(claimed, kind: .runAbandoned, at: clock.now, message: claimed.errorMessage)
             }
-            return RunExecution(disposition: .executed, record: record, retryAfter: retryAfter)
+        } else {
+            let kind: RunEvent.Kind =
+                switch record.status {
+                case .succeeded, .noOp: .runSucceeded
+                case .timedOut: .runTimedOut
+                case .cancelled: .runCancelled
+                default: .runFailed
+                }
+            endEvent = RunEvent.ended(record, kind: kind, at: clock.now, message: record.errorMessage ?? record.summary)
         }
-        let kind: RunEvent.Kind =
-            switch record.status {
-            case .succeeded, .noOp: .runSucceeded
-            case .timedOut: .runTimedOut
-            case .cancelled: .runCancelled
-            default: .runFailed
-            }
-        events.emit(
-            RunEvent(kind: kind, record: record, timestamp: clock.now, message: record.errorMessage ?? record.summary))
+        if deferringEndEvent {
+            return RunExecution(disposition: .executed, record: record, retryAfter: retryAfter, endEvent: endEvent)
+        }
+        if let endEvent { events.emit(endEvent) }
         return RunExecution(disposition: .executed, record: record, retryAfter: retryAfter)
     }
 

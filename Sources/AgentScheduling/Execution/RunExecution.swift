@@ -18,6 +18,9 @@ public struct RunExecution: Sendable, Hashable {
     public let record: RunRecord
     /// For a rate-limited failure: the wait the agent asked for before a retry.
     public let retryAfter: Duration?
+    /// The terminal event the orchestrator left for its scheduler to publish (see
+    /// ``Orchestrator/execute(_:agent:settledStatuses:deferringEndEvent:)``).
+    let endEvent: RunEvent?
 
     /// Creates a value.
     /// - Parameters:
@@ -25,8 +28,13 @@ public struct RunExecution: Sendable, Hashable {
     ///   - record: The record.
     ///   - retryAfter: The wait a rate-limited agent asked for.
     public init(disposition: Disposition, record: RunRecord, retryAfter: Duration? = nil) {
+        self.init(disposition: disposition, record: record, retryAfter: retryAfter, endEvent: nil)
+    }
+
+    init(disposition: Disposition, record: RunRecord, retryAfter: Duration?, endEvent: RunEvent?) {
         self.disposition = disposition
         self.record = record
         self.retryAfter = retryAfter
+        self.endEvent = endEvent
     }
 }

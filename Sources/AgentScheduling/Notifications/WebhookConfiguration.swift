@@ -26,7 +26,7 @@ public struct WebhookConfiguration: Sendable, Hashable, Codable {
     public var url: URL
     /// The request's format (default ``WebhookFormat/json``).
     public var format: WebhookFormat
-    /// When to post (default failures and auto-pauses).
+    /// When to post (default ``WebhookTrigger/defaultTriggers``: failures, auto-pauses, SLA breaches, overdue fires).
     public var triggers: Set<WebhookTrigger>
     /// The agents it is for (`nil`: all agents).
     public var agents: Set<AgentName>?
@@ -53,7 +53,7 @@ public struct WebhookConfiguration: Sendable, Hashable, Codable {
     ///   - maximumRetryDelay: The longest wait between attempts.
     ///   - timeout: The limit for one request.
     public init(
-        url: URL, format: WebhookFormat = .json, triggers: Set<WebhookTrigger> = [.failure, .autoPause],
+        url: URL, format: WebhookFormat = .json, triggers: Set<WebhookTrigger> = WebhookTrigger.defaultTriggers,
         agents: Set<AgentName>? = nil, headers: [String: String] = [:], maximumAttempts: Int = 5,
         initialRetryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
         timeout: Duration = .seconds(10)
@@ -82,11 +82,13 @@ public struct WebhookConfiguration: Sendable, Hashable, Codable {
         }
         for trigger in triggers where !WebhookTrigger.allTriggers.contains(trigger) {
             throw NotificationError(
-                .invalidConfiguration, "webhook trigger \"\(trigger)\" is unknown; use failure, autoPause or everyRun")
+                .invalidConfiguration,
+                "webhook trigger \"\(trigger)\" is unknown; use failure, autoPause, slaBreach, fireOverdue or everyRun")
         }
         guard !triggers.isEmpty else {
             throw NotificationError(
-                .invalidConfiguration, "the webhook for \(host) has no triggers; add failure, autoPause or everyRun")
+                .invalidConfiguration,
+                "the webhook for \(host) has no triggers; add failure, autoPause, slaBreach, fireOverdue or everyRun")
         }
         guard (1...100).contains(maximumAttempts) else {
             throw NotificationError(

@@ -60,6 +60,7 @@ extension WebhookNotification {
     var ntfyTags: String {
         switch (kind, status) {
         case (.autoPause, _): "pause_button"
+        case (.slaBreach, _), (.fireOverdue, _): "warning"
         case (_, .timedOut): "hourglass"
         case (_, .succeeded), (_, .noOp): "white_check_mark"
         case (_, .cancelled): "warning"

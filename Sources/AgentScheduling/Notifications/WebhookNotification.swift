@@ -12,6 +12,10 @@ struct WebhookNotification: Sendable, Hashable {
         case autoPause
         /// A run ended otherwise (succeeded, no-op, cancelled), for `everyRun` webhooks.
         case run
+        /// A service-level rule was broken.
+        case slaBreach
+        /// A scheduled fire is overdue.
+        case fireOverdue
     }
 
     let kind: Kind
@@ -29,8 +33,16 @@ struct WebhookNotification: Sendable, Hashable {
     var title: String {
         switch kind {
         case .autoPause:
-            let count = event.metadata["consecutiveFailures"].map { " after \($0) consecutive failures" } ?? ""
+            let count = event.pause?.consecutiveFailures.map { " after \($0) consecutive failures" } ?? ""
             return "\(agent) paused\(count)"
+        case .slaBreach:
+            guard let breach = event.serviceLevelBreach else { return "\(agent) broke its service level" }
+            switch breach.rule {
+            case .maxDuration: return "\(agent) run still going past its maximum duration"
+            case .mustSucceedBy: return "\(agent) had not succeeded by its deadline"
+            }
+        case .fireOverdue:
+            return "\(agent) scheduled fire is overdue"
         case .failure, .run:
             let verb: String =
                 switch status {
@@ -53,7 +65,7 @@ struct WebhookNotification: Sendable, Hashable {
     /// The details below the title, one fact per line.
     var details: [String] {
         var lines: [String] = []
-        if kind == .autoPause {
+        if kind == .autoPause || kind == .slaBreach || kind == .fireOverdue {
             if let reason = event.message { lines.append(Self.clip(reason, 1000)) }
             return lines
         }
@@ -90,8 +102,22 @@ struct WebhookNotification: Sendable, Hashable {
         ]
         if kind == .autoPause {
             if let reason = event.message { object["reason"] = .string(reason) }
-            if let count = event.metadata["consecutiveFailures"].flatMap(Int64.init) {
-                object["consecutiveFailures"] = .integer(count)
+            if let count = event.pause?.consecutiveFailures {
+                object["consecutiveFailures"] = .integer(Int64(count))
+            }
+            return .object(object)
+        }
+        if kind == .slaBreach || kind == .fireOverdue {
+            if let message = event.message { object["message"] = .string(message) }
+            if let runID = event.runID { object["runID"] = .string(runID.rawValue) }
+            if let breach = event.serviceLevelBreach {
+                object["rule"] = .string(breach.rule.rawValue)
+                object["deadline"] = .string(Timestamp.format(breach.deadline))
+                if let day = breach.day { object["day"] = .string(day) }
+            }
+            if let overdue = event.overdueFire {
+                object["fire"] = .string(Timestamp.format(overdue.fire))
+                object["overdueSince"] = .string(Timestamp.format(overdue.overdueSince))
             }
             return .object(object)
         }

@@ -9,7 +9,9 @@ extension WebhookNotifier {
     /// Delivers the notifications about one ended run to the webhooks that want it.
     func deliverRun(_ event: RunEvent, runID: RunID, isFailure: Bool, targets: [WebhookConfiguration]) async {
         var retryScheduled = false
-        if isFailure {
+        if isFailure, let failure = event.failure {
+            retryScheduled = !failure.isFinal
+        } else if isFailure {
             do {
                 try await clock.sleep(for: retryDecisionDelay)
             } catch {
@@ -107,13 +109,14 @@ extension WebhookNotifier {
         statusCode: Int?, message: String
     ) {
         guard let events = reportingBroadcaster else { return }
-        var metadata = ["host": webhook.host, "format": webhook.format.rawValue, "attempts": String(attempts)]
-        if let statusCode { metadata["statusCode"] = String(statusCode) }
+        let delivery = NotificationDeliveryDetails(
+            host: webhook.host, format: webhook.format.rawValue, notification: notification.kind.rawValue,
+            attempts: attempts, statusCode: statusCode)
         events.emit(
             RunEvent(
                 kind: kind, timestamp: clock.now, agentName: notification.event.agentName,
                 runID: notification.record?.id ?? notification.event.runID, attempt: notification.event.attempt,
-                message: message, metadata: metadata))
+                message: message, details: .notification(delivery)))
     }
 
     /// A network error without the URL (which may hold a token).

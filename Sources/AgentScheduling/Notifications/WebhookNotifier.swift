@@ -9,12 +9,15 @@ import Synchronization
 /// Posts webhook notifications about runs and pauses, without ever failing or delaying a run.
 ///
 /// Attach it to the ``AgentCore/EventBroadcaster`` of your orchestrator or scheduler; it reacts to:
-/// - a run that ended `failed`, `timedOut` or `abandoned` (``WebhookTrigger/failure``): after
-///   ``retryDecisionDelay`` it checks whether the scheduler announced a retry of that run
-///   (``AgentCore/RunEvent/Kind/runRetryScheduled``); if not, the failure is final and is posted. So a
-///   flaky agent that succeeds on its second attempt is not reported, and one that keeps failing is
-///   reported once, for its last attempt.
+/// - a run that ended `failed`, `timedOut` or `abandoned` (``WebhookTrigger/failure``) with no retry to
+///   follow: the terminal event says so (``AgentCore/RunFailureDetails/isFinal``; a scheduler decides on the
+///   retry before it publishes the event, an orchestrator used alone never retries), and a final failure is
+///   posted at once. So a flaky agent that succeeds on its second attempt is not reported, and one that keeps
+///   failing is reported once, for its last attempt. Only an event without that payload (built by hand) makes
+///   the notifier wait ``retryDecisionDelay`` for a ``AgentCore/RunEvent/Kind/runRetryScheduled`` of the run.
 /// - ``AgentCore/RunEvent/Kind/agentPaused`` with `automatic = true` (``WebhookTrigger/autoPause``).
+/// - ``AgentCore/RunEvent/Kind/slaBreached`` (``WebhookTrigger/slaBreach``) and ``AgentCore/RunEvent/Kind/fireOverdue``
+///   (``WebhookTrigger/fireOverdue``), which a runner's service-level monitor publishes once per breach.
 /// - every run that ends (``WebhookTrigger/everyRun``), attempts that will be retried included.
 ///
 /// Each delivery is a fire-and-forget task: the event sink only starts it. A delivery is retried on
@@ -27,10 +30,11 @@ import Synchronization
 /// your own timeout and then ``cancelAll()``).
 ///
 /// The generic JSON payload (``WebhookFormat/json``) has the keys `version` (1), `notification`
-/// (`failure`, `autoPause`, `run`), `event`, `agent`, `title`, `text`, `timestamp`; for runs also `runID`,
+/// (`failure`, `autoPause`, `run`, `slaBreach`, `fireOverdue`), `event`, `agent`, `title`, `text`, `timestamp`; for runs also `runID`,
 /// `status`, `attempt`, `retryScheduled`, `trigger`, `idempotencyKey`, `queuedAt`, `startedAt`, `endedAt`,
 /// `durationMs`, `errorClass`, `errorMessage`, `summary`, `outputsURI` and `logExcerpt` (last 10 lines);
-/// for pauses `reason` and `consecutiveFailures`.
+/// for pauses `reason` and `consecutiveFailures`; for SLA breaches `message`, `runID` (for `maxDuration`), `rule`,
+/// `deadline` and `day`; for overdue fires `message`, `fire` and `overdueSince`.
 ///
 /// ```swift
 /// let notifier = try WebhookNotifier(
@@ -52,7 +56,8 @@ public final class WebhookNotifier: Sendable {
     public let store: any RunStore
     /// The clock for retry backoff and the retry-decision delay.
     public let clock: any AgentClock
-    /// How long to wait after a failed run for the scheduler's retry decision before reporting it.
+    /// How long to wait for a retry decision after a failure event that does not say whether it is final
+    /// (events of this package always say; see ``AgentCore/RunFailureDetails/isFinal``).
     public let retryDecisionDelay: Duration
     let session: URLSession
     let didUpdateRecord: (@Sendable (RunRecord) async -> Void)?
@@ -64,7 +69,8 @@ public final class WebhookNotifier: Sendable {
     ///   - webhooks: The webhooks to post to.
     ///   - store: Where run records are read and `notifiedAt` is stored.
     ///   - clock: The clock for backoff (a `ManualClock` in tests).
-    ///   - retryDecisionDelay: How long to wait for a retry decision after a failure (default 1 s).
+    ///   - retryDecisionDelay: How long to wait for a retry decision after a failure event that does not say
+    ///     whether it is final (default 1 s).
     ///   - session: The URL session (`nil`: a new ephemeral one: no cookies, no cache).
     ///   - didUpdateRecord: Called after `notifiedAt` was stored, with the updated record (for example to
     ///     refresh `metadata.json` with ``RunLogFinalizer/write(_:)``).
@@ -110,20 +116,29 @@ public final class WebhookNotifier: Sendable {
             pending.spawn { [self] in
                 await deliverRun(event, runID: runID, isFailure: isFailure, targets: targets)
             }
-        case .agentPaused where event.metadata["automatic"] == "true":
-            guard let agent = event.agentName else { return }
-            let targets = webhooks.filter { $0.applies(to: agent) && $0.triggers.contains(.autoPause) }
-            guard !targets.isEmpty else { return }
-            let notification = WebhookNotification(kind: .autoPause, event: event, record: nil, retryScheduled: false)
-            pending.spawn { [self] in
-                await withDiscardingTaskGroup { group in
-                    for webhook in targets {
-                        group.addTask { _ = await self.post(notification, to: webhook) }
-                    }
-                }
-            }
+        case .agentPaused where event.pause?.automatic == true:
+            post(event, as: .autoPause, for: .autoPause)
+        case .slaBreached:
+            post(event, as: .slaBreach, for: .slaBreach)
+        case .fireOverdue:
+            post(event, as: .fireOverdue, for: .fireOverdue)
         default:
             return
+        }
+    }
+
+    /// Posts a notification that is not about an ended run to the webhooks with the trigger.
+    private func post(_ event: RunEvent, as kind: WebhookNotification.Kind, for trigger: WebhookTrigger) {
+        guard let agent = event.agentName else { return }
+        let targets = webhooks.filter { $0.applies(to: agent) && $0.triggers.contains(trigger) }
+        guard !targets.isEmpty else { return }
+        let notification = WebhookNotification(kind: kind, event: event, record: nil, retryScheduled: false)
+        pending.spawn { [self] in
+            await withDiscardingTaskGroup { group in
+                for webhook in targets {
+                    group.addTask { _ = await self.post(notification, to: webhook) }
+                }
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 /// When a webhook is posted.
 ///
-/// In JSON configuration: `"failure"`, `"autoPause"` or `"everyRun"`.
+/// In JSON configuration: `"failure"`, `"autoPause"`, `"slaBreach"`, `"fireOverdue"` or `"everyRun"`.
 public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
     /// The trigger's name.
     public let rawValue: String
     /// Creates a trigger from its name; unknown names are rejected by ``WebhookConfiguration/validate()``.
-    /// - Parameter rawValue: `failure`, `autoPause` or `everyRun`.
+    /// - Parameter rawValue: `failure`, `autoPause`, `slaBreach`, `fireOverdue` or `everyRun`.
     public init(rawValue: String) { self.rawValue = rawValue }
 
     /// A run ended `failed`, `timedOut` or `abandoned` and no retry of it was scheduled (an attempt that
@@ -13,11 +13,19 @@ public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let failure = WebhookTrigger(rawValue: "failure")
     /// An agent was paused automatically after consecutive failures.
     public static let autoPause = WebhookTrigger(rawValue: "autoPause")
+    /// An agent broke a service-level rule (``AgentCore/RunEvent/Kind/slaBreached``): a run over its `maxDuration`,
+    /// or no success by its `mustSucceedBy` time.
+    public static let slaBreach = WebhookTrigger(rawValue: "slaBreach")
+    /// A scheduled fire has no run record a grace period after it was due (``AgentCore/RunEvent/Kind/fireOverdue``).
+    public static let fireOverdue = WebhookTrigger(rawValue: "fireOverdue")
     /// Every run that ends, whatever its status, including attempts that will be retried.
     public static let everyRun = WebhookTrigger(rawValue: "everyRun")
 
     /// Every known trigger.
-    public static let allTriggers: [WebhookTrigger] = [.failure, .autoPause, .everyRun]
+    public static let allTriggers: [WebhookTrigger] = [.failure, .autoPause, .slaBreach, .fireOverdue, .everyRun]
+
+    /// The triggers of a webhook that names none: failures, automatic pauses, SLA breaches and overdue fires.
+    public static let defaultTriggers: Set<WebhookTrigger> = [.failure, .autoPause, .slaBreach, .fireOverdue]
 
     /// The name.
     public var description: String { rawValue }
@@ -30,7 +38,9 @@ public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, Codable, Cus
         guard Self.allTriggers.map(\.rawValue).contains(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "webhook trigger \"\(text)\" is unknown; use failure, autoPause or everyRun")
+                debugDescription:
+                    "webhook trigger \"\(text)\" is unknown; use failure, autoPause, slaBreach, fireOverdue or everyRun"
+            )
         }
         rawValue = text
     }

@@ -68,7 +68,7 @@ extension AgentRunner {
     /// wins emits ``RunEvent/Kind/runAbandoned`` (which the notifier posts).
     private func announceAbandoned(_ id: RunID) async {
         guard let record = try? await store.markRunNotified(id: id), record.status == .abandoned else { return }
-        events.emit(RunEvent(kind: .runAbandoned, record: record, timestamp: clock.now, message: record.errorMessage))
+        events.emit(RunEvent.ended(record, kind: .runAbandoned, at: clock.now, message: record.errorMessage))
     }
 
     /// Takes a pending request this runner can carry out and starts it in a child task.

@@ -22,7 +22,10 @@ import Synchronization
 ///   found by this runner, by another, by the store at claim or on open — exactly once across all runners
 ///   (``RunEvent/Kind/runAbandoned`` and the failure webhooks);
 /// - posts webhooks (``WebhookNotifier``) and writes the final `metadata.json`/`summary.txt` of subprocess runs
-///   (``RunLogFinalizer``).
+///   (``RunLogFinalizer``);
+/// - warns once per breach, across all runners, when a run goes on past its ``ServiceLevel/maxDuration``, when no run
+///   succeeded by the day's ``ServiceLevel/mustSucceedBy``, and when a scheduled fire still has no record
+///   ``Options/overdueGracePeriod`` after it was due (``RunEvent/Kind/slaBreached``, ``RunEvent/Kind/fireOverdue``).
 ///
 /// Cancelling the task of ``run()`` stops it: no new run starts, running runs get the scheduler's shutdown grace
 /// period, every run gets its terminal record, pending webhooks get ``Options/notificationDrainLimit``, and the
@@ -46,6 +49,15 @@ public final class AgentRunner: Sendable {
         public var notificationDrainLimit: Duration
         /// How far back the runner looks, when it starts, for abandoned runs nobody announced yet.
         public var abandonedLookback: Duration
+        /// How long after its nominal time a scheduled fire without a run record is reported overdue
+        /// (``RunEvent/Kind/fireOverdue``); `nil` (the default) uses the larger of the scheduler's misfire threshold
+        /// and 5 minutes.
+        public var overdueGracePeriod: Duration?
+
+        /// The grace period in effect: ``overdueGracePeriod``, or the larger of the misfire threshold and 5 minutes.
+        public var effectiveOverdueGracePeriod: Duration {
+            overdueGracePeriod ?? max(scheduler.misfireThreshold, .seconds(300))
+        }
 
         /// Creates options.
         /// - Parameters:
@@ -57,11 +69,13 @@ public final class AgentRunner: Sendable {
         ///   - abandonmentSweepInterval: How often to look for dead owners' runs (default 10 s).
         ///   - notificationDrainLimit: How long webhooks may take at shutdown (default 15 s).
         ///   - abandonedLookback: How far back to look for unannounced abandoned runs at start (default 1 day).
+        ///   - overdueGracePeriod: When a fire without a record is overdue (default: max(misfire threshold, 5 min)).
         public init(
             scheduler: SchedulerConfiguration = SchedulerConfiguration(), webhooks: [WebhookConfiguration] = [],
             role: String = "runner", heartbeatInterval: Duration = .seconds(5),
             presenceTimeToLive: Duration = .seconds(15), abandonmentSweepInterval: Duration = .seconds(10),
-            notificationDrainLimit: Duration = .seconds(15), abandonedLookback: Duration = .seconds(86_400)
+            notificationDrainLimit: Duration = .seconds(15), abandonedLookback: Duration = .seconds(86_400),
+            overdueGracePeriod: Duration? = nil
         ) {
             self.scheduler = scheduler
             self.webhooks = webhooks
@@ -71,6 +85,7 @@ public final class AgentRunner: Sendable {
             self.abandonmentSweepInterval = abandonmentSweepInterval
             self.notificationDrainLimit = notificationDrainLimit
             self.abandonedLookback = abandonedLookback
+            self.overdueGracePeriod = overdueGracePeriod.map { max(.zero, $0) }
         }
     }
 
@@ -90,6 +105,8 @@ public final class AgentRunner: Sendable {
     public let finalizer: RunLogFinalizer
     /// Control of this runner and of the others on its store.
     public let control: RunnerControl
+    /// Watches service levels (`maxDuration`, `mustSucceedBy`) and overdue fires.
+    let monitor: ServiceLevelMonitor
     private let started = Atomic(false)
 
     /// The orchestrator that executes runs.
@@ -134,6 +151,9 @@ public final class AgentRunner: Sendable {
                 _ = try? await finalizer.write(record)
             }
         self.control = RunnerControl(store: store, requester: schedulerConfiguration.owner, clock: clock)
+        self.monitor = ServiceLevelMonitor(
+            agents: agents, store: store, clock: clock, events: events, owner: scheduler.orchestrator.owner,
+            overdueGracePeriod: options.effectiveOverdueGracePeriod)
         finalizer.attach(to: events)
         notifier?.attach(to: events)
     }
@@ -150,6 +170,7 @@ public final class AgentRunner: Sendable {
             group.addTask { await self.followChanges() }
             group.addTask { await self.keepPresence() }
             group.addTask { await self.sweepAbandonedRuns() }
+            group.addTask { await self.monitor.run() }
             // The scheduler returns only after its graceful shutdown, which the caller's cancellation starts.
             do {
                 while try await group.next() != nil {}

@@ -119,7 +119,7 @@ extension AgentScheduler {
                         result = .success(
                             try await orchestrator.execute(
                                 assignment.request, agent: assignment.agent,
-                                settledStatuses: assignment.settledStatuses))
+                                settledStatuses: assignment.settledStatuses, deferringEndEvent: true))
                     } catch {
                         result = .failure(error)
                     }
@@ -182,13 +182,21 @@ extension AgentScheduler {
     }
 
     /// Handles a run that executed: success resets the failure streak; a retryable failure schedules the next
-    /// attempt; a final failure counts towards auto-pause.
+    /// attempt; a final failure counts towards auto-pause. The orchestrator left the run's terminal event to this
+    /// method, which publishes it once it knows whether a retry follows (``AgentCore/RunFailureDetails/isFinal``).
     func handleExecuted(_ run: PendingRun, execution: RunExecution) {
         let record = execution.record
         guard let entry = registry[run.agentName] else {
+            announceEnd(of: execution, isFinal: true)
             finishChain(run, .finished(execution))
             return
         }
+        let retry = entry.policy.retry
+        let retryableClass = record.status.isSuccess ? nil : record.errorClass.flatMap { $0 == .cancelled ? nil : $0 }
+        let retries =
+            retryableClass.map(retry.retries) == true && record.attempt <= retry.maximumRetries
+            && lifecycle != .stopping
+        announceEnd(of: execution, isFinal: !retries)
         if record.status.isSuccess {
             if entry.state.consecutiveFailures != 0 {
                 entry.state.consecutiveFailures = 0
@@ -197,13 +205,12 @@ extension AgentScheduler {
             finishChain(run, .finished(execution))
             return
         }
-        guard let failureClass = record.errorClass, failureClass != .cancelled else {
+        guard retryableClass != nil else {
             // Cancelled by a replacing run or by shutdown: neither a failure nor retried.
             finishChain(run, .finished(execution))
             return
         }
-        let retry = entry.policy.retry
-        if retry.retries(failureClass), record.attempt <= retry.maximumRetries, lifecycle != .stopping {
+        if retries {
             scheduleRetry(of: run, execution: execution, policy: entry.policy)
             return
         }
@@ -220,6 +227,12 @@ extension AgentScheduler {
                 automatic: true)
         }
         finishChain(run, .finished(execution))
+    }
+
+    /// Publishes the terminal event the orchestrator deferred, its failure marked final or not.
+    private func announceEnd(of execution: RunExecution, isFinal: Bool) {
+        guard let event = execution.endEvent else { return }
+        events.emit(event.markingFailure(final: isFinal))
     }
 
     /// Schedules the next attempt of a failed run: the rate limit's retry-after when the agent gave one,
@@ -252,10 +265,10 @@ extension AgentScheduler {
                 kind: .runRetryScheduled, record: record, timestamp: now,
                 message:
                     "attempt \(record.attempt) ended \(record.status) (\(record.errorClass?.description ?? "unclassified")); attempt \(record.attempt + 1) at \(Timestamp.format(retryAt))",
-                metadata: [
-                    "retryAt": Timestamp.format(retryAt), "delaySeconds": String(delay.timeInterval),
-                    "nextAttempt": String(record.attempt + 1),
-                ]))
+                details: .retry(
+                    RetryScheduleDetails(
+                        retryAt: retryAt, delay: delay, nextAttempt: record.attempt + 1,
+                        failureClass: record.errorClass))))
     }
 
     /// Turns a run that will not start into a `skipped` record (written by the next flush).

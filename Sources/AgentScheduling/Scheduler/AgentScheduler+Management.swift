@@ -137,7 +137,10 @@ extension AgentScheduler {
             if let next = entry.nextFire { insertTimer(.fire(name), at: next) }
         }
         dirty.insert(name)
-        events.emit(RunEvent(kind: .agentResumed, timestamp: clock.now, agentName: name, message: "resumed"))
+        events.emit(
+            RunEvent(
+                kind: .agentResumed, timestamp: clock.now, agentName: name, message: "resumed",
+                details: .pause(PauseDetails(automatic: false, consecutiveFailures: 0))))
         await pump()
     }
 
@@ -167,7 +170,10 @@ extension AgentScheduler {
                 events.emit(
                     RunEvent(
                         kind: .agentPaused, timestamp: clock.now, agentName: name,
-                        message: stored.pausedReason ?? "paused", metadata: ["automatic": "false", "origin": "store"]))
+                        message: stored.pausedReason ?? "paused",
+                        details: .pause(
+                            PauseDetails(
+                                automatic: false, consecutiveFailures: stored.consecutiveFailures, origin: .store))))
             }
         } else {
             entry.state.isPaused = false
@@ -180,7 +186,9 @@ extension AgentScheduler {
             events.emit(
                 RunEvent(
                     kind: .agentResumed, timestamp: clock.now, agentName: name, message: "resumed",
-                    metadata: ["origin": "store"]))
+                    details: .pause(
+                        PauseDetails(automatic: false, consecutiveFailures: stored.consecutiveFailures, origin: .store))
+                ))
         }
         await pump()
     }

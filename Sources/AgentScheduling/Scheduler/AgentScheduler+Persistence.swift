@@ -191,10 +191,8 @@ extension AgentScheduler {
         events.emit(
             RunEvent(
                 kind: .agentPaused, timestamp: clock.now, agentName: name, message: reason,
-                metadata: [
-                    "automatic": String(automatic), "consecutiveFailures": String(entry.state.consecutiveFailures),
-                ]
-            ))
+                details: .pause(
+                    PauseDetails(automatic: automatic, consecutiveFailures: entry.state.consecutiveFailures))))
     }
 
     /// Whether nothing is in flight: no run holds a slot and nothing waits to be written.

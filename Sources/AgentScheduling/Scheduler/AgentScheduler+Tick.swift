@@ -61,17 +61,14 @@ extension AgentScheduler {
     /// Emits the ``RunEvent/Kind/scheduleMissed`` event of a plan with missed fires.
     private func announceMissed(_ plan: FirePlan, of name: AgentName, policy: MisfirePolicy, now: Date) {
         let caughtUp = plan.missedCount - plan.skippedCount
-        var metadata = [
-            "missed": String(plan.missedCount), "run": String(caughtUp), "skipped": String(plan.skippedCount),
-            "recorded": String(plan.skipped.count), "policy": policy.name,
-        ]
-        if let first = plan.firstMissed { metadata["firstMissed"] = Timestamp.format(first) }
-        if let last = plan.lastMissed { metadata["lastMissed"] = Timestamp.format(last) }
+        let details = MissedFiresDetails(
+            missed: plan.missedCount, caughtUp: caughtUp, skipped: plan.skippedCount, recorded: plan.skipped.count,
+            misfirePolicy: policy.name, firstMissed: plan.firstMissed, lastMissed: plan.lastMissed)
         events.emit(
             RunEvent(
                 kind: .scheduleMissed, timestamp: now, agentName: name,
                 message: "\(plan.missedCount) fire(s) missed; \(caughtUp) caught up under misfire policy \(policy)",
-                metadata: metadata))
+                details: .missedFires(details)))
     }
 
     /// The pending run of one fire. Its correlation id is the fire's idempotency key, so every scheduler sharing a

@@ -183,13 +183,14 @@ public actor AgentScheduler {
     func publishState() {
         let state = currentState
         guard state != publishedState else { return }
-        var metadata = ["from": publishedState.description, "to": state.description]
-        if state == .error, let failure = storeFailure { metadata["error"] = failure.message }
+        let change = SchedulerStateChange(
+            from: publishedState.description, to: state.description,
+            error: state == .error ? storeFailure?.message : nil)
         publishedState = state
         events.emit(
             RunEvent(
                 kind: .schedulerStateChanged, timestamp: clock.now, message: "scheduler is \(state)",
-                metadata: metadata))
+                details: .schedulerState(change)))
     }
 
     /// A fresh sequence number.

@@ -150,6 +150,30 @@ struct ConfigParsingTests {
         #expect(explicit.storeDirectory.path == "/srv/agents/state", "the file's store wins")
     }
 
+    @Test func serviceLevelKeysBecomeThePolicysServiceLevel() throws {
+        let configuration = try parse(
+            """
+            {"agents": [
+              {"name": "a", "command": ["true"], "schedule": "0 5 * * *", "maxDuration": "45m", "mustSucceedBy": "06:00"},
+              {"name": "b", "command": ["true"]}
+            ]}
+            """)
+        #expect(
+            configuration.agents[0].policy.serviceLevel
+                == ServiceLevel(maxDuration: .seconds(2700), mustSucceedBy: ServiceLevel.TimeOfDay(hour: 6, minute: 0)))
+        #expect(configuration.agents[1].policy.serviceLevel == .none)
+    }
+
+    @Test func badServiceLevelKeysAreReportedWithTheirPath() {
+        #expect(
+            problems(agent: #"{"name": "a", "command": ["true"], "mustSucceedBy": "25:00"}"#) == [
+                #"agents[0].mustSucceedBy: "25:00" is not a time of day; write 24-hour HH:MM such as "06:00""#
+            ])
+        #expect(
+            problems(agent: #"{"name": "a", "command": ["true"], "maxDuration": "soon"}"#).first?.hasPrefix(
+                "agents[0].maxDuration: ") == true)
+    }
+
     @Test func cronSchedulesUseTheFilesTimeZoneUnlessTheAgentNamesOne() throws {
         let configuration = try parse(
             """
@@ -278,7 +302,7 @@ struct ConfigParsingTests {
         ),
         (
             #"{"name": "a", "command": ["true"], "notifications": [{"url": "https://x", "on": ["always"]}]}"#,
-            "agents[0].notifications[0].on[0]: expected one of \"failure\", \"autoPause\", \"everyRun\""
+            "agents[0].notifications[0].on[0]: expected one of \"failure\", \"autoPause\", \"slaBreach\", \"fireOverdue\", \"everyRun\""
         ),
         (
             #"{"name": "a", "command": ["true"], "notifications": [{"url": "https://x", "agents": ["a"]}]}"#,
@@ -358,7 +382,7 @@ struct ConfigParsingTests {
             environment: ["HOOK_URL": "https://hooks.example.com/x", "HOOK_TOKEN": "t"]
         ).get()
         #expect(webhooks.map(\.format) == [.json])
-        #expect(webhooks[0].triggers == [.failure, .autoPause], "the default occasions")
+        #expect(webhooks[0].triggers == WebhookTrigger.defaultTriggers, "the default occasions")
         #expect(
             problems(#"{"notifications": [{"url": "https://x.example", "agents": ["ghost"]}], "agents": []}"#) == [
                 "notifications[0].agents: no agent is named \"ghost\""

@@ -37,7 +37,7 @@ struct WebhookNotifierTests {
         #expect(stored.status == .failed)
         let sent = harness.emitted(.notificationSent)
         #expect(sent.count == 1)
-        #expect(sent.first?.metadata["host"] == "127.0.0.1")
+        #expect(sent.first?.notification?.host == "127.0.0.1")
         #expect(!harness.emitted.map(\.jsonLine).joined().contains("sekrit"), "events must not show the URL's token")
     }
 
@@ -107,7 +107,7 @@ struct WebhookNotifierTests {
         try await within("the notifier to deliver") { await notifier.drain() }
 
         #expect(server.requests.count == 3)
-        #expect(harness.emitted(.notificationSent).first?.metadata["attempts"] == "3")
+        #expect(harness.emitted(.notificationSent).first?.notification?.attempts == 3)
         let stored = try #require(await harness.store.run(id: record.id))
         #expect(stored.notifiedAt == Timestamp.roundedToMilliseconds(start.addingTimeInterval(15)))
     }
@@ -121,7 +121,7 @@ struct WebhookNotifierTests {
         #expect(server.requests.count == 1)
         let failed = try #require(harness.emitted(.notificationFailed).first)
         #expect(failed.message?.contains("HTTP 404") == true)
-        #expect(failed.metadata["statusCode"] == "404")
+        #expect(failed.notification?.statusCode == 404)
         #expect(try await harness.store.run(id: record.id)?.notifiedAt == nil)
     }
 
@@ -140,11 +140,11 @@ struct WebhookNotifierTests {
         try await within("the notifier to deliver") { await notifier.drain() }
         let failed = try #require(harness.emitted(.notificationFailed).first)
         #expect(failed.message?.contains("cancelled") == true)
-        #expect(failed.metadata["attempts"] == "1")
+        #expect(failed.notification?.attempts == 1)
         #expect(try await harness.store.run(id: record.id)?.notifiedAt == nil)
     }
 
-    @Test func aFailureThatWillBeRetriedIsNotReportedButTheLastOneIs() async throws {
+    @Test func aFailureEventThatDoesNotSayWhetherItIsFinalWaitsForTheRetryDecision() async throws {
         let server = try TestHTTPServer()
         let harness = OrchestratorHarness()
         let notifier = try harness.notifier([.localServer(server.url)], retryDecisionDelay: .seconds(1), attach: false)
@@ -168,11 +168,11 @@ struct WebhookNotifierTests {
         harness.events.emit(
             RunEvent(
                 kind: .agentPaused, timestamp: harness.clock.now, agentName: "nightly-docs", message: reason,
-                metadata: ["automatic": "true", "consecutiveFailures": "3"]))
+                details: .pause(PauseDetails(automatic: true, consecutiveFailures: 3))))
         harness.events.emit(
             RunEvent(
                 kind: .agentPaused, timestamp: harness.clock.now, agentName: "nightly-docs", message: "by hand",
-                metadata: ["automatic": "false", "consecutiveFailures": "0"]))
+                details: .pause(PauseDetails(automatic: false, consecutiveFailures: 0))))
         _ = try await harness.run(.failed(.transient, "not for this webhook"))
         try await within("the notifier to deliver") { await notifier.drain() }
         #expect(server.requests.count == 1)

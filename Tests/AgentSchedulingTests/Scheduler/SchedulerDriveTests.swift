@@ -113,7 +113,7 @@ struct SchedulerDriveTests {
         task.cancel()
         try await task.value
         #expect(await harness.scheduler.state == .stopped)
-        let transitions = harness.events(.schedulerStateChanged).compactMap { $0.metadata["to"] }
+        let transitions = harness.events(.schedulerStateChanged).compactMap { $0.schedulerState?.to }
         #expect(transitions == ["stopping", "stopped"])
     }
 }

@@ -68,7 +68,7 @@ struct SchedulerLifecycleTests {
         #expect(records.allSatisfy { $0.status == .succeeded })
         // The 02:00 fire was claimed late, but exactly once; nothing was lost or doubled.
         #expect(fires(of: records) == [60, 120].map { schedulerEpoch.addingTimeInterval($0) })
-        let states = harness.events(.schedulerStateChanged).compactMap { $0.metadata["to"] }
+        let states = harness.events(.schedulerStateChanged).compactMap { $0.schedulerState?.to }
         #expect(states == ["running", "error", "running"])
     }
 }

@@ -33,8 +33,8 @@ struct SchedulerMisfireTests {
         let skipped = records.filter { $0.status == .skipped }
         #expect(fires(of: skipped) == [3, 4, 5, 6, 7].map(Self.hour))
         let missed = try #require(harness.events(.scheduleMissed).first)
-        #expect(missed.metadata["missed"] == "5")
-        #expect(missed.metadata["run"] == "0")
+        #expect(missed.missedFires?.missed == 5)
+        #expect(missed.missedFires?.caughtUp == 0)
         #expect(await harness.scheduler.agents().first?.nextFireAt == Self.hour(8))
     }
 
@@ -43,7 +43,7 @@ struct SchedulerMisfireTests {
         let ran = records.filter { $0.status == .succeeded }
         #expect(fires(of: ran) == [1, 2, 7].map(Self.hour))
         #expect(fires(of: records.filter { $0.status == .skipped }) == [3, 4, 5, 6].map(Self.hour))
-        #expect(harness.events(.scheduleMissed).first?.metadata["run"] == "1")
+        #expect(harness.events(.scheduleMissed).first?.missedFires?.caughtUp == 1)
     }
 
     @Test func runAllRunsTheMostRecentUpToItsLimit() async throws {

@@ -93,7 +93,7 @@ struct SchedulerRetryTests {
         for minute in 1...3 { await harness.tick(at: schedulerEpoch.addingTimeInterval(Double(minute) * 60)) }
 
         let paused = try #require(harness.events(.agentPaused).first)
-        #expect(paused.metadata["automatic"] == "true")
+        #expect(paused.pause?.automatic == true)
         let state = try #require(try await harness.store.scheduleState(for: "broken"))
         #expect(state.isPaused)
         #expect(state.pausedReason?.contains("3 consecutive failed runs") == true)

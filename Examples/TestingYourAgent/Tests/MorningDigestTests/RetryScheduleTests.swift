@@ -33,7 +33,7 @@ struct RetryScheduleTests {
         let triggered = Task { try await scheduler.trigger(agent.name) }
         for retryAt in [firstRetry, secondRetry] {
             let scheduled = try #require(await nextEvent([.runRetryScheduled], from: &iterator))
-            #expect(scheduled.metadata["retryAt"] == Timestamp.format(retryAt))
+            #expect(scheduled.retry?.retryAt == retryAt)
             #expect(clock.now < retryAt)
             await clock.advance(to: retryAt)
         }
