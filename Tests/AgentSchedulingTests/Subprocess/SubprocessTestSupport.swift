@@ -113,8 +113,10 @@ final class SubprocessOrchestration: Sendable {
     }
 }
 
-/// Waits (on the wall clock, for a real child process) until a file holds a process id.
-func waitForPID(in file: URL, timeout: Duration = .seconds(10)) async throws -> pid_t {
+/// Waits (on the wall clock, for a real child process) until a file holds a process id; throws
+/// ``DeadlineExceeded`` naming the file when none appears in time (a loaded machine can take seconds to start a
+/// shell).
+func waitForPID(in file: URL, timeout: Duration = .seconds(60)) async throws -> pid_t {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if let text = try? String(contentsOf: file, encoding: .utf8),
@@ -124,7 +126,8 @@ func waitForPID(in file: URL, timeout: Duration = .seconds(10)) async throws -> 
         }
         try await Task.sleep(for: .milliseconds(20))
     }
-    throw CancellationError()
+    throw DeadlineExceeded(
+        what: "a process id in \(file.path)", seconds: Double(timeout.components.seconds))
 }
 
 /// Waits (on the wall clock) until a process is gone; `true` if it went within the timeout.
