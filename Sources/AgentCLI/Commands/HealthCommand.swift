@@ -52,7 +52,8 @@ enum HealthCommand: AgentCommand {
         let snapshot: StoreSnapshot
         do {
             snapshot = try await StoreSnapshot.take(context.configuration, store: store)
-            agents = try await snapshot.health(store: store, window: window)
+            let grace = context.configuration.runnerOptions(webhooks: [], role: "").effectiveOverdueGracePeriod
+            agents = try await snapshot.health(store: store, window: window, overdueGracePeriod: grace)
         } catch {
             io.printError("agentctl health: \(error)")
             return ExitCode.failure

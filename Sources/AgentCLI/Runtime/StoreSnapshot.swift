@@ -53,7 +53,7 @@ struct StoreSnapshot: Sendable {
     /// The health of every configured agent over `window`, computed from its records as
     /// ``AgentScheduler/health(window:)`` does.
     /// - Throws: ``StoreError`` when the store cannot be read.
-    func health(store: any AgentStore, window: Duration) async throws -> [AgentHealth] {
+    func health(store: any AgentStore, window: Duration, overdueGracePeriod: Duration) async throws -> [AgentHealth] {
         let since = takenAt.addingTimeInterval(-window.timeInterval)
         var result: [AgentHealth] = []
         for row in schedules {
@@ -63,6 +63,9 @@ struct StoreSnapshot: Sendable {
                 pausedReason: row.state.pausedReason, nextFireAt: row.nextFireAt,
                 consecutiveFailures: row.state.consecutiveFailures)
             try await health.loadRunFigures(from: store, since: since)
+            try await health.loadServiceLevel(
+                row.agent.policy.serviceLevel, schedule: row.agent.schedule, from: store, now: takenAt,
+                overdueGracePeriod: overdueGracePeriod)
             result.append(health)
         }
         return result

@@ -18,14 +18,30 @@ enum HealthFormatting {
     }
 
     /// Whether `health` exits 1 because of this agent.
-    static func needsAttention(_ agent: AgentHealth) -> Bool { agent.isPaused || isFailing(agent) }
+    static func needsAttention(_ agent: AgentHealth) -> Bool {
+        agent.isPaused || isFailing(agent) || agent.isServiceLevelBreached
+    }
+
+    /// The service-level column: `-` without service levels, `ok`, or what is breached.
+    static func serviceLevel(_ agent: AgentHealth) -> String {
+        var breaches: [String] = []
+        if let day = agent.missedMustSucceedBy, let time = agent.serviceLevel.mustSucceedBy {
+            breaches.append("missed \(time) on \(day)")
+        }
+        if !agent.runsOverMaxDuration.isEmpty, let limit = agent.serviceLevel.maxDuration {
+            breaches.append("\(agent.runsOverMaxDuration.count) over \(DurationText.format(limit))")
+        }
+        if let fire = agent.overdueFireAt { breaches.append("overdue since \(Timestamp.format(fire))") }
+        if !breaches.isEmpty { return breaches.joined(separator: "; ") }
+        return agent.serviceLevel == .none ? "-" : "ok"
+    }
 
     /// One row per agent.
     static func table(_ agents: [AgentHealth], window: Duration) -> String {
         let windowText = DurationText.format(window)
         var table = TextTable([
             "AGENT", "STATE", "LAST", "STREAK", "RUNS \(windowText)", "OK %", "P50", "P95", "LAST SUCCESS",
-            "NEXT FIRE",
+            "NEXT FIRE", "SLA",
         ])
         for agent in agents {
             table.add([
@@ -33,6 +49,7 @@ enum HealthFormatting {
                 String(agent.runsInWindow), agent.successRate.map { String(Int(($0 * 100).rounded())) } ?? "-",
                 RunFormatting.duration(agent.p50Duration), RunFormatting.duration(agent.p95Duration),
                 agent.lastSuccessAt.map(Timestamp.format) ?? "-", agent.nextFireAt.map(Timestamp.format) ?? "-",
+                serviceLevel(agent),
             ])
         }
         let reasons = agents.filter(\.isPaused).map {
@@ -58,6 +75,14 @@ enum HealthFormatting {
         put("successRate", agent.successRate.map(JSONValue.double))
         put("p50Ms", agent.p50Duration.map { .integer(Int64(($0.timeInterval * 1000).rounded())) })
         put("p95Ms", agent.p95Duration.map { .integer(Int64(($0.timeInterval * 1000).rounded())) })
+        put("maxDurationSeconds", agent.serviceLevel.maxDuration.map { .double($0.timeInterval) })
+        put("mustSucceedBy", agent.serviceLevel.mustSucceedBy.map { .string($0.description) })
+        put("missedMustSucceedBy", agent.missedMustSucceedBy.map(JSONValue.string))
+        if !agent.runsOverMaxDuration.isEmpty {
+            fields["runsOverMaxDuration"] = .array(agent.runsOverMaxDuration.map { .string($0.rawValue) })
+        }
+        put("overdueFireAt", agent.overdueFireAt.map { .string(Timestamp.format($0)) })
+        fields["serviceLevelBreached"] = .bool(agent.isServiceLevelBreached)
         return .object(fields)
     }
 }

@@ -83,6 +83,7 @@ extension RunnerConfiguration {
         let concurrency = reader.integer("maxConcurrentRuns", in: 1...1000) ?? 4
         let grace = reader.duration("shutdownGracePeriod") ?? .seconds(30)
         let misfireThreshold = reader.duration("misfireThreshold", minimum: .seconds(1)) ?? .seconds(60)
+        let overdueGracePeriod = reader.duration("overdueGracePeriod", minimum: .seconds(1))
         var zone = "UTC"
         if let name = reader.nonEmptyString("timeZone") {
             if TimeZone(identifier: name) == nil {
@@ -130,6 +131,7 @@ extension RunnerConfiguration {
             shutdownGracePeriod: grace, timeZone: zone, retention: retention, agents: agents,
             notifications: globalNotifications + agents.flatMap(\.notifications))
         configuration.misfireThreshold = misfireThreshold
+        configuration.overdueGracePeriod = overdueGracePeriod
         return configuration
     }
 

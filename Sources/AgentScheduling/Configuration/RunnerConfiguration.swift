@@ -24,6 +24,9 @@ public struct RunnerConfiguration: Sendable {
     /// How late a fire may start and still run without its agent's misfire policy (`misfireThreshold`, default
     /// 60 s): fires later than this — after a pause, a restart or a stall — go through the misfire policy.
     public var misfireThreshold: Duration = .seconds(60)
+    /// How long after its nominal time a fire with no record is reported overdue (`overdueGracePeriod`); `nil`
+    /// uses the larger of the misfire threshold and 5 minutes.
+    public var overdueGracePeriod: Duration? = nil
     /// The zone of cron schedules that name none.
     public var timeZone: String
     /// Which finished runs compaction removes.
@@ -42,7 +45,9 @@ public struct RunnerConfiguration: Sendable {
         var scheduler = SchedulerConfiguration(
             maximumConcurrentRuns: maximumConcurrentRuns, shutdownGracePeriod: shutdownGracePeriod)
         scheduler.misfireThreshold = misfireThreshold
-        return AgentRunner.Options(scheduler: scheduler, webhooks: webhooks, role: role)
+        var options = AgentRunner.Options(scheduler: scheduler, webhooks: webhooks, role: role)
+        options.overdueGracePeriod = overdueGracePeriod
+        return options
     }
 
     /// The agent with this name.

@@ -68,12 +68,9 @@ final class ServiceLevelMonitor: Sendable {
     ) {
         var watched: [AgentName: Watched] = [:]
         for agent in agents {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone =
-                agent.schedule.timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")
-                ?? calendar.timeZone
             watched[agent.name] = Watched(
-                definition: agent, schedule: try? Schedule(agent.schedule), calendar: calendar)
+                definition: agent, schedule: try? Schedule(agent.schedule),
+                calendar: ServiceLevelRules.calendar(for: agent.schedule))
         }
         self.agents = watched
         self.store = store
@@ -173,16 +170,10 @@ final class ServiceLevelMonitor: Sendable {
     private func checkMustSucceedBy(_ agent: Watched, deadline: Date) async {
         let name = agent.definition.name
         guard await isActive(name), let time = agent.serviceLevel.mustSucceedBy else { return }
-        let dayStart = agent.calendar.startOfDay(for: deadline)
-        let query = RunQuery(
-            agent: name, statuses: [.succeeded, .noOp], queuedSince: dayStart.addingTimeInterval(-86_400), limit: 500)
-        guard let page = try? await store.queryRuns(query) else { return }
-        let met = page.records.contains { record in
-            guard let ended = record.endedAt else { return false }
-            return ended >= dayStart && ended <= deadline
-        }
-        guard !met else { return }
-        let day = Self.dayText(deadline, in: agent.calendar)
+        let met = try? await ServiceLevelRules.metDeadline(
+            of: name, deadline: deadline, in: agent.calendar, store: store)
+        guard met == false else { return }
+        let day = ServiceLevelRules.dayText(deadline, in: agent.calendar)
         guard await claimMarker("sla/\(name)/mustSucceedBy/\(day)") else { return }
         events.emit(
             RunEvent(
@@ -223,13 +214,5 @@ final class ServiceLevelMonitor: Sendable {
     /// Takes the marker lease of a breach; only the runner that gets it announces.
     private func claimMarker(_ name: String) async -> Bool {
         ((try? await store.acquireLease(named: name, owner: owner, duration: markerLifetime)) ?? nil) != nil
-    }
-
-    /// `2026-03-14` in the calendar's time zone.
-    static func dayText(_ date: Date, in calendar: Calendar) -> String {
-        let parts = calendar.dateComponents([.year, .month, .day], from: date)
-        let month = parts.month ?? 0
-        let day = parts.day ?? 0
-        return "\(parts.year ?? 0)-" + (month < 10 ? "0" : "") + "\(month)-" + (day < 10 ? "0" : "") + "\(day)"
     }
 }

@@ -31,6 +31,21 @@ public struct AgentHealth: Sendable, Hashable {
     public var p50Duration: Duration?
     /// The 95th-percentile duration of the runs in the window (nearest rank).
     public var p95Duration: Duration?
+    /// The agent's service levels (`maxDuration`, `mustSucceedBy`).
+    public var serviceLevel: ServiceLevel = .none
+    /// The local day (`YYYY-MM-DD`) whose `mustSucceedBy` deadline passed without a successful run, when the latest
+    /// deadline was missed.
+    public var missedMustSucceedBy: String?
+    /// Runs still running past `maxDuration`.
+    public var runsOverMaxDuration: [RunID] = []
+    /// The nominal time of a fire due longer than the overdue grace period ago that has not been handled (all
+    /// runners down or stuck).
+    public var overdueFireAt: Date?
+
+    /// Whether a service level is breached now, or a fire is overdue.
+    public var isServiceLevelBreached: Bool {
+        missedMustSucceedBy != nil || !runsOverMaxDuration.isEmpty || overdueFireAt != nil
+    }
 
     /// Statuses that count as a failure for ``lastFailureAt``.
     public static let failureStatuses: Set<RunStatus> = [.failed, .timedOut, .abandoned]
