@@ -102,7 +102,7 @@ enum DemoCommand: AgentCommand {
         defer { if parsed.has("clean") { try? FileManager.default.removeItem(at: home) } }
         // The demo's home is its own: AGENTCTL_HOME must not redirect its store.
         var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: JSONFileAgentStore.environmentVariable)
+        environment.removeValue(forKey: RunnerConfiguration.storeEnvironmentVariable)
         guard
             let context = CommandContext.load(
                 configPath: file.path, command: name, io: io, fileRequired: true, environment: environment),

@@ -7,7 +7,7 @@ import Synchronization
 /// can be shared by several processes at once.
 ///
 /// ```swift
-/// let store = try await JSONFileAgentStore.open(directory: JSONFileAgentStore.defaultDirectory())
+/// let store = try await JSONFileAgentStore.open(directory: URL(filePath: ".agent-runs"))
 /// let outcome = try await store.claimRun(RunClaim(record: record, owner: "host-1", leaseDuration: .seconds(60)))
 /// ```
 ///
@@ -41,7 +41,7 @@ public final class JSONFileAgentStore: AgentStore {
     /// ``open(directory:clock:options:)``, which does the same without blocking a thread of Swift's
     /// cooperative pool.
     /// - Parameters:
-    ///   - directory: The store's directory; see ``defaultDirectory(explicitPath:environment:currentDirectory:)``.
+    ///   - directory: The store's directory (created if missing).
     ///   - clock: The clock lease expiry and timestamps are read from.
     ///   - options: Retention, compaction and open behaviour.
     /// - Throws: ``StoreError`` with `unsupportedFormatVersion` for files of a newer agentctl, `corruptData`
@@ -64,10 +64,10 @@ public final class JSONFileAgentStore: AgentStore {
     /// block a thread of Swift's cooperative pool (which has only as many threads as the machine has cores).
     ///
     /// ```swift
-    /// let store = try await JSONFileAgentStore.open(directory: JSONFileAgentStore.defaultDirectory())
+    /// let store = try await JSONFileAgentStore.open(directory: URL(filePath: ".agent-runs"))
     /// ```
     /// - Parameters:
-    ///   - directory: The store's directory; see ``defaultDirectory(explicitPath:environment:currentDirectory:)``.
+    ///   - directory: The store's directory (created if missing).
     ///   - clock: The clock lease expiry and timestamps are read from.
     ///   - options: Retention, compaction and open behaviour.
     /// - Returns: The open store.

@@ -468,4 +468,26 @@ struct RunnerSettingsParsingTests {
             #expect(paths == ["misfireThreshold", "agents[0].lease"])
         }
     }
+
+    @Test func theDirectoryComesFromAnExplicitPathThenTheEnvironmentThenTheWorkingDirectory() {
+        let cwd = URL(fileURLWithPath: "/work/project", isDirectory: true)
+        let environment = ["AGENTCTL_HOME": "/var/lib/agentctl", "HOME": "/home/me"]
+        #expect(
+            RunnerConfiguration.storeDirectory(
+                explicitPath: "data/store", environment: environment, currentDirectory: cwd
+            )
+            .path == "/work/project/data/store")
+        #expect(
+            RunnerConfiguration.storeDirectory(environment: environment, currentDirectory: cwd).path
+                == "/var/lib/agentctl")
+        #expect(
+            RunnerConfiguration.storeDirectory(environment: ["AGENTCTL_HOME": ""], currentDirectory: cwd).path
+                == "/work/project/.agentctl")
+        #expect(
+            RunnerConfiguration.storeDirectory(explicitPath: "~/runs", environment: environment, currentDirectory: cwd)
+                .path == "/home/me/runs")
+        #expect(
+            RunnerConfiguration.storeDirectory(environment: [:], currentDirectory: cwd).path
+                == "/work/project/.agentctl")
+    }
 }

@@ -135,28 +135,6 @@ struct JSONFileAgentStoreTests {
         await #expect(throws: StoreError.self) { try await store.exportCSV(RunQuery(limit: 10_001)) }
     }
 
-    @Test func theDirectoryComesFromAnExplicitPathThenTheEnvironmentThenTheWorkingDirectory() {
-        let cwd = URL(fileURLWithPath: "/work/project", isDirectory: true)
-        let environment = ["AGENTCTL_HOME": "/var/lib/agentctl", "HOME": "/home/me"]
-        #expect(
-            JSONFileAgentStore.defaultDirectory(
-                explicitPath: "data/store", environment: environment, currentDirectory: cwd
-            )
-            .path == "/work/project/data/store")
-        #expect(
-            JSONFileAgentStore.defaultDirectory(environment: environment, currentDirectory: cwd).path
-                == "/var/lib/agentctl")
-        #expect(
-            JSONFileAgentStore.defaultDirectory(environment: ["AGENTCTL_HOME": ""], currentDirectory: cwd).path
-                == "/work/project/.agentctl")
-        #expect(
-            JSONFileAgentStore.defaultDirectory(explicitPath: "~/runs", environment: environment, currentDirectory: cwd)
-                .path == "/home/me/runs")
-        #expect(
-            JSONFileAgentStore.defaultDirectory(environment: [:], currentDirectory: cwd).path
-                == "/work/project/.agentctl")
-    }
-
     @Test func aRecordThatJSONCannotHoldIsRefusedAndNothingIsWritten() async throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
