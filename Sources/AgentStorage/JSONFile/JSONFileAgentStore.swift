@@ -85,7 +85,7 @@ public final class JSONFileAgentStore: AgentStore {
     ) async throws -> JSONFileAgentStore {
         try await withCheckedThrowingContinuation { continuation in
             // A serial queue of its own gets a thread even when every pooled thread is busy or blocked.
-            DispatchQueue(label: "agentctl.json-store.open", qos: .userInitiated).async {
+            DispatchQueue(label: "agent-runner.json-store.open", qos: .userInitiated).async {
                 continuation.resume(
                     with: Result {
                         try JSONFileAgentStore(

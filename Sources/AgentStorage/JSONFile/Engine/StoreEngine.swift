@@ -27,12 +27,12 @@ final class StoreEngine: Sendable {
     let state: Mutex<StoreState>
     let report: Mutex<JSONFileAgentStore.RecoveryReport>
     let control = Mutex(Control())
-    let queue = DispatchQueue(label: "agentctl.json-store.writer", qos: .userInitiated)
-    let compactionQueue = DispatchQueue(label: "agentctl.json-store.compaction", qos: .utility)
+    let queue = DispatchQueue(label: "agent-runner.json-store.writer", qos: .userInitiated)
+    let compactionQueue = DispatchQueue(label: "agent-runner.json-store.compaction", qos: .utility)
     /// The callers of `waitForChanges(after:)` in this process.
     let waiters = ChangeWaiters()
     /// The queue of the timer that looks for other processes' writes while someone waits for changes.
-    let watchQueue = DispatchQueue(label: "agentctl.json-store.watch", qos: .utility)
+    let watchQueue = DispatchQueue(label: "agent-runner.json-store.watch", qos: .utility)
     /// How often the journal is checked for other processes' writes while someone waits for changes.
     static let watchInterval = DispatchTimeInterval.milliseconds(100)
 
