@@ -89,14 +89,6 @@ public struct RunnerConfiguration: Sendable {
         let chosen =
             [explicitPath, environment[storeEnvironmentVariable]].compactMap { $0 }.first { !$0.isEmpty }
             ?? defaultStoreDirectoryName
-        var path = chosen
-        if path == "~" || path.hasPrefix("~/"), let home = environment["HOME"], !home.isEmpty {
-            path = home + path.dropFirst()
-        }
-        let url =
-            path.hasPrefix("/")
-            ? URL(fileURLWithPath: path, isDirectory: true)
-            : currentDirectory.appendingPathComponent(path, isDirectory: true)
-        return url.standardizedFileURL
+        return resolve(chosen, against: currentDirectory, environment: environment)
     }
 }
