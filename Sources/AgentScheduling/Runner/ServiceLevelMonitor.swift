@@ -94,9 +94,18 @@ final class ServiceLevelMonitor: Sendable {
     /// Arms the first deadlines and checks each as its timer fires, until the task is cancelled.
     func run() async {
         let now = clock.now
+        // Fires before an agent's stored next fire were handled; an agent the store has no state for is new here
+        // (a new store, a new agent), so none of its fires before now can be overdue.
+        let stored = Dictionary(
+            ((try? await store.allScheduleStates()) ?? []).map { ($0.agentName, $0) }, uniquingKeysWith: { $1 })
         for (name, agent) in agents where agent.definition.isEnabled {
             if let deadline = nextMustSucceedBy(of: agent, after: now) { arm(.mustSucceedBy(name, deadline: deadline)) }
-            let since = now.addingTimeInterval(-overdueGracePeriod.timeInterval)
+            var since = now.addingTimeInterval(-overdueGracePeriod.timeInterval)
+            if let state = stored[name] {
+                if let next = state.nextFireAt { since = max(since, next) }
+            } else {
+                since = now
+            }
             if let fire = agent.schedule?.next(after: since.addingTimeInterval(-0.001)) { armFire(of: name, at: fire) }
         }
         await withTaskCancellationHandler {

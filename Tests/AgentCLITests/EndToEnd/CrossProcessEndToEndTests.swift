@@ -263,12 +263,8 @@ struct CrossProcessEndToEndTests {
         #expect(stored.status == .abandoned && stored.notifiedAt != nil, "\(stored)")
         let kinds = server.requests.map { (try? JSONValue.parse($0.text))?["event"]?.stringValue ?? "?" }
         print("webhook requests in all: \(kinds); about the abandoned run: \(requests.count)")
-        // Known product issue: a fresh store's first runners announce every fire of the five minutes before
-        // they started as overdue (ServiceLevelMonitor.run() arms fires from now - overdueGracePeriod), though no
-        // runner, store or schedule state existed then: one fireOverdue webhook per fire.
-        withKnownIssue("fires from before the store existed are reported overdue on its first start") {
-            #expect(!kinds.contains("fireOverdue"), "fireOverdue webhooks on a fresh store: \(kinds)")
-        }
+        // No fire from before the store existed is reported overdue.
+        #expect(!kinds.contains("fireOverdue"), "fireOverdue webhooks on a fresh store: \(kinds)")
 
         try await Self.stop([("B", runnerB), ("C", runnerC)])
     }

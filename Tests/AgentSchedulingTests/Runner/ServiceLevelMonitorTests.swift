@@ -162,4 +162,30 @@ struct ServiceLevelMonitorTests {
         first.task.cancel()
         second.task.cancel()
     }
+
+    @Test func firesBeforeTheStoreKnewTheAgentAreNotOverdueButFiresMissedWhileRunnersWereDownAre() async throws {
+        let started = Self.midnight.addingTimeInterval(150)  // 00:02:30
+        let minutely = Self.agent("minutely", schedule: .cron("* * * * *"), serviceLevel: .none)
+        // A fresh store: no runner ever scheduled the agent, so nothing before the start was due.
+        let freshClock = ManualClock(start: started)
+        let fresh = Watch(
+            [minutely], store: InMemoryAgentStore(clock: freshClock), clock: freshClock, owner: "r1")
+        await fresh.waitUntilArmed(1)
+        await freshClock.advance(to: Self.midnight.addingTimeInterval(450))  // 00:07:30
+        try? await Task.sleep(for: .milliseconds(20))
+        #expect(fresh.of(.fireOverdue).isEmpty, "fires before the store knew the agent were reported overdue")
+        fresh.task.cancel()
+
+        // The store says the 00:00 fire was next when every runner went down: 00:00 to 00:02 are overdue.
+        let clock = ManualClock(start: started)
+        let store = InMemoryAgentStore(clock: clock)
+        try await store.saveScheduleState(ScheduleState(agentName: "minutely", nextFireAt: Self.midnight))
+        let back = Watch([minutely], store: store, clock: clock, owner: "r2")
+        await back.waitUntilArmed(1)
+        await clock.advance(to: Self.midnight.addingTimeInterval(450))
+        await back.waitUntilEvaluated(3)
+        let fires = back.of(.fireOverdue).compactMap(\.overdueFire?.fire).sorted()
+        #expect(fires == [0, 60, 120].map { Self.midnight.addingTimeInterval($0) })
+        back.task.cancel()
+    }
 }
