@@ -22,9 +22,9 @@ import Testing
         let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
         let log = EventLog(runner.events)
         let running = RunningRunner(runner)
-        _ = await runner.scheduler.waitUntilParked()
+        await waitBounded("the scheduler to park") { _ = await runner.scheduler.waitUntilParked() }
         await clock.advance(by: .seconds(60))
-        await runner.scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await runner.scheduler.waitUntilQuiet() }
         #expect(try await store.queryRuns(RunQuery(agent: "minutely")).records.count == 1)
 
         // Another process (a control handle on the same store) pauses the agent.
@@ -32,11 +32,13 @@ import Testing
         await eventually("the runner did not apply the pause") {
             await runner.scheduler.agents().first?.isPaused == true
         }
+        // The event log is filled by an asynchronous sink.
+        await eventually("the agentPaused event did not arrive") { !log.of(.agentPaused).isEmpty }
         #expect(log.of(.agentPaused).first?.message == "migration")
         // Fires pass; the scheduler saves its state, but never over the pause.
         for _ in 0..<5 {
             await clock.advance(by: .seconds(60))
-            await runner.scheduler.waitUntilQuiet()
+            await waitBounded("the scheduler to be quiet") { await runner.scheduler.waitUntilQuiet() }
         }
         let stored = try await store.scheduleState(for: "minutely")
         #expect(stored?.isPaused == true)
@@ -85,7 +87,7 @@ import Testing
         let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
         let running = RunningRunner(runner)
         let execution = Task { () async throws -> RunExecution in try await runner.scheduler.trigger("slow") }
-        await probe.waitForStarts(1)
+        await waitBounded("runs to start") { await probe.waitForStarts(1) }
         let active = try await store.queryRuns(RunQuery(agent: "slow", statuses: [.running])).records
         let runID = try #require(active.first?.id)
 

@@ -39,7 +39,7 @@ struct SchedulerBackfillTests {
             try await scheduler.backfill(
                 "wide", from: try Self.date(1), through: try Self.date(10), parallelism: 4)
         }
-        await probe.waitForStarts(2)
+        await waitBounded("runs to start") { await probe.waitForStarts(2) }
         gate.open()
         let report = try await backfill.value
         #expect(report.succeededCount == 10)
@@ -63,7 +63,7 @@ struct SchedulerBackfillTests {
         let backfill = Task {
             try await scheduler.backfill("slow", from: first, through: try Self.date(5), parallelism: 3)
         }
-        await probe.waitForStarts(1)
+        await waitBounded("runs to start") { await probe.waitForStarts(1) }
         // Dates 2 and 3 wait in the queue behind date 1, which holds the only slot.
         #expect(try await scheduler.health().queueDepth == 2)
         backfill.cancel()
@@ -80,7 +80,7 @@ struct SchedulerBackfillTests {
         #expect(report.entries.map { $0.execution?.record.status } == [.succeeded, nil, nil, nil, nil])
         #expect(report.notStartedCount == 4)
         #expect(probe.starts == ["slow@2026-01-01"])
-        await scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await scheduler.waitUntilQuiet() }
         #expect(try await harness.records().count == 1)
         #expect(await scheduler.activeRunCount == 0)
     }

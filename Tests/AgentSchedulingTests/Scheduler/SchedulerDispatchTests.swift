@@ -19,7 +19,7 @@ struct SchedulerDispatchTests {
         let scheduler = harness.scheduler
         await harness.clock.advance(by: .seconds(60))
         await scheduler.runDue(now: harness.clock.now)
-        await probe.waitForStarts(3)
+        await waitBounded("runs to start") { await probe.waitForStarts(3) }
         // A second minute of fires arrives while every slot is taken.
         await harness.clock.advance(by: .seconds(60))
         await scheduler.runDue(now: harness.clock.now)
@@ -27,7 +27,7 @@ struct SchedulerDispatchTests {
         #expect(probe.starts.count == 3)
         #expect(await scheduler.activeRunCount == 3)
         gate.open()
-        await scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await scheduler.waitUntilQuiet() }
         let records = try await harness.records()
         #expect(records.count == 20)
         #expect(records.allSatisfy { $0.status == .succeeded })
@@ -68,7 +68,7 @@ struct SchedulerDispatchTests {
         let harness = try SchedulerHarness(agents: [agent])
         await harness.clock.advance(by: .seconds(60))
         await harness.scheduler.runDue(now: harness.clock.now)
-        await probe.waitForStarts(1)
+        await waitBounded("runs to start") { await probe.waitForStarts(1) }
         await harness.clock.advance(by: .seconds(60))
         await harness.scheduler.runDue(now: harness.clock.now)
         return (harness, probe, gate)
@@ -77,7 +77,7 @@ struct SchedulerDispatchTests {
     @Test func overlapSkipRecordsTheFireThatFindsARunActive() async throws {
         let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("single", overlap: .skip)
         gate.open()
-        await harness.scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await harness.scheduler.waitUntilQuiet() }
         let records = try await harness.records()
         #expect(records.map(\.status) == [.succeeded, .skipped])
         #expect(fires(of: records) == [schedulerEpoch.addingTimeInterval(60), schedulerEpoch.addingTimeInterval(120)])
@@ -91,7 +91,7 @@ struct SchedulerDispatchTests {
         await harness.clock.settle()
         #expect(probe.starts.count == 1)
         gate.open()
-        await harness.scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await harness.scheduler.waitUntilQuiet() }
         let records = try await harness.records()
         #expect(records.map(\.status) == [.succeeded, .succeeded])
         #expect(probe.ends.first == probe.starts.first)
@@ -104,9 +104,9 @@ struct SchedulerDispatchTests {
 
     @Test func overlapReplaceCancelsTheActiveRunThenStarts() async throws {
         let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("replaced", overlap: .replace)
-        await probe.waitForStarts(2)
+        await waitBounded("runs to start") { await probe.waitForStarts(2) }
         gate.open()
-        await harness.scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await harness.scheduler.waitUntilQuiet() }
         let records = try await harness.records()
         #expect(records.map(\.status) == [.cancelled, .succeeded])
         #expect(records[0].errorClass == .cancelled)
@@ -119,10 +119,10 @@ struct SchedulerDispatchTests {
 
     @Test func overlapAllowRunsBothAtOnce() async throws {
         let (harness, probe, gate) = try await Self.secondFireWhileTheFirstRuns("parallel", overlap: .allow)
-        await probe.waitForStarts(2)
+        await waitBounded("runs to start") { await probe.waitForStarts(2) }
         #expect(probe.current == 2)
         gate.open()
-        await harness.scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await harness.scheduler.waitUntilQuiet() }
         #expect(try await harness.records().map(\.status) == [.succeeded, .succeeded])
     }
 }

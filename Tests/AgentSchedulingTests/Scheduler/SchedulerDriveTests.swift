@@ -8,7 +8,9 @@ struct SchedulerDriveTests {
     /// Drives `run()` on the manual clock: whenever the scheduler parks, moves time to its wake-up deadline.
     private static func drive(_ harness: SchedulerHarness, until end: Date) async throws {
         let task = Task { try await harness.scheduler.run() }
-        while let deadline = await harness.scheduler.waitUntilParked(), deadline <= end {
+        while let deadline = try await within("the scheduler to park", { await harness.scheduler.waitUntilParked() }),
+            deadline <= end
+        {
             await harness.clock.advance(to: deadline)
         }
         task.cancel()
@@ -96,9 +98,13 @@ struct SchedulerDriveTests {
         let daily = probedAgent("daily", schedule: .cron("0 6 * * *"), probe: probe)
         let harness = try SchedulerHarness(agents: [daily])
         let task = Task { try await harness.scheduler.run() }
-        #expect(await harness.scheduler.waitUntilParked() == schedulerEpoch.addingTimeInterval(6 * 3600))
+        #expect(
+            try await within("the scheduler to park", { await harness.scheduler.waitUntilParked() })
+                == schedulerEpoch.addingTimeInterval(6 * 3600))
         try await harness.scheduler.add(probedAgent("soon", schedule: .cron("5 0 * * *"), probe: probe))
-        #expect(await harness.scheduler.waitUntilParked() == schedulerEpoch.addingTimeInterval(300))
+        #expect(
+            try await within("the scheduler to park", { await harness.scheduler.waitUntilParked() })
+                == schedulerEpoch.addingTimeInterval(300))
         #expect(probe.starts.isEmpty)
         task.cancel()
         try await task.value
@@ -107,7 +113,7 @@ struct SchedulerDriveTests {
     @Test func withNothingScheduledRunParksWithoutADeadlineAndIsIdle() async throws {
         let harness = try SchedulerHarness(agents: [probedAgent("manual", schedule: .manualOnly, probe: Probe())])
         let task = Task { try await harness.scheduler.run() }
-        #expect(await harness.scheduler.waitUntilParked() == nil)
+        #expect(try await within("the scheduler to park", { await harness.scheduler.waitUntilParked() }) == nil)
         #expect(await harness.scheduler.state == .idle)
         #expect(harness.clock.sleeperCount == 0)
         task.cancel()

@@ -19,9 +19,9 @@ struct SchedulerLifecycleTests {
             $0.shutdownGracePeriod = .seconds(30)
         }
         let task = Task { try await harness.scheduler.run() }
-        _ = await harness.scheduler.waitUntilParked()
+        await waitBounded("the scheduler to park") { _ = await harness.scheduler.waitUntilParked() }
         await harness.clock.advance(to: schedulerEpoch.addingTimeInterval(60))
-        await probe.waitForStarts(2)
+        await waitBounded("runs to start") { await probe.waitForStarts(2) }
 
         task.cancel()
         while await harness.scheduler.state != .stopping { await Task.yield() }

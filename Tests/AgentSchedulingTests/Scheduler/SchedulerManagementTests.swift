@@ -132,10 +132,10 @@ struct SchedulerManagementTests {
         let scheduler = harness.scheduler
         let loop = Task { try await scheduler.run() }
         let trigger = Task { try await scheduler.trigger("manual", parameters: ["n": 1]) }
-        var deadline = await scheduler.waitUntilParked()
+        var deadline = try await within("the scheduler to park", { await scheduler.waitUntilParked() })
         while deadline == nil {
             await harness.clock.settle()
-            deadline = await scheduler.waitUntilParked()
+            deadline = try await within("the scheduler to park", { await scheduler.waitUntilParked() })
         }
         #expect(deadline == Self.at(10))
         await harness.clock.advance(to: Self.at(10))

@@ -52,7 +52,7 @@ final class SchedulerHarness: Sendable {
     func tick(at date: Date) async {
         await clock.advance(to: date)
         await scheduler.runDue(now: clock.now)
-        await scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { [scheduler] in await scheduler.waitUntilQuiet() }
     }
 
     /// Moves the clock by `duration` and ticks.
@@ -70,8 +70,8 @@ func tickTogether(_ first: SchedulerHarness, _ second: SchedulerHarness, everyMi
         async let one: Void = first.scheduler.runDue(now: clock.now)
         async let two: Void = second.scheduler.runDue(now: clock.now)
         _ = await (one, two)
-        await first.scheduler.waitUntilQuiet()
-        await second.scheduler.waitUntilQuiet()
+        await waitBounded("the scheduler to be quiet") { await first.scheduler.waitUntilQuiet() }
+        await waitBounded("the scheduler to be quiet") { await second.scheduler.waitUntilQuiet() }
     }
 }
 

@@ -63,3 +63,16 @@ func within<T: Sendable>(
     if case .failure(let error) = result, error is DeadlineExceeded { work.cancel() }
     return try result.get()
 }
+
+/// As ``within(_:seconds:_:)`` for a wait that returns nothing: on a timeout the test gets an issue naming what it
+/// waited for, and goes on (usable where the caller cannot throw).
+func waitBounded(
+    _ what: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: @escaping @Sendable () async -> Void
+) async {
+    do {
+        try await within(what, seconds: seconds, body)
+    } catch {
+        Issue.record("\(error)", sourceLocation: sourceLocation)
+    }
+}
