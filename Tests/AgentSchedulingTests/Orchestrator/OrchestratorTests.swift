@@ -106,7 +106,7 @@ struct OrchestratorTests {
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "slow"), agent: agent) }
         try await within("2 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 2) }
         await harness.clock.advance(by: .seconds(10))
-        let execution = try await run.value
+        let execution = try await within("the task to end") { try await run.value }
         #expect(observedCancellation.value == 1)
         #expect(execution.record.status == .timedOut)
         #expect(execution.record.errorClass == .timeout)
@@ -131,7 +131,7 @@ struct OrchestratorTests {
         await harness.clock.advance(by: .seconds(10))
         try await within("1 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 1) }
         await harness.clock.advance(by: .seconds(5))
-        let execution = try await run.value
+        let execution = try await within("the task to end") { try await run.value }
         gate.open()
         #expect(execution.record.status == .timedOut)
         #expect(execution.record.errorMessage?.contains("did not stop within its 5 s grace period") == true)
@@ -147,7 +147,7 @@ struct OrchestratorTests {
         let run = Task { try await harness.orchestrator.execute(AgentRunRequest(agent: "long"), agent: agent) }
         try await within("2 sleeper(s) on the clock") { await harness.clock.waitForSleepers(count: 2) }
         run.cancel()
-        let execution = try await run.value
+        let execution = try await within("the task to end") { try await run.value }
         #expect(execution.record.status == .cancelled)
         #expect(try await harness.store.run(id: execution.record.id)?.status == .cancelled)
         #expect(harness.kinds(OrchestratorHarness.terminalKinds) == [.runCancelled])
@@ -171,7 +171,7 @@ struct OrchestratorTests {
             #expect(running.hasLiveLease(at: harness.clock.now))
         }
         await harness.clock.advance(by: .seconds(50))
-        let execution = try await run.value
+        let execution = try await within("the task to end") { try await run.value }
         #expect(execution.record.status == .succeeded)
     }
 

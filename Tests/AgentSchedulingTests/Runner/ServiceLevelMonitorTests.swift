@@ -134,7 +134,7 @@ struct ServiceLevelMonitorTests {
         #expect(breach.serviceLevelBreach?.rule == .maxDuration)
         #expect(breach.serviceLevelBreach?.deadline == Self.midnight.addingTimeInterval(600))
         for _ in 0..<20 { await clock.advance(by: .seconds(120)) }
-        let record = try await run.value.record
+        let record = try await within("the task to end") { try await run.value }.record
         #expect(record.status == .succeeded)
         #expect(breach.runID == record.id)
         #expect(watch.of(.slaBreached).count == 1)

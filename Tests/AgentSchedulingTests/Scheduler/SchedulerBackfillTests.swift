@@ -41,7 +41,7 @@ struct SchedulerBackfillTests {
         }
         await waitBounded("runs to start") { await probe.waitForStarts(2) }
         gate.open()
-        let report = try await backfill.value
+        let report = try await within("the task to end") { try await backfill.value }
         #expect(report.succeededCount == 10)
         #expect(probe.maximum == 2)
     }
@@ -74,7 +74,7 @@ struct SchedulerBackfillTests {
         }
         #expect(depth == 0, "the cancelled backfill's queued dates are dropped")
         gate.open()
-        let report = try await backfill.value
+        let report = try await within("the task to end") { try await backfill.value }
 
         #expect(report.entries.map(\.date) == (1...5).map { try! Self.date($0) })
         #expect(report.entries.map { $0.execution?.record.status } == [.succeeded, nil, nil, nil, nil])

@@ -14,7 +14,7 @@ struct SchedulerDriveTests {
             await harness.clock.advance(to: deadline)
         }
         task.cancel()
-        try await task.value
+        try await within("the task to end") { try await task.value }
     }
 
     @Test func aWeekOfMixedSchedulesFiresExactlyWhatTheScheduleEnginePredicts() async throws {
@@ -107,7 +107,7 @@ struct SchedulerDriveTests {
                 == schedulerEpoch.addingTimeInterval(300))
         #expect(probe.starts.isEmpty)
         task.cancel()
-        try await task.value
+        try await within("the task to end") { try await task.value }
     }
 
     @Test func withNothingScheduledRunParksWithoutADeadlineAndIsIdle() async throws {
@@ -117,7 +117,7 @@ struct SchedulerDriveTests {
         #expect(await harness.scheduler.state == .idle)
         #expect(harness.clock.sleeperCount == 0)
         task.cancel()
-        try await task.value
+        try await within("the task to end") { try await task.value }
         #expect(await harness.scheduler.state == .stopped)
         let transitions = harness.events(.schedulerStateChanged).compactMap { $0.schedulerState?.to }
         #expect(transitions == ["stopping", "stopped"])

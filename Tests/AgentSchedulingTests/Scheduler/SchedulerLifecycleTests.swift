@@ -29,7 +29,7 @@ struct SchedulerLifecycleTests {
         while try await harness.records(of: "cooperative").first?.status != .succeeded { await Task.yield() }
         #expect(try await harness.records(of: "stubborn").first?.status == .running)
         await harness.clock.advance(by: .seconds(31))
-        try await task.value
+        try await within("the task to end") { try await task.value }
 
         let records = try await harness.records()
         #expect(records.allSatisfy { $0.status.isTerminal })

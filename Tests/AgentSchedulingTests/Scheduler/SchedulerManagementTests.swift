@@ -139,10 +139,10 @@ struct SchedulerManagementTests {
         }
         #expect(deadline == Self.at(10))
         await harness.clock.advance(to: Self.at(10))
-        let execution = try await trigger.value
+        let execution = try await within("the task to end") { try await trigger.value }
         #expect(execution.record.attempt == 2)
         #expect(execution.record.status == .succeeded)
         loop.cancel()
-        try await loop.value
+        try await within("the task to end") { try await loop.value }
     }
 }

@@ -57,7 +57,7 @@ struct SubprocessTerminationTests {
         let task = Task { await harness.runDirectly(agent, runID: runID) }
         let grandchild = try await waitForPID(in: pidFile)
         task.cancel()
-        let (result, _, _) = await task.value
+        let (result, _, _) = try await within("the task to end") { await task.value }
         #expect(throws: CancellationError.self) { try result.get() }
         #expect(await waitUntilGone(grandchild))
         let metadata = try agent.logDirectory(for: runID).readMetadata()
