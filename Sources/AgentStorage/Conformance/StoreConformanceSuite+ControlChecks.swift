@@ -294,6 +294,23 @@ extension StoreConformanceSuite {
 private func withDeadline<T: Sendable>(
     seconds: Double, _ message: String, check: String = #function, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try await withRealTimeDeadline(
+        seconds: seconds,
+        StoreConformanceFailure(check: String(check.prefix { $0 != "(" }), message: message), body)
+}
+
+/// Runs `body` and throws `failure` when it takes longer than `seconds` of real time; `body` is then cancelled.
+/// Shared by the conformance suite and the store tests, for waits on cancellation-aware store calls.
+/// - Parameters:
+///   - seconds: The deadline.
+///   - failure: What to throw when it passes.
+///   - body: The wait.
+/// - Returns: What `body` returned.
+/// - Throws: `failure`, or what `body` threw.
+package func withRealTimeDeadline<T: Sendable>(
+    seconds: Double, _ failure: @autoclosure @escaping @Sendable () -> any Error,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await body() }
         group.addTask {
@@ -301,9 +318,7 @@ private func withDeadline<T: Sendable>(
             return nil
         }
         defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw StoreConformanceFailure(check: String(check.prefix { $0 != "(" }), message: message)
-        }
+        guard let first = try await group.next(), let value = first else { throw failure() }
         return value
     }
 }

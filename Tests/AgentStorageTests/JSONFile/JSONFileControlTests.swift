@@ -352,16 +352,5 @@ struct JSONFileControlTests {
 private func withDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T)
     async throws -> T
 {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw StoreError(.unavailable, "gave up after \(seconds) s")
-        }
-        return value
-    }
+    try await withRealTimeDeadline(seconds: seconds, StoreError(.unavailable, "gave up after \(seconds) s"), body)
 }
