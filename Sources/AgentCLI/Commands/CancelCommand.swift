@@ -36,13 +36,8 @@ enum CancelCommand: AgentCommand {
         else {
             return helpRequested(arguments) ? ExitCode.success : ExitCode.usage
         }
-        var timeout = Duration.seconds(30)
-        if let text = parsed.value("timeout") {
-            guard let parsedTimeout = DurationText.parse(text), parsedTimeout > .zero else {
-                io.printError("agentctl cancel: --timeout \(text) is not a duration such as 30s or 2m")
-                return ExitCode.usage
-            }
-            timeout = parsedTimeout
+        guard let timeout = parsed.positiveDuration("timeout", default: .seconds(30), command: name, io: io) else {
+            return ExitCode.usage
         }
         guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: false) else {
             return ExitCode.usage

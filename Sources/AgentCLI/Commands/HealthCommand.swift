@@ -34,13 +34,8 @@ enum HealthCommand: AgentCommand {
             io.printError("agentctl health: unexpected argument '\(parsed.positionals[0])'")
             return ExitCode.usage
         }
-        var window = Duration.seconds(86_400)
-        if let text = parsed.value("window") {
-            guard let parsedWindow = DurationText.parse(text), parsedWindow > .zero else {
-                io.printError("agentctl health: --window: \"\(text)\" is not \(DurationText.expected)")
-                return ExitCode.usage
-            }
-            window = parsedWindow
+        guard let window = parsed.positiveDuration("window", default: .seconds(86_400), command: name, io: io) else {
+            return ExitCode.usage
         }
         guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: true) else {
             return ExitCode.usage
