@@ -144,7 +144,7 @@ extension AgentConfiguration {
     }
 
     /// `"schedule"`: cron text, `{"every": "30s"}`, `{"cron": "…"}` or `"manual"`; `"timeZone"` beside it.
-    private static func readSchedule(_ reader: ConfigReader, defaultTimeZone: String) -> ScheduleConfiguration? {
+    package static func readSchedule(_ reader: ConfigReader, defaultTimeZone: String) -> ScheduleConfiguration? {
         let zoneName = reader.nonEmptyString("timeZone")
         let scheduleNode = reader.member("schedule")
         if let zoneName, TimeZone(identifier: zoneName) == nil {
