@@ -20,7 +20,8 @@ enum WorkflowFormatting {
         var counts: [PlanTaskStatus: Int] = [:]
         for task in run.tasks { counts[task.status, default: 0] += 1 }
         let summary = PlanTaskStatus.allCases.compactMap { status in counts[status].map { "\($0) \(status)" } }
-        return "\(run.id)  \(run.status)  attempt \(run.attempt)  \(run.tasks.count) tasks: \(summary.joined(separator: ", "))"
+        return
+            "\(run.id)  \(run.status)  attempt \(run.attempt)  \(run.tasks.count) tasks: \(summary.joined(separator: ", "))"
     }
 
     /// The task table of `plan show`.

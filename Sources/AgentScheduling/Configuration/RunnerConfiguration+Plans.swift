@@ -38,7 +38,8 @@ extension RunnerConfiguration {
             }
             guard let name, let schedule, reader.problems.list.count == before else { continue }
             do {
-                plans.append(try PlanDefinition(name: name, schedule: schedule, tasks: tasks.map(\.task), failFast: failFast))
+                plans.append(
+                    try PlanDefinition(name: name, schedule: schedule, tasks: tasks.map(\.task), failFast: failFast))
             } catch {
                 // Point at the task the error is about, when it names one.
                 let culprit = tasks.first { error.message.contains("task \"\($0.task.id)\"") }
@@ -49,7 +50,9 @@ extension RunnerConfiguration {
         return plans
     }
 
-    private static func readTask(_ node: JSONNode, path: String, agents: Set<AgentName>, problems: ConfigReader.Problems)
+    private static func readTask(
+        _ node: JSONNode, path: String, agents: Set<AgentName>, problems: ConfigReader.Problems
+    )
         -> PlanTaskDefinition?
     {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }
@@ -69,7 +72,8 @@ extension RunnerConfiguration {
         }
         let parameters = reader.member("parameters").map(\.jsonValue) ?? .emptyObject
         let dependsOn = reader.strings("dependsOn") ?? []
-        let rule = reader.choice("rule", PlanTriggerRule.allCases.map(\.rawValue)).flatMap(PlanTriggerRule.init(rawValue:))
+        let rule = reader.choice("rule", PlanTriggerRule.allCases.map(\.rawValue)).flatMap(
+            PlanTriggerRule.init(rawValue:))
         guard let id, let agent, problems.list.count == before else { return nil }
         return PlanTaskDefinition(
             id: id, agent: agent, parameters: parameters, dependsOn: dependsOn, rule: rule ?? .allSucceeded)
@@ -94,5 +98,20 @@ extension RunnerConfiguration {
         }
         object.finish()
         return policies
+    }
+}
+
+extension AgentConfiguration {
+    /// `awaitApprovalOn`: a regular expression (a pull-request URL) checked when it is read.
+    package static func readApprovalPattern(_ reader: ConfigReader) -> String? {
+        guard let pattern = reader.nonEmptyString("awaitApprovalOn") else { return nil }
+        do {
+            _ = try NSRegularExpression(pattern: pattern)
+        } catch {
+            reader.report(
+                "awaitApprovalOn", "\"\(pattern)\" is not a valid regular expression: \(error.localizedDescription)")
+            return nil
+        }
+        return pattern
     }
 }

@@ -60,7 +60,9 @@ enum ApprovalsCommand: AgentCommand {
         if parsed.has("json") {
             for request in requests { io.print((try? WorkflowFormatting.json(request)) ?? "{}") }
         } else if requests.isEmpty {
-            io.print("No approval requests\(states.map { " in state \($0.map(\.rawValue).sorted().joined(separator: ", "))" } ?? "").")
+            io.print(
+                "No approval requests\(states.map { " in state \($0.map(\.rawValue).sorted().joined(separator: ", "))" } ?? "")."
+            )
         } else {
             io.print(WorkflowFormatting.table(requests))
         }

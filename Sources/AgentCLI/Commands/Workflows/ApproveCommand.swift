@@ -85,7 +85,8 @@ enum ApproveCommand: AgentCommand {
             switch result.outcome {
             case .decided: io.print("Run \(runID) \(decided). Running serve processes apply it within a second.")
             case .unchanged: io.print("Run \(runID) was already \(decided); nothing changed.")
-            case .alreadyDecided: io.printError("agentctl \(command): run \(runID) was already \(decided); the decision stands.")
+            case .alreadyDecided:
+                io.printError("agentctl \(command): run \(runID) was already \(decided); the decision stands.")
             case .expired:
                 io.printError(
                     "agentctl \(command): the approval of run \(runID) expired at \(Timestamp.format(request.deadline)); the run ended rejected. Rerun it to ask again."

@@ -61,7 +61,8 @@ enum PlanCommand: AgentCommand {
         case "run":
             guard let plan = context.configuration.plans.first(where: { $0.name == target }) else {
                 let known = context.configuration.plans.map(\.name).sorted().joined(separator: ", ")
-                io.printError("agentctl \(name): no plan named \"\(target)\" (plans: \(known.isEmpty ? "none" : known))")
+                io.printError(
+                    "agentctl \(name): no plan named \"\(target)\" (plans: \(known.isEmpty ? "none" : known))")
                 return ExitCode.usage
             }
             let date: BusinessDate

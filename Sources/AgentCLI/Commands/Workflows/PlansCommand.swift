@@ -41,7 +41,8 @@ enum PlansCommand: AgentCommand {
         guard let store = await context.openWorkflowStore(command: name, io: io) else { return ExitCode.failure }
         let plans = context.configuration.plans
         if plans.isEmpty, !parsed.has("json") {
-            io.print("No plans are configured; add \"plans\" to \(context.configuration.file.path) (see Docs/Plans.md).")
+            io.print(
+                "No plans are configured; add \"plans\" to \(context.configuration.file.path) (see Docs/Plans.md).")
             return ExitCode.success
         }
         for plan in plans.sorted(by: { $0.name < $1.name }) {
