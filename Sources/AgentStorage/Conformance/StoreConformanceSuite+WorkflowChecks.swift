@@ -25,23 +25,17 @@ extension StoreConformanceSuite {
     public static func runWorkflows(
         only: Set<String>? = nil, makeStore: WorkflowStoreFactory, makePeer: WorkflowPeerFactory? = nil
     ) async throws -> [String] {
-        var passed: [String] = []
-        for check in workflowChecks where only?.contains(check.name) ?? true {
-            let clock = ManualClock(start: Date(timeIntervalSince1970: 1_767_225_600))
-            let store = try await makeStore(clock)
-            let peer = try await makePeer?(store, clock) ?? store
-            let fixture = WorkflowFixture(
-                base: Fixture(store: store, peer: peer, clock: clock), store: store, peer: peer)
-            do {
-                try await check.body(fixture)
-            } catch let failure as StoreConformanceFailure {
-                throw failure
-            } catch {
-                throw StoreConformanceFailure(check: check.name, message: "unexpected error: \(error)")
-            }
-            passed.append(check.name)
-        }
-        return passed
+        try await execute(
+            workflowChecks.map { check in
+                (
+                    check.name,
+                    { store, peer, clock in
+                        try await check.body(
+                            WorkflowFixture(
+                                base: Fixture(store: store, peer: peer, clock: clock), store: store, peer: peer))
+                    }
+                )
+            }, only: only, makeStore: makeStore, makePeer: makePeer)
     }
 
     private struct WorkflowCheck: Sendable {
