@@ -81,6 +81,8 @@ struct PlanConfigParsingTests {
 
     @Test func approvalRulesForAnUnknownAgentAreAnError() {
         let found = problems(#""approvals": {"nobody": {"timeout": "1h"}}"#)
-        #expect(found == ["approvals.nobody: no agent is named \"nobody\"; approval rules are keyed by agent name"], "\(found)")
+        #expect(
+            found == ["approvals.nobody: no agent is named \"nobody\"; approval rules are keyed by agent name"],
+            "\(found)")
     }
 }

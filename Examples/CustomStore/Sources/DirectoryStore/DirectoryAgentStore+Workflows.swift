@@ -45,10 +45,12 @@ extension DirectoryAgentStore {
                 throw StoreError(.planRunNotFound, "no plan run with id \(run.id)")
             }
             guard current.version == expectedVersion else {
-                throw StoreError(.versionConflict, "plan run \(run.id) is at version \(current.version), not \(expectedVersion)")
+                throw StoreError(
+                    .versionConflict, "plan run \(run.id) is at version \(current.version), not \(expectedVersion)")
             }
             guard current.plan == run.plan, current.businessDate == run.businessDate, !run.tasks.isEmpty else {
-                throw StoreError(.invalidRecord, "plan run \(run.id): the plan and business date of a run cannot change")
+                throw StoreError(
+                    .invalidRecord, "plan run \(run.id): the plan and business date of a run cannot change")
             }
             var stored = run
             stored.createdAt = current.createdAt
@@ -96,7 +98,9 @@ extension DirectoryAgentStore {
         -> (request: ApprovalRequest, created: Bool)
     {
         try await locked { [self] in
-            if let existing = try read(ApprovalRequest.self, at: approvalURL(request.runID)) { return (existing, false) }
+            if let existing = try read(ApprovalRequest.self, at: approvalURL(request.runID)) {
+                return (existing, false)
+            }
             var stored = request
             stored.requestedAt = Timestamp.roundedToMilliseconds(now)
             stored.deadline = Timestamp.roundedToMilliseconds(now.addingTimeInterval(timeout.timeInterval))
