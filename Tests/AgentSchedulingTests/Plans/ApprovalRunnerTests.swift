@@ -2,6 +2,7 @@ import AgentCore
 import AgentScheduling
 import AgentStorage
 import Foundation
+import HTTPTestSupport
 import Testing
 
 /// The acceptance tests of approvals (workflows.md B4), each on the virtual clock with the in-memory and the
@@ -81,6 +82,46 @@ import Testing
         #expect(try await harness.store.run(id: request.runID)?.status == .succeeded)
         #expect(log.of(.approvalRequested).count == 1)
         await runner.stop(clock: harness.clock)
+    }
+
+    @Test(arguments: WorkflowStoreKind.allCases)
+    func twoRunnersPostTheAwaitingApprovalNotificationOnceAsSlackTextAndEmailPayload(_ kind: WorkflowStoreKind)
+        async throws
+    {
+        let harness = try await WorkflowStoreHarness(kind)
+        let agents = ScriptedAgents()
+        agents.script("seo-validate", .pullRequest(123))
+        let slack = try TestHTTPServer()
+        let email = try TestHTTPServer()
+        var runners: [RunningRunner] = []
+        for owner in ["r1", "r2"] {
+            var options = runnerOptions(owner, plans: [try nightly()])
+            options.webhooks = [
+                .localServer(slack.url, format: .slack, triggers: [.approval]),
+                .localServer(email.url, format: .json, triggers: [.approval]),
+            ]
+            runners.append(
+                RunningRunner(
+                    try AgentRunner(
+                        agents: [agents.agent("seo-validate"), agents.agent("code-review")],
+                        store: try await harness.handle(), clock: harness.clock, options: options)))
+        }
+        let request = try await waitingRequest(harness, runners[0])
+        try await within("both webhooks to be posted") {
+            await slack.waitForRequests(1)
+            await email.waitForRequests(1)
+        }
+        for runner in runners { await runner.runner.notifier?.drain() }
+        #expect(slack.requests.count == 1 && email.requests.count == 1)
+        let text = try #require(try slack.requests.first?.json()["text"] as? String)
+        #expect(text == "Task seo.validate awaiting approval: https://github.com/user/repo/pull/123")
+        let payload = try #require(try email.requests.first?.json())
+        #expect(payload["run_id"] as? String == "nightly-2025-01-15")
+        #expect(payload["task"] as? String == "seo.validate")
+        #expect(payload["status"] as? String == "awaiting_approval")
+        #expect(payload["outputs_uri"] as? String == "https://github.com/user/repo/pull/123")
+        #expect(request.notifiedAt != nil)
+        for runner in runners { await runner.stop(clock: harness.clock) }
     }
 
     @Test(arguments: WorkflowStoreKind.allCases)
