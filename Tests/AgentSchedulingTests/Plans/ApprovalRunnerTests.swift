@@ -81,6 +81,28 @@ import Testing
         #expect(agents.starts("code-review") == 1)
         #expect(try await harness.store.run(id: request.runID)?.status == .succeeded)
         #expect(log.of(.approvalRequested).count == 1)
+        await eventually("no approvalDecided event") { log.of(.approvalDecided).count == 1 }
+        #expect(log.of(.approvalDecided).first?.message == "seo.validate approved by alice: LGTM")
+        await runner.stop(clock: harness.clock)
+        #expect(log.of(.approvalDecided).count == 1)
+    }
+
+    @Test(arguments: WorkflowStoreKind.allCases)
+    func onlyListedApproversDecideAndTheRequesterMayNotApproveItself(_ kind: WorkflowStoreKind) async throws {
+        let harness = try await WorkflowStoreHarness(kind)
+        let agents = ScriptedAgents()
+        agents.script("seo-validate", .pullRequest(5))
+        let runner = try await start(
+            harness, agents,
+            policies: ["seo-validate": ApprovalPolicy(approvers: ["alice", "r1"], preventSelfApproval: true)])
+        let request = try await waitingRequest(harness, runner)
+        #expect(request.approvers == ["alice", "r1"] && request.requestedBy == "r1")
+        let desk = ApprovalDesk(store: try await harness.handle())
+        #expect(try await desk.decide(runID: request.runID, verdict: .approve, by: "mallory").outcome == .notAllowed)
+        #expect(try await desk.decide(runID: request.runID, verdict: .approve, by: "r1").outcome == .notAllowed)
+        #expect(try await harness.store.run(id: request.runID)?.status == .awaitingApproval)
+        #expect(try await desk.decide(runID: request.runID, verdict: .approve, by: "alice").outcome == .decided)
+        await waitForPlanRun("nightly-2025-01-15", in: harness.store, toBe: [.succeeded])
         await runner.stop(clock: harness.clock)
     }
 
