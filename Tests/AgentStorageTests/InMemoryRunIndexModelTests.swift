@@ -152,9 +152,12 @@ private struct ReferenceStore {
         if let newest = sameKey.last(where: { claim.settledStatuses.contains(records[$0].status) }) {
             return .value(.duplicate(of: records[newest]))
         }
-        // 2. Oldest first: an unfinished run with a live lease is in progress; an expired one is abandoned.
+        // 2. Oldest first: an unfinished run with a live lease, or awaiting approval, is in progress; an expired one
+        //    is abandoned.
         for index in sameKey where !records[index].status.isTerminal {
-            if Self.leaseIsLive(records[index], at: now) { return .value(.inProgress(records[index])) }
+            if Self.leaseIsLive(records[index], at: now) || records[index].status == .awaitingApproval {
+                return .value(.inProgress(records[index]))
+            }
             Self.abandon(&records[index], now: now)
             abandonedByClaims += 1
         }

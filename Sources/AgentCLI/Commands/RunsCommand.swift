@@ -15,7 +15,8 @@ enum RunsCommand: AgentCommand {
         OPTIONS:
           --agent NAME      Only this agent's runs
           --status S        Only runs with this status (repeat, or separate with commas): queued, running,
-                            succeeded, failed, noOp, cancelled, timedOut, skipped, awaitingApproval, abandoned
+                            succeeded, failed, noOp, cancelled, timedOut, skipped, awaitingApproval, abandoned,
+                            rejected
           --since TIME      Only runs queued at or after TIME: 2026-05-01T08:00:00Z, 2026-05-01T10:00 or
                             2026-05-01 (local time), or a duration back from now such as 24h or 7d
           --limit N         Runs per page, 1-10000 (default 20)

@@ -9,6 +9,7 @@ public enum CommandRouter {
             ShowCommand.self, LogsCommand.self, CancelCommand.self, SchedulesCommand.self, PauseCommand.self,
             ResumeCommand.self,
             BackfillCommand.self, HealthCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
+            PlansCommand.self, PlanCommand.self, ApprovalsCommand.self, ApproveCommand.self, RejectCommand.self,
         ]
     }
 

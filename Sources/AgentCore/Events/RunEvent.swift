@@ -48,6 +48,16 @@ public struct RunEvent: Sendable, Hashable, Codable {
         public static let slaBreached = Kind(rawValue: "slaBreached")
         /// A scheduled fire still has no run record a grace period after it was due.
         public static let fireOverdue = Kind(rawValue: "fireOverdue")
+        /// A run ended waiting for a person's approval (it holds no slot, lease or process while it waits).
+        public static let runAwaitingApproval = Kind(rawValue: "runAwaitingApproval")
+        /// The "awaiting approval" notification of a run was sent (once across runners); the message is its text.
+        public static let approvalRequested = Kind(rawValue: "approvalRequested")
+        /// A person approved or rejected a run awaiting approval.
+        public static let approvalDecided = Kind(rawValue: "approvalDecided")
+        /// Nobody decided before the deadline: the run ended rejected.
+        public static let approvalExpired = Kind(rawValue: "approvalExpired")
+        /// A plan run settled (succeeded or failed); the message names its status.
+        public static let planRunEnded = Kind(rawValue: "planRunEnded")
 
         /// The name.
         public var description: String { rawValue }

@@ -15,6 +15,9 @@ public struct AgentRunResult: Sendable, Hashable, Codable {
         ///   - class: How the failure should be treated.
         ///   - message: What failed and how to fix it.
         case failed(FailureClass, message: String)
+        /// The work produced something a person must approve (a pull request at ``AgentRunResult/outputsURI``): the
+        /// run ends ``RunStatus/awaitingApproval`` and waits, holding no slot, lease or process, for a decision.
+        case awaitingApproval
     }
 
     /// How the run ended.

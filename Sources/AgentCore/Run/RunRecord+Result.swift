@@ -26,6 +26,8 @@ extension RunRecord {
             status = .succeeded
         case .noOp:
             status = .noOp
+        case .awaitingApproval:
+            status = .awaitingApproval
         case .failed(let failureClass, let message):
             status = RunStatus(failure: failureClass)
             errorClass = failureClass

@@ -1,6 +1,6 @@
 /// Where a run is in its life cycle.
 ///
-/// `queued` and `running` are the only non-terminal statuses; every run ends in exactly one terminal status.
+/// `queued`, `running` and `awaitingApproval` are the only non-terminal statuses; every run ends in exactly one terminal status.
 public enum RunStatus: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// Claimed, not started yet.
     case queued
@@ -22,6 +22,9 @@ public enum RunStatus: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case awaitingApproval
     /// The process that owned the run died: its lease expired while the run was not finished.
     case abandoned
+    /// A person rejected the run's outputs, or its approval expired. Terminal, not a success, and not an agent
+    /// failure: it fails a plan but counts toward no auto-pause or failure streak.
+    case rejected
 
     /// Whether the status is final.
     public var isTerminal: Bool {

@@ -18,7 +18,8 @@ public protocol RunStore: Sendable {
     /// ``RunClaim/settledStatuses``, answer ``RunClaimOutcome/duplicate(of:)`` with the newest such run;
     /// otherwise walk the non-terminal runs with that key (queued, running or awaiting approval) oldest first,
     /// marking each whose lease has expired ``RunStatus/abandoned``, and answer
-    /// ``RunClaimOutcome/inProgress(_:)`` with the first one under a live lease (newer ones stay as they are,
+    /// ``RunClaimOutcome/inProgress(_:)`` with the first one under a live lease or awaiting approval (which holds no
+    /// lease and is never abandoned) (newer ones stay as they are,
     /// for a later claim or ``abandonExpiredRuns()``). Otherwise insert ``RunClaim/record`` with the lease owner and an expiry of
     /// now + ``RunClaim/leaseDuration`` on the store's clock, and answer ``RunClaimOutcome/claimed(_:)``.
     /// - Parameter claim: The run to create and its lease.

@@ -17,6 +17,10 @@ public struct StoreChange: Sendable, Hashable {
         /// A run reached a terminal status (including ``RunStatus/abandoned``, which a store may write on its own
         /// when it finds a dead owner's run).
         case runEnded(id: RunID, agent: AgentName, status: RunStatus)
+        /// A plan run was created or changed (``PlanStore``).
+        case planRun(PlanRun)
+        /// An approval request was written, decided or expired (``ApprovalStore``).
+        case approval(ApprovalRequest)
     }
 
     /// The change's position in the feed; positions grow by one with every change.

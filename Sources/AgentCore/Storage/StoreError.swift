@@ -10,6 +10,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Storage: String, Sendable, Hashable {
             case duplicateRunID, runNotFound, terminalRecordImmutable, invalidRecord, leaseNotHeld, invalidCursor
             case invalidQuery, corruptData, unsupportedFormatVersion, io, unavailable, requestNotFound
+            case versionConflict, planRunNotFound, approvalNotFound
         }
 
         private let storage: Storage
@@ -39,6 +40,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unavailable = Code(.unavailable)
         /// No control request has that id.
         public static let requestNotFound = Code(.requestNotFound)
+        /// A compare-and-set found another version than the caller read: re-read and decide again.
+        public static let versionConflict = Code(.versionConflict)
+        /// No plan run has that id.
+        public static let planRunNotFound = Code(.planRunNotFound)
+        /// The run has no approval request.
+        public static let approvalNotFound = Code(.approvalNotFound)
 
         /// The code's name.
         public var description: String { storage.rawValue }

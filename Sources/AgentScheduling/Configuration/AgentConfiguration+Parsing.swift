@@ -67,15 +67,18 @@ extension AgentConfiguration {
         let serviceLevel = readServiceLevel(reader)
         let patterns = readFailurePatterns(reader)
         let notifications = RunnerConfiguration.readNotifications(reader, agent: name)
+        let approvalPattern = readApprovalPattern(reader)
 
         guard problems.list.count == before, let name, let command, let schedule else { return nil }
-        return AgentConfiguration(
+        var agent = AgentConfiguration(
             name: name, executable: command[0], arguments: Array(command.dropFirst()), environment: environment,
             inheritsEnvironment: inherits, workingDirectory: workingDirectory, schedule: schedule, timeout: timeout,
             terminationGracePeriod: terminationGrace, maximumOutputBytes: outputLimit, retry: retry ?? RetryPolicy(),
             priority: priority ?? .normal, overlap: overlap ?? .skip, misfire: misfire ?? .default,
             autoPauseAfterConsecutiveFailures: autoPause, isEnabled: enabled, owner: owner, failurePatterns: patterns,
             notifications: notifications, leaseDuration: lease, serviceLevel: serviceLevel)
+        agent.approvalPattern = approvalPattern
+        return agent
     }
 
     /// `"maxDuration": "45m"` and `"mustSucceedBy": "06:00"` (24-hour `HH:MM`, in the schedule's time zone).
@@ -144,7 +147,7 @@ extension AgentConfiguration {
     }
 
     /// `"schedule"`: cron text, `{"every": "30s"}`, `{"cron": "…"}` or `"manual"`; `"timeZone"` beside it.
-    private static func readSchedule(_ reader: ConfigReader, defaultTimeZone: String) -> ScheduleConfiguration? {
+    package static func readSchedule(_ reader: ConfigReader, defaultTimeZone: String) -> ScheduleConfiguration? {
         let zoneName = reader.nonEmptyString("timeZone")
         let scheduleNode = reader.member("schedule")
         if let zoneName, TimeZone(identifier: zoneName) == nil {

@@ -48,6 +48,9 @@ public struct AgentConfiguration: Sendable {
     public var leaseDuration: Duration? = nil
     /// Service-level warnings (`maxDuration`, `mustSucceedBy`); none by default.
     public var serviceLevel: ServiceLevel = .none
+    /// A pattern whose first match on a successful run's output (`awaitApprovalOn`, a pull-request URL) ends the run
+    /// awaiting approval with the match as its outputs location; `nil` for none.
+    public var approvalPattern: String? = nil
 
     /// The run policy the library enforces.
     public var policy: RunPolicy {

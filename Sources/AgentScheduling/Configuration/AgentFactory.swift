@@ -48,6 +48,7 @@ package enum AgentFactory {
             timeout: timeout, terminationGracePeriod: agent.terminationGracePeriod,
             logRoot: configuration.logsDirectory, failurePatterns: agent.failurePatterns)
         if let limit = agent.maximumOutputBytes { subprocess.maximumOutputBytes = limit }
+        subprocess.approvalPattern = agent.approvalPattern
         guard problems.isEmpty else { throw ProblemList(problems: problems) }
         do {
             let base = try SubprocessAgent(

@@ -132,6 +132,8 @@ extension RunnerConfiguration {
             notifications: globalNotifications + agents.flatMap(\.notifications))
         configuration.misfireThreshold = misfireThreshold
         configuration.overdueGracePeriod = overdueGracePeriod
+        configuration.plans = readPlans(reader, agents: Set(agents.map(\.name)), defaultTimeZone: zone)
+        configuration.approvalPolicies = readApprovals(reader, agents: Set(agents.map(\.name)))
         return configuration
     }
 

@@ -35,6 +35,10 @@ public struct RunnerConfiguration: Sendable {
     public var agents: [AgentConfiguration]
     /// Every webhook: the document's, then those written inside agents.
     public var notifications: [NotificationConfiguration]
+    /// The plans (`plans`), validated as DAGs over the configured agents.
+    public var plans: [PlanDefinition] = []
+    /// Approval rules per agent (`approvals`); other agents use ``ApprovalPolicy/default``.
+    public var approvalPolicies: [AgentName: ApprovalPolicy] = [:]
 
     /// The settings of a runner started from this configuration.
     /// - Parameters:
@@ -47,6 +51,8 @@ public struct RunnerConfiguration: Sendable {
         scheduler.misfireThreshold = misfireThreshold
         var options = AgentRunner.Options(scheduler: scheduler, webhooks: webhooks, role: role)
         options.overdueGracePeriod = overdueGracePeriod
+        options.plans = plans
+        options.approvalPolicies = approvalPolicies
         return options
     }
 

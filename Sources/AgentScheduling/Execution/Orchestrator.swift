@@ -296,6 +296,7 @@ public final class Orchestrator: Sendable {
                 case .succeeded, .noOp: .runSucceeded
                 case .timedOut: .runTimedOut
                 case .cancelled: .runCancelled
+                case .awaitingApproval: .runAwaitingApproval
                 default: .runFailed
                 }
             endEvent = RunEvent.ended(record, kind: kind, at: clock.now, message: record.errorMessage ?? record.summary)

@@ -15,7 +15,7 @@ extension RunEvent {
         _ record: RunRecord, kind: Kind, at timestamp: Date, message: String?, isFinal: Bool = true
     ) -> RunEvent {
         let details: Details? =
-            record.status.isSuccess
+            record.status.isSuccess || record.status == .awaitingApproval
             ? nil : .failure(RunFailureDetails(failureClass: record.errorClass, isFinal: isFinal))
         return RunEvent(kind: kind, record: record, timestamp: timestamp, message: message, details: details)
     }

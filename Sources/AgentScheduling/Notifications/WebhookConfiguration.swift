@@ -26,7 +26,8 @@ public struct WebhookConfiguration: Sendable, Hashable, Codable {
     public var url: URL
     /// The request's format (default ``WebhookFormat/json``).
     public var format: WebhookFormat
-    /// When to post (default ``WebhookTrigger/defaultTriggers``: failures, auto-pauses, SLA breaches, overdue fires).
+    /// When to post (default ``WebhookTrigger/defaultTriggers``: failures, auto-pauses, SLA breaches, overdue fires,
+    /// approval requests).
     public var triggers: Set<WebhookTrigger>
     /// The agents it is for (`nil`: all agents).
     public var agents: Set<AgentName>?

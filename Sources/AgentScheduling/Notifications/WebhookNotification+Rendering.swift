@@ -12,6 +12,23 @@ extension WebhookNotification {
     func request(for webhook: WebhookConfiguration) -> URLRequest {
         var request = URLRequest(url: webhook.url, timeoutInterval: webhook.timeout.timeInterval)
         request.httpMethod = "POST"
+        if let approval {
+            // The shapes of the nightly orchestration plans replace: Slack text, and the e-mail payload as JSON.
+            switch webhook.format {
+            case .slack:
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                request.httpBody = Data(approval.slackPayload.canonicalText.utf8)
+            case .ntfy:
+                request.setValue("text/plain; charset=utf-8", forHTTPHeaderField: "Content-Type")
+                request.httpBody = Data(approval.slackText.utf8)
+            default:
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                request.httpBody = Data(approval.emailPayload.canonicalText.utf8)
+            }
+            request.setValue("swift-agent-runner", forHTTPHeaderField: "User-Agent")
+            for (name, value) in webhook.headers { request.setValue(value, forHTTPHeaderField: name) }
+            return request
+        }
         switch webhook.format {
         case .slack:
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -16,12 +16,16 @@ struct WebhookNotification: Sendable, Hashable {
         case slaBreach
         /// A scheduled fire is overdue.
         case fireOverdue
+        /// A run waits for approval (rendered from ``WebhookNotification/approval``).
+        case approval
     }
 
     let kind: Kind
     let event: RunEvent
     let record: RunRecord?
     let retryScheduled: Bool
+    /// For ``Kind/approval``: the request's Slack text and e-mail payload.
+    var approval: ApprovalNotification? = nil
 
     /// The agent's name, or `?`.
     var agent: String { event.agentName?.rawValue ?? record?.agentName.rawValue ?? "?" }
@@ -43,6 +47,8 @@ struct WebhookNotification: Sendable, Hashable {
             }
         case .fireOverdue:
             return "\(agent) scheduled fire is overdue"
+        case .approval:
+            return approval?.slackText ?? "\(agent) awaits approval"
         case .failure, .run:
             let verb: String =
                 switch status {

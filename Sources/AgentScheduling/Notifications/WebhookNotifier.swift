@@ -122,6 +122,8 @@ public final class WebhookNotifier: Sendable {
             post(event, as: .slaBreach, for: .slaBreach)
         case .fireOverdue:
             post(event, as: .fireOverdue, for: .fireOverdue)
+        case .approvalRequested:
+            postApproval(event)
         default:
             return
         }

@@ -20,12 +20,21 @@ public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let fireOverdue = WebhookTrigger(rawValue: "fireOverdue")
     /// Every run that ends, whatever its status, including attempts that will be retried.
     public static let everyRun = WebhookTrigger(rawValue: "everyRun")
+    /// A run started waiting for approval: posted once across runners, Slack webhooks get
+    /// `Task <task> awaiting approval: <outputs URI>`, JSON webhooks the e-mail payload
+    /// (`run_id`, `task`, `status`, `outputs_uri`, `log_excerpt`).
+    public static let approval = WebhookTrigger(rawValue: "approval")
 
     /// Every known trigger.
-    public static let allTriggers: [WebhookTrigger] = [.failure, .autoPause, .slaBreach, .fireOverdue, .everyRun]
+    public static let allTriggers: [WebhookTrigger] = [
+        .failure, .autoPause, .slaBreach, .fireOverdue, .everyRun, .approval,
+    ]
 
-    /// The triggers of a webhook that names none: failures, automatic pauses, SLA breaches and overdue fires.
-    public static let defaultTriggers: Set<WebhookTrigger> = [.failure, .autoPause, .slaBreach, .fireOverdue]
+    /// The triggers of a webhook that names none: failures, automatic pauses, SLA breaches, overdue fires and approval
+    /// requests.
+    public static let defaultTriggers: Set<WebhookTrigger> = [
+        .failure, .autoPause, .slaBreach, .fireOverdue, .approval,
+    ]
 
     /// The name.
     public var description: String { rawValue }

@@ -53,6 +53,10 @@ public final class AgentRunner: Sendable {
         /// (``RunEvent/Kind/fireOverdue``); `nil` (the default) uses the larger of the scheduler's misfire threshold
         /// and 5 minutes.
         public var overdueGracePeriod: Duration?
+        /// The plans this runner starts and advances (they need a store that is a ``AgentCore/WorkflowStore``).
+        public var plans: [PlanDefinition] = []
+        /// How runs of each agent that end awaiting approval are decided (others: ``ApprovalPolicy/default``).
+        public var approvalPolicies: [AgentName: ApprovalPolicy] = [:]
 
         /// The grace period in effect: ``overdueGracePeriod``, or the larger of the misfire threshold and 5 minutes.
         public var effectiveOverdueGracePeriod: Duration {
@@ -107,6 +111,8 @@ public final class AgentRunner: Sendable {
     public let control: RunnerControl
     /// Watches service levels (`maxDuration`, `mustSucceedBy`) and overdue fires.
     let monitor: ServiceLevelMonitor
+    /// Plans and approvals, when the store is a ``AgentCore/WorkflowStore``.
+    public let plans: PlanCoordinator?
     private let started = Atomic(false)
 
     /// The orchestrator that executes runs.
@@ -154,6 +160,8 @@ public final class AgentRunner: Sendable {
         self.monitor = ServiceLevelMonitor(
             agents: agents, store: store, clock: clock, events: events, owner: scheduler.orchestrator.owner,
             overdueGracePeriod: options.effectiveOverdueGracePeriod)
+        self.plans = try Self.planCoordinator(
+            options: options, agents: agents, store: store, scheduler: scheduler, clock: clock, events: events)
         finalizer.attach(to: events)
         notifier?.attach(to: events)
     }
@@ -171,6 +179,7 @@ public final class AgentRunner: Sendable {
             group.addTask { await self.keepPresence() }
             group.addTask { await self.sweepAbandonedRuns() }
             group.addTask { await self.monitor.run() }
+            if let plans { group.addTask { await plans.run() } }
             // The scheduler returns only after its graceful shutdown, which the caller's cancellation starts.
             do {
                 while try await group.next() != nil {}

@@ -75,7 +75,8 @@ public struct AgentHealth: Sendable, Hashable {
     /// Fills the window statistics (run count, success rate, p50 and p95 duration) from the window's records.
     /// - Parameter records: The agent's records queued within the window.
     public mutating func summarize(_ records: [RunRecord]) {
-        let runs = records.filter { $0.status.isTerminal && $0.status != .skipped }
+        // A rejection is a person's decision, not an agent failure: it counts neither way.
+        let runs = records.filter { $0.status.isTerminal && $0.status != .skipped && $0.status != .rejected }
         runsInWindow = runs.count
         successesInWindow = runs.filter(\.status.isSuccess).count
         successRate = runs.isEmpty ? nil : Double(successesInWindow) / Double(runs.count)

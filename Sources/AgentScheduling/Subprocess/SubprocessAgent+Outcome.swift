@@ -30,6 +30,12 @@ extension SubprocessAgent {
             return result
         }
         if succeeded {
+            if let outputs = approvalMatch(output) {
+                return AgentRunResult(
+                    outcome: .awaitingApproval,
+                    summary: "exit status 0 after \(duration); awaiting approval of \(outputs)",
+                    outputsURI: outputs)
+            }
             return .succeeded("exit status 0 after \(duration)")
         }
         if exit.exitStatus == nil && exit.signal == nil {

@@ -83,7 +83,7 @@ extension SubprocessAgent {
             RunArtifact(name: RunLogDirectory.stderrFileName, uri: directory.stderrURL.absoluteString),
             RunArtifact(name: RunLogDirectory.metadataFileName, uri: directory.metadataURL.absoluteString),
         ]
-        result.outputsURI = directory.url.absoluteString
+        if result.outcome != .awaitingApproval { result.outputsURI = directory.url.absoluteString }
         result.warnings = output.warnings
         if supervision.leftovers {
             result.warnings.append(

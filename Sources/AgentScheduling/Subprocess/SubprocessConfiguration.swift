@@ -46,6 +46,9 @@ public struct SubprocessConfiguration: Sendable, Hashable {
     public var logRoot: URL
     /// The rules that classify failures by output, first match wins (see ``FailurePattern``).
     public var failurePatterns: [FailurePattern]
+    /// A regular expression whose first match on a successful run's output (a pull-request URL) ends the run
+    /// ``AgentCore/RunStatus/awaitingApproval`` with the match as its `outputsURI`; `nil` for none.
+    public var approvalPattern: String? = nil
     /// How many first output lines the run record keeps (default 10; they are also logged as they arrive).
     public var excerptHeadLines: Int
     /// How many last output lines the run record keeps (default 20).

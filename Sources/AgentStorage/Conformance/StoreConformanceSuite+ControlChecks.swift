@@ -109,6 +109,8 @@ extension StoreConformanceSuite {
             case .scheduleStateRemoved(let agent): "removed \(agent)"
             case .request(let request): "request \(request.id) \(request.state.rawValue)"
             case .runEnded(let id, _, let status): "run \(id == claimed.id ? "first" : "orphan") \(status)"
+            case .planRun(let run): "plan run \(run.id) v\(run.version)"
+            case .approval(let request): "approval \(request.runID) \(request.state)"
             }
         }
         let expected = [

@@ -45,14 +45,31 @@ public enum StoreConformanceSuite {
     public static func run(
         only: Set<String>? = nil, makeStore: StoreFactory, makePeer: PeerFactory? = nil
     ) async throws -> [String] {
+        try await execute(
+            checks.map { check in
+                (
+                    check.name,
+                    { store, peer, clock in try await check.body(Fixture(store: store, peer: peer, clock: clock)) }
+                )
+            },
+            only: only, makeStore: makeStore, makePeer: makePeer)
+    }
+
+    /// Runs named checks, each on a fresh store (and peer) over a new ``ManualClock``.
+    /// - Returns: The names of the checks that passed.
+    /// - Throws: ``StoreConformanceFailure`` for the first check that fails.
+    static func execute<Handle: Sendable>(
+        _ checks: [(name: String, body: @Sendable (Handle, Handle, ManualClock) async throws -> Void)],
+        only: Set<String>?, makeStore: @Sendable (ManualClock) async throws -> Handle,
+        makePeer: (@Sendable (Handle, ManualClock) async throws -> Handle)?
+    ) async throws -> [String] {
         var passed: [String] = []
         for check in checks where only?.contains(check.name) ?? true {
             let clock = ManualClock(start: Date(timeIntervalSince1970: 1_767_225_600))
             let store = try await makeStore(clock)
             let peer = try await makePeer?(store, clock) ?? store
-            let fixture = Fixture(store: store, peer: peer, clock: clock)
             do {
-                try await check.body(fixture)
+                try await check.body(store, peer, clock)
             } catch let failure as StoreConformanceFailure {
                 throw failure
             } catch {

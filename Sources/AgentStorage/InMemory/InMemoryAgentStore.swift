@@ -9,19 +9,21 @@ import Synchronization
 /// ``StoreConformanceSuite`` checks other stores against. Every operation runs under one lock, so the
 /// atomic claim is trivially atomic within the process, and on the caller's executor (its methods are
 /// `nonisolated(nonsending)`): an actor such as the scheduler calls it without hopping to another thread.
-public final class InMemoryAgentStore: AgentStore {
-    private let clock: any AgentClock
+public final class InMemoryAgentStore: WorkflowStore {
+    let clock: any AgentClock
     private let state = Mutex(RunIndex())
     private let leases = Mutex(LeaseTable())
-    /// Everything but runs and leases: schedule states, requests, presences and the change feed, under one lock.
-    private let control = Mutex(ControlState())
-    private let waiters = ChangeWaiters()
+    /// Everything but runs and leases: schedule states, requests, presences, plan runs, approvals and the change
+    /// feed, under one lock.
+    let control = Mutex(ControlState())
+    let waiters = ChangeWaiters()
 
     /// The state behind ``control``.
-    private struct ControlState: Sendable {
+    struct ControlState: Sendable {
         var schedules: [AgentName: ScheduleState] = [:]
         var requests = RequestTable()
         var presences = PresenceTable()
+        var workflows = WorkflowTable()
         var changes = ChangeLog()
     }
 

@@ -326,7 +326,10 @@ package struct RunIndex: Sendable {
         slot = oldest
         while slot >= 0 {
             if !records[slot].status.isTerminal {
-                if records[slot].hasLiveLease(at: now) { return .inProgress(records[slot]) }
+                // A run awaiting approval holds no lease but is never abandoned: it is in progress until decided.
+                if records[slot].hasLiveLease(at: now) || records[slot].status == .awaitingApproval {
+                    return .inProgress(records[slot])
+                }
                 Self.markAbandoned(&records[slot], now: now)
                 active.set(slot, isActive: false)
                 endedRuns.append(.runEnded(id: records[slot].id, agent: records[slot].agentName, status: .abandoned))

@@ -27,7 +27,7 @@ import Synchronization
 ///   when asked for, except queued and running ones, which stay in memory.
 ///
 /// Lease expiry and every timestamp the store sets come from the clock given at creation.
-public final class JSONFileAgentStore: AgentStore {
+public final class JSONFileAgentStore: WorkflowStore {
     /// The store's directory.
     public let directory: URL
     let engine: StoreEngine

@@ -16,6 +16,8 @@ struct ChangeFile: Codable {
     var removedSchedule: AgentName?
     var request: ControlRequest?
     var endedRun: EndedRun?
+    var planRun: PlanRun?
+    var approval: ApprovalRequest?
 
     /// The file of a change.
     init(_ change: StoreChange) {
@@ -25,6 +27,8 @@ struct ChangeFile: Codable {
         case .scheduleStateRemoved(let agent): removedSchedule = agent
         case .request(let request): self.request = request
         case .runEnded(let id, let agent, let status): endedRun = EndedRun(id: id, agent: agent, status: status)
+        case .planRun(let run): planRun = run
+        case .approval(let request): approval = request
         }
     }
 
@@ -39,6 +43,10 @@ struct ChangeFile: Codable {
             kind = .request(request)
         } else if let endedRun {
             kind = .runEnded(id: endedRun.id, agent: endedRun.agent, status: endedRun.status)
+        } else if let planRun {
+            kind = .planRun(planRun)
+        } else if let approval {
+            kind = .approval(approval)
         } else {
             return nil
         }

@@ -23,7 +23,10 @@ extension DirectoryAgentStore {
                 return .duplicate(of: settled)
             }
             for var existing in sameKey where !existing.status.isTerminal {
-                if existing.hasLiveLease(at: now) { return .inProgress(existing) }
+                // A run awaiting approval holds no lease and is never abandoned: it is in progress until decided.
+                if existing.hasLiveLease(at: now) || existing.status == .awaitingApproval {
+                    return .inProgress(existing)
+                }
                 // Its owner stopped renewing: the run is abandoned, and the key is free again.
                 Self.markAbandoned(&existing, now: now)
                 try write(existing, to: runURL(existing.id))

@@ -18,6 +18,8 @@ import Foundation
 /// <directory>/changes/<sequence>.json one change of the feed each (the newest 1,000 are kept)
 /// <directory>/requests/<hex id>.json one ControlRequest each
 /// <directory>/presences/<hex id>.json one RunnerPresence each
+/// <directory>/plans/<hex id>.json     one PlanRun each
+/// <directory>/approvals/<run-id>.json one ApprovalRequest each
 /// ```
 ///
 /// Every operation runs on a private serial Dispatch queue while holding an exclusive `flock` on
@@ -28,7 +30,7 @@ import Foundation
 ///
 /// It is deliberately simple (queries read every run file), so it is a recipe, not a production store: see
 /// the example's README for how the same rules map onto PostgreSQL or SQLite.
-public final class DirectoryAgentStore: AgentStore {
+public final class DirectoryAgentStore: WorkflowStore {
     /// The directory the store lives in.
     public let directory: URL
     private let clock: any AgentClock
@@ -45,7 +47,7 @@ public final class DirectoryAgentStore: AgentStore {
         self.clock = clock
         self.queue = DispatchQueue(label: "DirectoryAgentStore \(directory.path)")
         do {
-            for sub in ["runs", "leases", "schedules", "changes", "requests", "presences"] {
+            for sub in ["runs", "leases", "schedules", "changes", "requests", "presences", "plans", "approvals"] {
                 try FileManager.default.createDirectory(
                     at: directory.appendingPathComponent(sub), withIntermediateDirectories: true)
             }

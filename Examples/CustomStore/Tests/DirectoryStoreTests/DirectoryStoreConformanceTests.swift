@@ -86,3 +86,19 @@ final class TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(at: url)
     }
 }
+
+/// Plans and approvals: the workflow checks of the conformance suite, across two stores on one directory.
+struct DirectoryStoreWorkflowConformanceTests {
+    @Test func passesTheWorkflowChecksWithAPeer() async throws {
+        let root = try TemporaryDirectory()
+        let passed = try await StoreConformanceSuite.runWorkflows(
+            makeStore: { clock in
+                try DirectoryAgentStore(directory: root.url.appendingPathComponent(UUID().uuidString), clock: clock)
+            },
+            makePeer: { store, clock in
+                guard let store = store as? DirectoryAgentStore else { throw StoreError(.unavailable, "not mine") }
+                return try DirectoryAgentStore(directory: store.directory, clock: clock)
+            })
+        #expect(passed == StoreConformanceSuite.workflowCheckNames)
+    }
+}

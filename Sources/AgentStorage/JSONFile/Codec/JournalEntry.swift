@@ -13,6 +13,8 @@ import Foundation
 /// {"op":"request","request":{…the control request…}}
 /// {"op":"presence","presence":{…the runner presence…}}
 /// {"op":"presenceRemoved","id":"host-1-4242"}
+/// {"op":"planRun","planRun":{…the plan run…}}
+/// {"op":"approval","approval":{…the approval request…}}
 /// ```
 enum JournalEntry: Sendable, Hashable {
     /// A run record was inserted or replaced (the whole record).
@@ -33,6 +35,10 @@ enum JournalEntry: Sendable, Hashable {
     case presence(RunnerPresence)
     /// A runner's presence was removed.
     case presenceRemoved(id: String)
+    /// A plan run was created or replaced (the whole run).
+    case planRun(PlanRun)
+    /// An approval request was written, decided or expired (the whole request).
+    case approval(ApprovalRequest)
 
     /// The text before a run record on a `run` line; a record's object starts right after it.
     static let runLinePrefix: StaticString = "{\"op\":\"run\",\"run\":"
@@ -111,6 +117,14 @@ enum JournalEntry: Sendable, Hashable {
             writer.raw("{\"op\":\"presenceRemoved\",\"id\":")
             writer.string(id)
             writer.byte(0x7D)
+        case .planRun(let run):
+            writer.raw("{\"op\":\"planRun\",\"planRun\":")
+            try ControlRecordCodec.encode(run, into: &writer)
+            writer.byte(0x7D)
+        case .approval(let request):
+            writer.raw("{\"op\":\"approval\",\"approval\":")
+            try ControlRecordCodec.encode(request, into: &writer)
+            writer.byte(0x7D)
         }
         writer.byte(0x0A)
         return objectRange
@@ -140,6 +154,10 @@ enum ParsedEntry: Sendable {
     case presence(RunnerPresence)
     /// A runner presence removed.
     case presenceRemoved(id: String)
+    /// A plan run written.
+    case planRun(PlanRun)
+    /// An approval request written.
+    case approval(ApprovalRequest)
 
     /// Parses one line (without its line feed).
     /// - Parameters:
@@ -195,6 +213,10 @@ enum ParsedEntry: Sendable {
                 entry = .request(try ControlRecordCodec.decode(ControlRequest.self, from: &scanner))
             } else if scanner.key(key, is: "presence") {
                 entry = .presence(try ControlRecordCodec.decode(RunnerPresence.self, from: &scanner))
+            } else if scanner.key(key, is: "planRun") {
+                entry = .planRun(try ControlRecordCodec.decode(PlanRun.self, from: &scanner))
+            } else if scanner.key(key, is: "approval") {
+                entry = .approval(try ControlRecordCodec.decode(ApprovalRequest.self, from: &scanner))
             } else if scanner.key(key, is: "id") {
                 id = try scanner.string()
             } else if scanner.key(key, is: "name") {
@@ -219,6 +241,10 @@ enum ParsedEntry: Sendable {
             if let entry, case .request = entry { return entry }
         case "presence":
             if let entry, case .presence = entry { return entry }
+        case "planRun":
+            if let entry, case .planRun = entry { return entry }
+        case "approval":
+            if let entry, case .approval = entry { return entry }
         case "presenceRemoved":
             if let id { return .presenceRemoved(id: id) }
         case "runsRemoved":

@@ -24,7 +24,7 @@ struct CompactionPlan: Sendable {
     var slots: [Int32]
     var locations: [RecordLocation]
     var segments: [UInt16: StoreFile]
-    /// Lease, schedule, request and presence lines.
+    /// Lease, schedule, request, presence, plan-run and approval lines.
     var entries: [JournalEntry]
     var leaseCount: Int
     var scheduleCount: Int
@@ -135,13 +135,17 @@ extension StoreEngine {
         for id in state.presences.byID.keys.sorted() where !stale.contains(id) {
             if let presence = state.presences.byID[id] { entries.append(.presence(presence)) }
         }
+        let presenceCount = entries.count - leaseCount - scheduleCount - requestCount
+        // Plan runs and approval requests are never pruned.
+        for run in state.workflows.allPlanRuns { entries.append(.planRun(run)) }
+        for request in state.workflows.allApprovals { entries.append(.approval(request)) }
         return CompactionPlan(
             journalGeneration: state.journal.generation, journalSegment: state.journal.segment,
             journalOffset: state.journal.end, journalLines: state.journal.lineCount,
             generation: max(state.snapshotGeneration, state.journal.generation) + 1, epoch: state.epoch, slots: order,
             locations: locations, segments: state.segments, entries: entries, leaseCount: leaseCount,
             scheduleCount: scheduleCount, requestCount: requestCount,
-            presenceCount: entries.count - leaseCount - scheduleCount - requestCount,
+            presenceCount: presenceCount,
             lastSequence: state.changes.lastSequence, removed: removed, journalBytes: state.journal.end)
     }
 

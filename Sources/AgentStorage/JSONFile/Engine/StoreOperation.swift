@@ -22,6 +22,12 @@ enum StoreOperation: Sendable {
     case completeRequest(id: String, owner: String, runID: RunID?, runStatus: RunStatus?, outcome: String)
     case heartbeat(RunnerPresence, timeToLive: Duration)
     case removePresence(id: String)
+    case createPlanRun(PlanRun)
+    case replacePlanRun(PlanRun, expectedVersion: UInt64)
+    case requestApproval(ApprovalRequest, timeout: Duration)
+    case decideApproval(runID: RunID, verdict: ApprovalVerdict, by: String, comment: String?)
+    case expireApprovals
+    case markApprovalNotified(RunID)
     /// Nothing to write: the batch's catch-up is all the caller wants.
     case synchronize
 }
@@ -37,6 +43,10 @@ enum OperationOutcome: Sendable {
     case schedule(ScheduleState)
     case request(ControlRequest?)
     case presence(RunnerPresence)
+    case planRun(PlanRun, created: Bool)
+    case approvalRequest(ApprovalRequest?, created: Bool)
+    case approvalDecision(ApprovalDecisionResult)
+    case approvals([ApprovalRequest])
 }
 
 /// The journal bytes a batch appends, where they will land, and how to undo the batch in memory if
@@ -71,6 +81,8 @@ struct Batch {
         /// Requests and presences before the batch, saved on their first change.
         var requests: RequestTable?
         var presences: PresenceTable?
+        /// Plan runs and approvals before the batch, saved on their first change.
+        var workflows: WorkflowTable?
     }
 
     /// Appends an entry.

@@ -102,9 +102,54 @@ extension StoreState {
             if batch.undo.presences == nil { batch.undo.presences = presences }
             presences.remove(id: id)
             return .done
+        case .createPlanRun(let run):
+            let result = try workflows.creating(run, now: clock.now)
+            if result.created { try writePlanRun(result.run, in: &batch) }
+            return .planRun(result.run, created: result.created)
+        case .replacePlanRun(let run, let expectedVersion):
+            let stored = try workflows.replacing(run, expectedVersion: expectedVersion, now: clock.now)
+            try writePlanRun(stored, in: &batch)
+            return .planRun(stored, created: false)
+        case .requestApproval(let request, let timeout):
+            let result = workflows.requesting(request, timeout: timeout, now: clock.now)
+            if result.created { try writeApproval(result.request, in: &batch) }
+            return .approvalRequest(result.request, created: result.created)
+        case .decideApproval(let runID, let verdict, let decider, let comment):
+            let (result, changed) = try workflows.deciding(
+                runID: runID, verdict: verdict, by: decider, comment: comment, now: clock.now)
+            if changed { try writeApproval(result.request, in: &batch) }
+            return .approvalDecision(result)
+        case .expireApprovals:
+            let expired = workflows.expiring(now: clock.now)
+            for request in expired { try writeApproval(request, in: &batch) }
+            return .approvals(expired)
+        case .markApprovalNotified(let runID):
+            guard let request = workflows.notifying(runID: runID, now: clock.now) else {
+                return .approvalRequest(nil, created: false)
+            }
+            try writeApproval(request, in: &batch)
+            return .approvalRequest(request, created: false)
         case .synchronize:
             return .done
         }
+    }
+
+    // MARK: Workflows
+
+    /// Writes a plan run and adds it to the batch's changes.
+    private mutating func writePlanRun(_ run: PlanRun, in batch: inout Batch) throws(StoreError) {
+        _ = try batch.append(.planRun(run))
+        batch.changes.append(.planRun(run))
+        if batch.undo.workflows == nil { batch.undo.workflows = workflows }
+        workflows.put(run)
+    }
+
+    /// Writes an approval request and adds it to the batch's changes.
+    private mutating func writeApproval(_ request: ApprovalRequest, in batch: inout Batch) throws(StoreError) {
+        _ = try batch.append(.approval(request))
+        batch.changes.append(.approval(request))
+        if batch.undo.workflows == nil { batch.undo.workflows = workflows }
+        workflows.put(request)
     }
 
     // MARK: Schedules and requests
@@ -151,7 +196,8 @@ extension StoreState {
             }
             for slot in candidates where !runs.status(of: slot).isTerminal {
                 guard var record = unwritten[slot] ?? active[slot], record.idempotencyKey == key else { continue }
-                if record.hasLiveLease(at: now) { return .inProgress(record) }
+                // A run awaiting approval holds no lease but is never abandoned: it is in progress until decided.
+                if record.hasLiveLease(at: now) || record.status == .awaitingApproval { return .inProgress(record) }
                 RunIndex.markAbandoned(&record, now: now)
                 try write(record, slot: slot, in: &batch)
             }
@@ -307,6 +353,7 @@ extension StoreState {
         if let schedules = undo.schedules { self.schedules = schedules }
         if let requests = undo.requests { self.requests = requests }
         if let presences = undo.presences { self.presences = presences }
+        if let workflows = undo.workflows { self.workflows = workflows }
         unwritten.removeAll()
     }
 }

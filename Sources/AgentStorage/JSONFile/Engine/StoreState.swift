@@ -49,6 +49,8 @@ struct StoreState: Sendable {
     var requests = RequestTable()
     /// Runner presences (expired ones too, until compaction forgets them a day later).
     var presences = PresenceTable()
+    /// Plan runs and approval requests (never pruned).
+    var workflows = WorkflowTable()
     /// The recent change feed, derived from the journal in journal order so that every process numbers the
     /// changes alike.
     var changes = ChangeLog()
@@ -192,6 +194,12 @@ struct StoreState: Sendable {
             presences.put(presence)
         case .presenceRemoved(let id):
             presences.remove(id: id)
+        case .planRun(let run):
+            workflows.put(run)
+            if feeds { changes.append(.planRun(run)) }
+        case .approval(let request):
+            workflows.put(request)
+            if feeds { changes.append(.approval(request)) }
         }
     }
 }

@@ -114,6 +114,7 @@ struct RunTable: Sendable {
         case .skipped: 7
         case .awaitingApproval: 8
         case .abandoned: 9
+        case .rejected: 10
         }
     }
 
@@ -121,7 +122,7 @@ struct RunTable: Sendable {
     static func status(_ ordinal: UInt8) -> RunStatus {
         [
             .queued, .running, .succeeded, .failed, .noOp, .cancelled, .timedOut, .skipped, .awaitingApproval,
-            .abandoned,
+            .abandoned, .rejected,
         ][
             Int(ordinal)]
     }
