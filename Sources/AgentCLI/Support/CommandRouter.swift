@@ -9,7 +9,12 @@ public enum CommandRouter {
             ShowCommand.self, LogsCommand.self, CancelCommand.self, SchedulesCommand.self, PauseCommand.self,
             ResumeCommand.self,
             BackfillCommand.self, HealthCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
-        ]
+        ] + codingCommands
+    }
+
+    /// The commands of coding tasks and tools, and shell completion (see Docs/CodingAgents.md).
+    static var codingCommands: [any AgentCommand.Type] {
+        [TasksCommand.self, ToolsCommand.self, CompletionCommand.self]
     }
 
     static var overview: String {

@@ -48,6 +48,8 @@ public struct AgentConfiguration: Sendable {
     public var leaseDuration: Duration? = nil
     /// Service-level warnings (`maxDuration`, `mustSucceedBy`); none by default.
     public var serviceLevel: ServiceLevel = .none
+    /// For a coding-task pair (`<task>.<tool>`, see ``CodingConfiguration``): which task runs with which tool.
+    public var codingTask: CodingTaskSelection? = nil
 
     /// The run policy the library enforces.
     public var policy: RunPolicy {

@@ -48,12 +48,23 @@ package enum AgentFactory {
             timeout: timeout, terminationGracePeriod: agent.terminationGracePeriod,
             logRoot: configuration.logsDirectory, failurePatterns: agent.failurePatterns)
         if let limit = agent.maximumOutputBytes { subprocess.maximumOutputBytes = limit }
+        var binding: CodingTaskBinding?
+        if let selection = agent.codingTask {
+            switch CodingTaskBinding.make(selection, configuration: configuration, environment: environment) {
+            case .success(let made):
+                binding = made
+                subprocess.writesTranscript = true
+                subprocess.agentLogDirectory = configuration.coding.agentLogDirectory(
+                    for: agent.name.rawValue, logs: configuration.logsDirectory)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
         guard problems.isEmpty else { throw ProblemList(problems: problems) }
         do {
             let base = try SubprocessAgent(
                 name: agent.name, configuration: subprocess, parentEnvironment: environment,
                 schedule: agent.schedule, policy: agent.policy, owner: agent.owner, isEnabled: agent.isEnabled)
-            return ConfiguredAgent(base: base)
+            return ConfiguredAgent(base: base, codingTask: binding)
         } catch {
             throw ProblemList(problems: [ConfigProblem(path: path, message: error.message)])
         }

@@ -121,6 +121,16 @@ extension RunnerConfiguration {
         } else if !reader.has("agents") {
             reader.report(nil, "missing \"agents\": a list of agents, for example [{\"name\": …, \"command\": […]}]")
         }
+        let coding = CodingConfiguration.read(reader, context: context)
+        for (path, agent) in coding.agents {
+            if let earlier = firstPath[agent.name.rawValue] {
+                problems.report(
+                    path, "\"\(agent.name)\" is already the name of \(earlier); names must be unique", at: nil)
+            } else {
+                firstPath[agent.name.rawValue] = path
+                agents.append(agent)
+            }
+        }
         for webhook in globalNotifications {
             for name in webhook.agents ?? [] where firstPath[name.rawValue] == nil {
                 problems.report(webhook.path + ".agents", "no agent is named \"\(name)\"", at: nil)
@@ -132,6 +142,7 @@ extension RunnerConfiguration {
             notifications: globalNotifications + agents.flatMap(\.notifications))
         configuration.misfireThreshold = misfireThreshold
         configuration.overdueGracePeriod = overdueGracePeriod
+        configuration.coding = coding.configuration
         return configuration
     }
 

@@ -35,6 +35,8 @@ public struct RunnerConfiguration: Sendable {
     public var agents: [AgentConfiguration]
     /// Every webhook: the document's, then those written inside agents.
     public var notifications: [NotificationConfiguration]
+    /// The coding tools and tasks (`tools`, `tasks`, `taskSchedules`; see Docs/CodingAgents.md).
+    public var coding = CodingConfiguration()
 
     /// The settings of a runner started from this configuration.
     /// - Parameters:
@@ -52,7 +54,7 @@ public struct RunnerConfiguration: Sendable {
 
     /// The agent with this name.
     public func agent(named name: String) -> AgentConfiguration? {
-        agents.first { $0.name.rawValue == name }
+        agents.first { $0.name.rawValue == name } ?? coding.agentConfiguration(named: name)
     }
 
     /// The names of every agent, for messages.
