@@ -9,11 +9,11 @@ import AgentCore
 /// you run, and override what differs (Docs/CodingAgents.md lists each preset).
 public enum CodingToolPresets {
     /// The hint of the "model not found" patterns.
-    public static let modelNotFoundHint = "update the model in the tool preset (tools.<name>.model or its environment variable)"
+    public static let modelNotFoundHint = "update the model in the tool preset"
     /// The hint of the "usage limit" patterns.
-    public static let usageLimitHint = "rate limited: wait for the limit to reset or use another tool"
+    public static let usageLimitHint = "wait or use another tool"
     /// The hint of the network-timeout patterns.
-    public static let networkTimeoutHint = "the tool's service did not answer; retry later or check the network"
+    public static let networkTimeoutHint = "the service did not answer; retry later"
 
     /// Every preset, by name.
     public static let all: [CodingTool] = [codex, claude, gemini, kilo, ollama, opencode, qwen]
