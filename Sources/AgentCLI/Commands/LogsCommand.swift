@@ -35,7 +35,8 @@ enum LogsCommand: AgentCommand {
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
         guard
             let parsed = parse(
-                arguments, io: io, options: [CommandContext.configOption], flags: ["stderr", "path", "transcript", "follow"])
+                arguments, io: io, options: [CommandContext.configOption],
+                flags: ["stderr", "path", "transcript", "follow"])
         else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
         guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: false) else {
             return ExitCode.usage

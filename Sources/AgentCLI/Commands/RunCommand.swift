@@ -56,7 +56,8 @@ enum RunCommand: AgentCommand {
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
         guard
             let parsed = parse(
-                arguments, io: io, options: ["param", "params", "date", "key", "task", "agent", CommandContext.configOption],
+                arguments, io: io,
+                options: ["param", "params", "date", "key", "task", "agent", CommandContext.configOption],
                 flags: ["wait", "follow", "json"])
         else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
         func usage(_ message: String) -> Int32 {
@@ -68,7 +69,8 @@ enum RunCommand: AgentCommand {
         case (let task?, let tool?, nil) where parsed.positionals.isEmpty:
             agentName = CodingConfiguration.agentName(task: task, tool: tool)
         case (.some, nil, _), (nil, .some, _):
-            return usage("--task and --agent go together, for example: agentctl run --task document_coverage --agent claude")
+            return usage(
+                "--task and --agent go together, for example: agentctl run --task document_coverage --agent claude")
         case (nil, nil, let name?) where parsed.positionals.count == 1:
             agentName = name
         default:

@@ -14,30 +14,19 @@ enum TasksCommand: AgentCommand {
         'agentctl run --task TASK --agent TOOL'; see Docs/CodingAgents.md.
 
         OPTIONS:
-          --names           Print only the names, one per line (for shell completion)
-        \(CommandContext.configHelp)
-
-        EXIT STATUS: 0 on success, 2 for bad usage or configuration.
+        \(CodingListing.optionsHelp)
         """
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        guard let parsed = parse(arguments, io: io, options: [CommandContext.configOption], flags: ["names"]) else {
-            return helpRequested(arguments) ? ExitCode.success : ExitCode.usage
-        }
-        guard parsed.positionals.isEmpty else {
-            io.printError("agentctl tasks: unexpected argument '\(parsed.positionals[0])'")
-            return ExitCode.usage
-        }
-        guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: false) else {
-            return ExitCode.usage
+        let context: CommandContext
+        switch CodingListing.prepare(arguments, for: self, io: io, names: { $0.tasks.map(\.name) }) {
+        case .list(let loaded): context = loaded
+        case .finished(let status): return status
         }
         let coding = context.configuration.coding
-        if parsed.has("names") {
-            for task in coding.tasks { io.print(task.name) }
-            return ExitCode.success
-        }
         guard !coding.tasks.isEmpty else {
-            io.print("No coding tasks are configured; add \"tasks\" to \(context.shownPath) (see Docs/CodingAgents.md).")
+            io.print(
+                "No coding tasks are configured; add \"tasks\" to \(context.shownPath) (see Docs/CodingAgents.md).")
             return ExitCode.success
         }
         let base = context.configuration.file.deletingLastPathComponent()

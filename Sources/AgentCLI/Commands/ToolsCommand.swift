@@ -15,28 +15,16 @@ enum ToolsCommand: AgentCommand {
         is passed, and whether it is a preset, overridden or configured.
 
         OPTIONS:
-          --names           Print only the names, one per line (for shell completion)
-        \(CommandContext.configHelp)
-
-        EXIT STATUS: 0 on success, 2 for bad usage or configuration.
+        \(CodingListing.optionsHelp)
         """
 
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
-        guard let parsed = parse(arguments, io: io, options: [CommandContext.configOption], flags: ["names"]) else {
-            return helpRequested(arguments) ? ExitCode.success : ExitCode.usage
-        }
-        guard parsed.positionals.isEmpty else {
-            io.printError("agentctl tools: unexpected argument '\(parsed.positionals[0])'")
-            return ExitCode.usage
-        }
-        guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: false) else {
-            return ExitCode.usage
+        let context: CommandContext
+        switch CodingListing.prepare(arguments, for: self, io: io, names: { $0.tools.map(\.name) }) {
+        case .list(let loaded): context = loaded
+        case .finished(let status): return status
         }
         let coding = context.configuration.coding
-        if parsed.has("names") {
-            for tool in coding.tools { io.print(tool.name) }
-            return ExitCode.success
-        }
         var table = TextTable(["TOOL", "EXECUTABLE", "FOUND", "MODEL", "PROMPT", "SOURCE"])
         for tool in coding.tools {
             let found: String
@@ -48,7 +36,8 @@ enum ToolsCommand: AgentCommand {
             }
             let preset = CodingToolPresets.tool(named: tool.name) != nil
             let source =
-                coding.configuredToolNames.contains(tool.name) ? (preset ? "preset, overridden" : "configured") : "preset"
+                coding.configuredToolNames.contains(tool.name)
+                ? (preset ? "preset, overridden" : "configured") : "preset"
             var model = tool.model.resolved(in: context.environment) ?? "(tool default)"
             if let variable = tool.model.environmentVariable { model += " [\(variable)]" }
             table.add([tool.name, tool.executable, found, model, describe(tool.prompt), source])

@@ -18,7 +18,8 @@ enum RunFormatting {
         if let message = record.errorMessage {
             // A failure pattern's hint goes first, so that a clipped column still says what to do.
             if let range = message.range(of: "; hint: ", options: .backwards) {
-                return "[\(record.errorClass?.rawValue ?? "error")] hint: \(message[range.upperBound...]) (\(message[..<range.lowerBound]))"
+                return
+                    "[\(record.errorClass?.rawValue ?? "error")] hint: \(message[range.upperBound...]) (\(message[..<range.lowerBound]))"
             }
             return "[\(record.errorClass?.rawValue ?? "error")] \(message)"
         }

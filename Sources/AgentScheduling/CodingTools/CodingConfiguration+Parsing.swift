@@ -40,7 +40,9 @@ extension CodingConfiguration {
         }
         var agents: [(String, AgentConfiguration)] = []
         for (path, node) in reader.array("taskSchedules") ?? [] {
-            if let agent = readSchedule(node, path: path, configuration: configuration, context: context, problems: reader.problems) {
+            if let agent = readSchedule(
+                node, path: path, configuration: configuration, context: context, problems: reader.problems)
+            {
                 agents.append((path, agent))
             }
         }
@@ -73,7 +75,9 @@ extension CodingConfiguration {
         var tool = preset ?? CodingTool(name: name, executable: executable ?? name)
         if let executable { tool.executable = executable }
         if let arguments = reader.strings("arguments") { tool.arguments = arguments }
-        if let node = reader.member("prompt") { readPrompt(node, path: reader.path("prompt"), into: &tool, reader: reader) }
+        if let node = reader.member("prompt") {
+            readPrompt(node, path: reader.path("prompt"), into: &tool, reader: reader)
+        }
         if let node = reader.member("model") {
             switch node.value {
             case .string(let value):
@@ -87,7 +91,8 @@ extension CodingConfiguration {
                         if EnvironmentName.isValid(variable) {
                             tool.model.environmentVariable = variable
                         } else {
-                            model.report("env", "\"\(variable)\" is not an environment variable name (letters, digits, _)")
+                            model.report(
+                                "env", "\"\(variable)\" is not an environment variable name (letters, digits, _)")
                         }
                     }
                 }
@@ -177,7 +182,9 @@ extension CodingConfiguration {
         let requiresCommit = reader.bool("requiresCommit") ?? false
         let outcome = reader.choice("noCommit", CodingTask.MissingCommitOutcome.allCases.map(\.rawValue)).flatMap(
             CodingTask.MissingCommitOutcome.init(rawValue:))
-        if outcome != nil && !requiresCommit { reader.report("noCommit", "only a task with \"requiresCommit\": true has it") }
+        if outcome != nil && !requiresCommit {
+            reader.report("noCommit", "only a task with \"requiresCommit\": true has it")
+        }
         let timeout = reader.duration("timeout", minimum: .seconds(1))
         let workingDirectory = reader.nonEmptyString("workingDirectory").map {
             RunnerConfiguration.resolve($0, against: context.directory, environment: context.environment)
@@ -186,8 +193,10 @@ extension CodingConfiguration {
         let description = reader.string("description")
         guard let prompt, reader.problems.list.count == before else { return nil }
         let promptFile = URL(
-            fileURLWithPath: RunnerConfiguration.resolve(prompt, against: context.directory, environment: context.environment)
-                .path, isDirectory: false)
+            fileURLWithPath: RunnerConfiguration.resolve(
+                prompt, against: context.directory, environment: context.environment
+            )
+            .path, isDirectory: false)
         if !FileManager.default.fileExists(atPath: promptFile.path) {
             reader.report("prompt", "the prompt file \(promptFile.path) does not exist; create it or fix the path")
             return nil

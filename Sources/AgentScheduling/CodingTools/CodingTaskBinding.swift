@@ -110,7 +110,8 @@ public struct CodingTaskBinding: Sendable {
         if let usage = tool.usage {
             let counters = try await BlockingIO.perform { () -> [String: Int64] in
                 usage.extract(
-                    standardOutput: Self.text(of: directory.stdoutURL), standardError: Self.text(of: directory.stderrURL))
+                    standardOutput: Self.text(of: directory.stdoutURL),
+                    standardError: Self.text(of: directory.stderrURL))
             }
             result.counters.merge(counters) { _, found in found }
         }

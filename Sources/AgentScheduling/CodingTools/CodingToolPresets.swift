@@ -27,7 +27,8 @@ public enum CodingToolPresets {
     /// program exits 0), a network timeout (transient).
     static func commonPatterns(modelNotFound: String = "ModelNotFoundError|model not found") -> [FailurePattern] {
         var patterns = [
-            FailurePattern("usage limit|rate limit exceeded|quota exceeded", class: .rateLimited, appliesOnSuccess: true),
+            FailurePattern(
+                "usage limit|rate limit exceeded|quota exceeded", class: .rateLimited, appliesOnSuccess: true),
             FailurePattern(modelNotFound, class: .permanent, appliesOnSuccess: true),
             FailurePattern("ETIMEDOUT|timed out waiting|request timed out", class: .transient),
         ]
@@ -94,7 +95,8 @@ public enum CodingToolPresets {
             #"^prompt eval count:\s+(?<inputTokens>[\d,]+)"#, #"^eval count:\s+(?<outputTokens>[\d,]+)"#,
         ]),
         failurePatterns: commonPatterns(modelNotFound: "model .*not found|pull model manifest"),
-        source: "ollama run MODEL PROMPT, --verbose timing and token counts, model from OLLAMA_MODEL as in the team runner")
+        source:
+            "ollama run MODEL PROMPT, --verbose timing and token counts, model from OLLAMA_MODEL as in the team runner")
 
     /// opencode: `opencode run -m opencode/glm-5-free PROMPT`.
     public static let opencode = CodingTool(

@@ -102,7 +102,9 @@ public struct GitRepository: Sendable {
                 path: path, arguments: ["git"] + arguments, environment: variables, workingDirectory: directory.path,
                 stdout: output.write, stderr: errors.write)
         } catch {
-            for descriptor in [output.read, output.write, errors.read, errors.write] { ProcessLauncher.close(descriptor) }
+            for descriptor in [output.read, output.write, errors.read, errors.write] {
+                ProcessLauncher.close(descriptor)
+            }
             throw error
         }
         ProcessLauncher.close(output.write)

@@ -37,8 +37,11 @@ public enum TokenUsageRule: Sendable, Hashable {
         case .json(let paths):
             var problems: [String] = []
             if paths.isEmpty { problems.append("name at least one of \(Self.fieldNames.joined(separator: ", "))") }
-            for (field, path) in paths where path.isEmpty || path.split(separator: ".", omittingEmptySubsequences: false).contains("") {
-                problems.append("the path of \(field) \"\(path)\" is empty or has an empty segment; write keys separated by dots, such as usage.input_tokens")
+            for (field, path) in paths
+            where path.isEmpty || path.split(separator: ".", omittingEmptySubsequences: false).contains("") {
+                problems.append(
+                    "the path of \(field) \"\(path)\" is empty or has an empty segment; write keys separated by dots, such as usage.input_tokens"
+                )
             }
             return problems
         case .patterns(let expressions):

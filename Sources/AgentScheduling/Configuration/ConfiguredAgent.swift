@@ -50,7 +50,9 @@ public struct ConfiguredAgent: SubprocessBackedAgent {
         }
         configuration.environment.set(
             "AGENTCTL_LOG_DIR", to: base.logDirectory(for: context.runID).url.path)
-        if let codingTask { return try await codingTask.run(request, context: context, configuration: configuration, base: base) }
+        if let codingTask {
+            return try await codingTask.run(request, context: context, configuration: configuration, base: base)
+        }
         let agent = try SubprocessAgent(
             name: base.name, configuration: configuration, parentEnvironment: base.parentEnvironment,
             schedule: base.schedule, policy: base.basePolicy, owner: base.owner, isEnabled: base.isEnabled)

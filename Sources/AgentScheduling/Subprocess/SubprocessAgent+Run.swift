@@ -214,14 +214,16 @@ extension SubprocessAgent {
             let stdoutFile = track(try directory.openLogFile(RunLogDirectory.stdoutFileName))
             let stderrFile = track(try directory.openLogFile(RunLogDirectory.stderrFileName))
             let transcriptFile =
-                configuration.writesTranscript ? track(try directory.openLogFile(RunLogDirectory.transcriptFileName)) : -1
+                configuration.writesTranscript
+                ? track(try directory.openLogFile(RunLogDirectory.transcriptFileName)) : -1
             var standardInput: Int32?
             if let input = configuration.standardInput {
                 let descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
                 guard descriptor >= 0 else {
                     throw SubprocessError(
                         .invalidConfiguration,
-                        "cannot open \(input.path) for the command's standard input: \(String(cString: strerror(errno)))")
+                        "cannot open \(input.path) for the command's standard input: \(String(cString: strerror(errno)))"
+                    )
                 }
                 standardInput = track(descriptor)
             }

@@ -162,14 +162,17 @@ struct CodingTaskEndToEndTests {
             contentsOf: workspace.logs.appendingPathComponent("hello/\(tool)/\(permanent.id)/summary.txt"),
             encoding: .utf8)
         #expect(
-            summary.split(separator: "\n").contains { $0.hasPrefix("hint ") && $0.hasSuffix(" \(CodingToolPresets.modelNotFoundHint)") },
+            summary.split(separator: "\n").contains {
+                $0.hasPrefix("hint ") && $0.hasSuffix(" \(CodingToolPresets.modelNotFoundHint)")
+            },
             "\(summary)")
     }
 
     @Test func aHungToolTimesOutWithExitElevenAndItsProcessTreeIsGone() async throws {
         let workspace = try await CodingWorkspace()
         defer { workspace.remove() }
-        try workspace.tool("gemini", #"sleep 300 & echo $! > "$AGENTCTL_LOG_DIR/../grandchild.pid"; echo thinking; wait"#)
+        try workspace.tool(
+            "gemini", #"sleep 300 & echo $! > "$AGENTCTL_LOG_DIR/../grandchild.pid"; echo thinking; wait"#)
         try workspace.configure(
             #""tasks": {"hang": {"prompt": "prompts/hello.md", "parameters": {"who": "x"}, "timeout": "1s"}}"#)
         let result = try await workspace.run(["run", "--task", "hang", "--agent", "gemini", "--json"])
@@ -251,7 +254,8 @@ struct CodingTaskEndToEndTests {
         #expect(request.text.contains("tokens: 1200 in · 340 out · 1540 total · $0.0123"), "\(request.text)")
         #expect(request.text.contains("logs: file://\(workspace.logs.path)/hello/claude/"))
 
-        let failed = try await workspace.run(["run", "--task", "hello", "--agent", "claude"], environment: ["FAIL": "1"])
+        let failed = try await workspace.run(
+            ["run", "--task", "hello", "--agent", "claude"], environment: ["FAIL": "1"])
         #expect(failed.status == 1)
         #expect(server.requests.count == 3)
         let failure = try #require(server.requests.last)

@@ -44,8 +44,10 @@ struct CompletionEndToEndTests {
                 """, "bash", file.path, workspace.config.path,
             ]
         case "zsh":
-            probe = ["-f", "-c", #"autoload -U compinit && compinit -u -D && source "$1" && echo "$_comps[agentctl]""#,
-                "zsh", file.path]
+            probe = [
+                "-f", "-c", #"autoload -U compinit && compinit -u -D && source "$1" && echo "$_comps[agentctl]""#,
+                "zsh", file.path,
+            ]
         default:
             probe = [
                 "-c",
