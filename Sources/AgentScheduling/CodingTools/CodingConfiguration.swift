@@ -68,6 +68,24 @@ public struct CodingConfiguration: Sendable {
             .appendingPathComponent(pair.tool.name, isDirectory: true)
     }
 
+    /// Why `<task>.<tool>` names no pair: which of the two is unknown, with the known names.
+    /// - Parameter agentName: The name that was not found.
+    /// - Returns: The explanation, or `nil` when the name has no `.`.
+    public func explainUnknownPair(_ agentName: String) -> String? {
+        guard let dot = agentName.firstIndex(of: ".") else { return nil }
+        let taskName = String(agentName[..<dot])
+        let toolName = String(agentName[agentName.index(after: dot)...])
+        var parts: [String] = []
+        if task(named: taskName) == nil {
+            let known = tasks.map(\.name).joined(separator: ", ")
+            parts.append("No task is named \"\(taskName)\" (tasks: \(known.isEmpty ? "none; add \"tasks\"" : known)).")
+        }
+        if tool(named: toolName) == nil {
+            parts.append("No tool is named \"\(toolName)\" (tools: \(tools.map(\.name).joined(separator: ", "))).")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
     /// The agent of a pair that no `taskSchedules` entry names: manual runs only, default policies.
     /// - Parameter agentName: `<task>.<tool>`.
     /// - Returns: The agent's configuration, or `nil` when the name is not a pair.

@@ -96,5 +96,9 @@ public struct CodingTask: Sendable {
     public struct MissingParameters: Error, Sendable, Hashable {
         /// The placeholder names.
         public var names: [String]
+
+        /// Creates the error.
+        /// - Parameter names: The placeholder names, in the order they first appear.
+        public init(names: [String]) { self.names = names }
     }
 }

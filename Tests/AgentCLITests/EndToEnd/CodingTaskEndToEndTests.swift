@@ -67,6 +67,34 @@ struct CodingTaskEndToEndTests {
         #expect(show.out.contains("inputTokens=1200"), "\(show.out)")
     }
 
+    @Test func toolsShowWhereEachExecutableIsFoundAndTasksAreListed() async throws {
+        let workspace = try await CodingWorkspace()
+        defer { workspace.remove() }
+        try workspace.tool("claude", "exit 0")
+        try workspace.configure(
+            #"""
+            "tasks": {"hello": {"prompt": "prompts/hello.md", "description": "Say hello"}},
+            "tools": {"claude": {"model": "opus"}, "mine": {"executable": "my-assistant-\#(UUID().uuidString)"}}
+            """#)
+        let tools = try await workspace.run(["tools"], environment: ["QWEN_MODEL": "qwen-next"])
+        #expect(tools.status == 0, "\(tools.err)")
+        let rows = tools.lines.map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        let claude = try #require(rows.first { $0.first == "claude" })
+        #expect(claude.contains(workspace.bin.appendingPathComponent("claude").path))
+        #expect(claude.contains("opus"))
+        let mine = try #require(tools.lines.first { $0.hasPrefix("mine ") })
+        #expect(mine.contains("not found on PATH") && mine.hasSuffix("configured"))
+        #expect(tools.lines.contains { $0.hasPrefix("qwen ") && $0.contains("qwen-next [QWEN_MODEL]") })
+        #expect(rows.map { $0.first ?? "" }.filter { $0 != "TOOL" }.count == 8)
+
+        let tasks = try await workspace.run(["tasks"])
+        #expect(
+            tasks.lines.contains {
+                $0.hasPrefix("hello ") && $0.contains("prompts/hello.md") && $0.hasSuffix("Say hello")
+            })
+        #expect(try await workspace.run(["tasks", "--names"]).out == "hello\n")
+    }
+
     @Test func aTaskThatMustCommitAndDidNotIsNoOpWithTheMessage() async throws {
         let workspace = try await CodingWorkspace()
         defer { workspace.remove() }
