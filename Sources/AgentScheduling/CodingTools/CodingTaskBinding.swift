@@ -28,6 +28,12 @@ public struct CodingTaskBinding: Sendable {
     public var model: String?
     /// Where the tool runs.
     public var workingDirectory: URL
+    /// The task's time limit, enforced by ``run(_:context:configuration:base:)`` (`nil`: the run's own
+    /// deadline); the agent's policy allows this plus the termination grace and ``timeoutMargin``.
+    public var timeout: Duration? = nil
+
+    /// How much longer than the task's limit the orchestrator waits, beyond the termination grace period.
+    public static let timeoutMargin: Duration = .seconds(3)
 
     /// Binds a selection to the configuration's task and tool, resolving the model from `environment`.
     /// - Parameters:
@@ -72,6 +78,7 @@ public struct CodingTaskBinding: Sendable {
         _ request: AgentRunRequest, context: AgentRunContext, configuration: SubprocessConfiguration,
         base: SubprocessAgent
     ) async throws -> AgentRunResult {
+        let startedAt = context.clock.now
         let directory = base.logDirectory(for: context.runID)
         let prompt: String
         switch renderPrompt(request) {
@@ -99,6 +106,11 @@ public struct CodingTaskBinding: Sendable {
             return .failed(.transient, "cannot write the prompt to \(promptURL.path): \(error)")
         }
         var configuration = configuration
+        var context = context
+        if let timeout {
+            configuration.timeout = timeout
+            context = context.withDeadline(startedAt.addingTimeInterval(timeout.timeInterval))
+        }
         configuration.arguments = tool.commandArguments(model: model, prompt: prompt, promptFile: promptURL.path)
         if case .standardInput = tool.prompt { configuration.standardInput = promptURL }
         configuration.writesTranscript = true

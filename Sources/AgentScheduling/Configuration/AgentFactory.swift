@@ -51,7 +51,12 @@ package enum AgentFactory {
         var binding: CodingTaskBinding?
         if let selection = agent.codingTask {
             switch CodingTaskBinding.make(selection, configuration: configuration, environment: environment) {
-            case .success(let made):
+            case .success(var made):
+                // The tool is stopped at the task's limit by the binding itself, so that the run records the
+                // timeout with its hint; the orchestrator's limit comes later, after the termination grace.
+                made.timeout = timeout
+                let grace = agent.terminationGracePeriod ?? agent.policy.cancellationGracePeriod / 2
+                subprocess.timeout = timeout + grace + CodingTaskBinding.timeoutMargin
                 binding = made
                 subprocess.writesTranscript = true
                 subprocess.agentLogDirectory = configuration.coding.agentLogDirectory(

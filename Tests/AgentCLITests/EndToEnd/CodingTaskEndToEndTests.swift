@@ -207,7 +207,8 @@ struct CodingTaskEndToEndTests {
         #expect(result.status == 11, "\(result.err)")
         let record = try record(result)
         #expect(record.status == .timedOut)
-        #expect(record.errorMessage?.hasPrefix("timed out after 1 s") == true)
+        #expect(record.errorMessage?.hasPrefix("timed out after 1.00 s") == true, "\(record.errorMessage ?? "")")
+        #expect(record.errorMessage?.hasSuffix("; hint: \(CodingTaskBinding.timeoutHint)") == true)
         let text = try String(
             contentsOf: workspace.logs.appendingPathComponent("hang/gemini/grandchild.pid"), encoding: .utf8)
         let pid = try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
