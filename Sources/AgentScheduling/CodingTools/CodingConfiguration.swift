@@ -27,7 +27,7 @@ public struct CodingConfiguration: Sendable {
         tools: [CodingTool] = CodingToolPresets.all, configuredToolNames: Set<String> = [], tasks: [CodingTask] = [],
         directory: URL? = nil
     ) {
-        self.tools = tools
+        self.tools = tools.sorted { $0.name < $1.name }
         self.configuredToolNames = configuredToolNames
         self.tasks = tasks
         self.directory = directory
