@@ -1,13 +1,14 @@
 import AgentCore
 import AgentScheduling
+import AgentStorage
 import Foundation
 
 /// `agentctl logs RUN`: a run's captured output.
 enum LogsCommand: AgentCommand {
     static let name = "logs"
-    static let summary = "Print a run's captured standard output (or standard error)"
+    static let summary = "Print a run's captured output, transcript or log directory; --follow streams it"
     static let help = """
-        USAGE: agentctl logs <run-id|latest> [--stderr] [--path]
+        USAGE: agentctl logs <run-id|latest> [--stderr | --transcript] [--follow] [--path]
 
         Prints what the run's command wrote to standard output, from <logs>/<agent>/<run-id>/stdout.log, as it
         was captured (secret values replaced by [REDACTED], bounded by the agent's outputLimit). The same
@@ -15,6 +16,10 @@ enum LogsCommand: AgentCommand {
 
         OPTIONS:
           --stderr          Print standard error instead
+          --transcript      Print transcript.log: both streams in arrival order, each line marked [stdout] or
+                            [stderr] (coding-task runs, see Docs/CodingAgents.md)
+          --follow          Print the log as it is written (the transcript when the run has one) and return
+                            when the run ends, like tail -f
           --path            Print the run's log directory instead of a log
         \(CommandContext.configHelp)
 
@@ -30,17 +35,23 @@ enum LogsCommand: AgentCommand {
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
         guard
             let parsed = parse(
-                arguments, io: io, options: [CommandContext.configOption], flags: ["stderr", "path"])
+                arguments, io: io, options: [CommandContext.configOption],
+                flags: ["stderr", "path", "transcript", "follow"])
         else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
         guard let context = CommandContext.load(parsed, command: name, io: io, fileRequired: false) else {
             return ExitCode.usage
         }
         let record: RunRecord
+        let store: JSONFileAgentStore
         switch await RunLookup.find(parsed, command: name, context: context, io: io) {
-        case .found(let found, _): record = found
+        case .found(let found, let opened): (record, store) = (found, opened)
         case .failed(let status): return status
         }
         let directory = RunLogDirectory(of: record, in: context.configuration)
+        if parsed.has("follow") && !parsed.has("path") {
+            return await LogFollower(runID: record.id, directory: directory, standardError: parsed.has("stderr"))
+                .follow(store: store, io: io)
+        }
         guard directory.exists else {
             io.printError(
                 "agentctl logs: run \(record.id) of \(record.agentName) has no log directory at \(directory.url.path)"
@@ -51,7 +62,9 @@ enum LogsCommand: AgentCommand {
             io.print(directory.url.path)
             return ExitCode.success
         }
-        let file = parsed.has("stderr") ? directory.stderrURL : directory.stdoutURL
+        let file =
+            parsed.has("transcript")
+            ? directory.transcriptURL : parsed.has("stderr") ? directory.stderrURL : directory.stdoutURL
         // Logs are bounded by the agent's output limit (16 MiB by default), so one read is fine.
         guard let data = FileManager.default.contents(atPath: file.path) else {
             io.printError("agentctl logs: \(file.path) does not exist or cannot be read")

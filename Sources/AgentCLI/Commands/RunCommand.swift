@@ -10,6 +10,7 @@ enum RunCommand: AgentCommand {
     static let help = """
         USAGE: agentctl run <agent> [--param KEY=VALUE]... [--params JSON] [--date YYYY-MM-DD] [--key KEY]
                             [--wait] [--follow] [--json]
+               agentctl run --task TASK --agent TOOL [options]
 
         Runs the agent's command once, now, in this process, through the same life cycle as scheduled runs
         (atomic claim, lease, timeout, one terminal record in the store, logs in <logs>/<agent>/<run-id>/), then
@@ -21,7 +22,12 @@ enum RunCommand: AgentCommand {
         AGENTCTL_PARAMETERS (JSON), AGENTCTL_PARAM_<NAME> for each parameter, AGENTCTL_BUSINESS_DATE,
         AGENTCTL_LOG_DIR (see Docs/CLI.md).
 
+        With --task and --agent, runs a coding task with a coding tool (the agent TASK.TOOL; see 'agentctl tasks',
+        'agentctl tools' and Docs/CodingAgents.md); its logs go to <logs>/<task>/<tool>/<run-id>/.
+
         OPTIONS:
+          --task TASK       The coding task to run (with --agent)
+          --agent TOOL      The coding tool that runs it (codex, claude, gemini, kilo, ollama, opencode, qwen, …)
           --param KEY=VALUE Add a string parameter (repeatable)
           --params JSON     Parameters as a JSON object, for numbers and nesting: --params '{"limit": 5}'
           --date DATE       The business date the run is about (YYYY-MM-DD)
@@ -37,6 +43,7 @@ enum RunCommand: AgentCommand {
           agentctl run nightly-review
           agentctl run docs-check --param repo=api --param branch=main --follow
           agentctl run report --date 2026-05-01 --key report-2026-05-01
+          agentctl run --task debug_hello_simple --agent kilo
 
         EXIT STATUS:
           0   the run succeeded (or found nothing to do), or its --key had already succeeded
@@ -49,15 +56,25 @@ enum RunCommand: AgentCommand {
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
         guard
             let parsed = parse(
-                arguments, io: io, options: ["param", "params", "date", "key", CommandContext.configOption],
+                arguments, io: io,
+                options: ["param", "params", "date", "key", "task", "agent", CommandContext.configOption],
                 flags: ["wait", "follow", "json"])
         else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
         func usage(_ message: String) -> Int32 {
             io.printError("agentctl run: \(message)")
             return ExitCode.usage
         }
-        guard parsed.positionals.count == 1, let agentName = parsed.positionals.first else {
-            return usage("name one agent, for example: agentctl run nightly-review")
+        let agentName: String
+        switch (parsed.value("task"), parsed.value("agent"), parsed.positionals.first) {
+        case (let task?, let tool?, nil) where parsed.positionals.isEmpty:
+            agentName = CodingConfiguration.agentName(task: task, tool: tool)
+        case (.some, nil, _), (nil, .some, _):
+            return usage(
+                "--task and --agent go together, for example: agentctl run --task document_coverage --agent claude")
+        case (nil, nil, let name?) where parsed.positionals.count == 1:
+            agentName = name
+        default:
+            return usage("name one agent, for example: agentctl run nightly-review (or --task T --agent A)")
         }
         let parameters: JSONValue
         switch Self.parameters(parsed) {

@@ -85,6 +85,7 @@ struct CommandContext: Sendable {
             if let suggestion = ConfigReader.closest(to: name, in: configuration.agents.map(\.name.rawValue)) {
                 message += " Did you mean \"\(suggestion)\"?"
             }
+            if let explanation = configuration.coding.explainUnknownPair(name) { message += " " + explanation }
             io.printError(message)
         }
         return nil

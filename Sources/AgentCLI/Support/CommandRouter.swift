@@ -10,7 +10,12 @@ public enum CommandRouter {
             ResumeCommand.self,
             BackfillCommand.self, HealthCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
             PlansCommand.self, PlanCommand.self, ApprovalsCommand.self, ApproveCommand.self, RejectCommand.self,
-        ]
+        ] + codingCommands
+    }
+
+    /// The commands of coding tasks and tools, and shell completion (see Docs/CodingAgents.md).
+    static var codingCommands: [any AgentCommand.Type] {
+        [TasksCommand.self, ToolsCommand.self, CompletionCommand.self]
     }
 
     static var overview: String {

@@ -83,6 +83,7 @@ enum HealthFormatting {
         }
         put("overdueFireAt", agent.overdueFireAt.map { .string(Timestamp.format($0)) })
         fields["serviceLevelBreached"] = .bool(agent.isServiceLevelBreached)
+        if !agent.tokenUsage.isEmpty { fields["tokens"] = .object(agent.tokenUsage.mapValues { .integer($0) }) }
         return .object(fields)
     }
 }

@@ -16,6 +16,11 @@ enum RunFormatting {
     /// The record's most useful line: its error, else its summary.
     static func detail(_ record: RunRecord) -> String {
         if let message = record.errorMessage {
+            // A failure pattern's hint goes first, so that a clipped column still says what to do.
+            if let range = message.range(of: "; hint: ", options: .backwards) {
+                return
+                    "[\(record.errorClass?.rawValue ?? "error")] hint: \(message[range.upperBound...]) (\(message[..<range.lowerBound]))"
+            }
             return "[\(record.errorClass?.rawValue ?? "error")] \(message)"
         }
         return record.summary ?? ""

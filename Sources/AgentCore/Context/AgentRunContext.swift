@@ -41,6 +41,16 @@ public struct AgentRunContext: Sendable {
         self.excerpt = excerpt
     }
 
+    /// The same context (events, log excerpt, clock) with an earlier deadline, for an agent that stops its own
+    /// work before the run's limit so that it can still report how it ended (a later `deadline` is ignored).
+    /// - Parameter deadline: The earlier deadline.
+    /// - Returns: The context with `min(deadline, self.deadline)`.
+    public func withDeadline(_ deadline: Date) -> AgentRunContext {
+        AgentRunContext(
+            runID: runID, attempt: attempt, request: request, clock: clock, deadline: min(deadline, self.deadline),
+            events: events, excerpt: excerpt)
+    }
+
     /// The agent's name.
     public var agentName: AgentName { request.agentName }
 

@@ -123,7 +123,7 @@ extension AgentConfiguration {
     }
 
     /// `"env": {"NAME": "value" | {"value": …, "secret": true} | {"fromEnv": "VAR"} | null}`.
-    private static func readEnvironment(_ reader: ConfigReader) -> [(name: String, value: ConfigValue?)] {
+    package static func readEnvironment(_ reader: ConfigReader) -> [(name: String, value: ConfigValue?)] {
         guard let object = reader.object("env") else { return [] }
         defer { object.finish() }
         var result: [(String, ConfigValue?)] = []
@@ -302,7 +302,7 @@ extension AgentConfiguration {
     }
 
     /// `"failurePatterns": [{"pattern": "usage limit", "class": "rateLimited"}, …]`.
-    private static func readFailurePatterns(_ reader: ConfigReader) -> [FailurePattern] {
+    package static func readFailurePatterns(_ reader: ConfigReader) -> [FailurePattern] {
         guard let elements = reader.array("failurePatterns") else { return [] }
         var patterns: [FailurePattern] = []
         for (path, node) in elements {
@@ -319,13 +319,15 @@ extension AgentConfiguration {
             let caseSensitive = object.bool("caseSensitive") ?? false
             let appliesOnSuccess = object.bool("appliesOnSuccess") ?? false
             let retryAfter = object.duration("retryAfter")
+            let hint = object.nonEmptyString("hint")
             if retryAfter != nil, let failureClass, failureClass != .rateLimited {
                 object.report("retryAfter", "only a \"rateLimited\" pattern has a retryAfter")
             }
             guard let pattern, let failureClass else { continue }
-            let rule = FailurePattern(
+            var rule = FailurePattern(
                 pattern, class: failureClass, stream: stream ?? .any, isCaseSensitive: caseSensitive,
                 appliesOnSuccess: appliesOnSuccess, retryAfter: retryAfter)
+            rule.hint = hint
             do {
                 try rule.validate()
             } catch {

@@ -51,6 +51,8 @@ public struct AgentConfiguration: Sendable {
     /// A pattern whose first match on a successful run's output (`awaitApprovalOn`, a pull-request URL) ends the run
     /// awaiting approval with the match as its outputs location; `nil` for none.
     public var approvalPattern: String? = nil
+    /// For a coding-task pair (`<task>.<tool>`, see ``CodingConfiguration``): which task runs with which tool.
+    public var codingTask: CodingTaskSelection? = nil
 
     /// The run policy the library enforces.
     public var policy: RunPolicy {

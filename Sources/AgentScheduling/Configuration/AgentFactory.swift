@@ -49,12 +49,28 @@ package enum AgentFactory {
             logRoot: configuration.logsDirectory, failurePatterns: agent.failurePatterns)
         if let limit = agent.maximumOutputBytes { subprocess.maximumOutputBytes = limit }
         subprocess.approvalPattern = agent.approvalPattern
+        var binding: CodingTaskBinding?
+        if let selection = agent.codingTask {
+            switch CodingTaskBinding.make(selection, configuration: configuration, environment: environment) {
+            case .success(var made):
+                // The tool is stopped at the task's limit by the binding itself, so that the run records the
+                // timeout with its hint; the orchestrator's limit comes later, after the termination grace.
+                made.timeout = timeout
+                let grace = agent.terminationGracePeriod ?? agent.policy.cancellationGracePeriod / 2
+                subprocess.timeout = timeout + grace + CodingTaskBinding.timeoutMargin
+                binding = made
+                subprocess.writesTranscript = true
+                subprocess.agentLogDirectory = configuration.coding.agentLogDirectory(
+                    for: agent.name.rawValue, logs: configuration.logsDirectory)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
         guard problems.isEmpty else { throw ProblemList(problems: problems) }
         do {
             let base = try SubprocessAgent(
                 name: agent.name, configuration: subprocess, parentEnvironment: environment,
                 schedule: agent.schedule, policy: agent.policy, owner: agent.owner, isEnabled: agent.isEnabled)
-            return ConfiguredAgent(base: base)
+            return ConfiguredAgent(base: base, codingTask: binding)
         } catch {
             throw ProblemList(problems: [ConfigProblem(path: path, message: error.message)])
         }

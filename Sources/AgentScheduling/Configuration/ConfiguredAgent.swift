@@ -21,6 +21,8 @@ import Foundation
 public struct ConfiguredAgent: SubprocessBackedAgent {
     /// The agent built from the configuration.
     public let base: SubprocessAgent
+    /// For a coding-task pair: the task, the tool and its model (see ``CodingTaskBinding``).
+    public var codingTask: CodingTaskBinding? = nil
 
     /// The agent's name.
     public var name: AgentName { base.name }
@@ -48,6 +50,9 @@ public struct ConfiguredAgent: SubprocessBackedAgent {
         }
         configuration.environment.set(
             "AGENTCTL_LOG_DIR", to: base.logDirectory(for: context.runID).url.path)
+        if let codingTask {
+            return try await codingTask.run(request, context: context, configuration: configuration, base: base)
+        }
         let agent = try SubprocessAgent(
             name: base.name, configuration: configuration, parentEnvironment: base.parentEnvironment,
             schedule: base.schedule, policy: base.basePolicy, owner: base.owner, isEnabled: base.isEnabled)

@@ -24,11 +24,17 @@ extension RunnerConfiguration {
     ) throws(ConfigError) -> Runnable {
         var agents: [ConfiguredAgent] = []
         var problems: [ConfigProblem] = []
-        for (index, agent) in self.agents.enumerated() where names?.contains(agent.name.rawValue) ?? true {
+        var chosen = self.agents.enumerated().filter { names?.contains($0.element.name.rawValue) ?? true }.map {
+            (agent: $0.element, path: "agents[\($0.offset)]")
+        }
+        // Coding-task pairs without a schedule entry are built on demand (`run --task T --agent A`).
+        for name in (names ?? []).sorted() where !chosen.contains(where: { $0.agent.name.rawValue == name }) {
+            if let agent = coding.agentConfiguration(named: name) { chosen.append((agent, "tasks")) }
+        }
+        for (agent, path) in chosen {
             do {
                 agents.append(
-                    try AgentFactory.make(
-                        agent, configuration: self, environment: environment, path: "agents[\(index)]"))
+                    try AgentFactory.make(agent, configuration: self, environment: environment, path: path))
             } catch {
                 problems += error.problems
             }

@@ -121,6 +121,16 @@ extension RunnerConfiguration {
         } else if !reader.has("agents") {
             reader.report(nil, "missing \"agents\": a list of agents, for example [{\"name\": …, \"command\": […]}]")
         }
+        let coding = CodingConfiguration.read(reader, context: context)
+        for (path, agent) in coding.agents {
+            if let earlier = firstPath[agent.name.rawValue] {
+                problems.report(
+                    path, "\"\(agent.name)\" is already the name of \(earlier); names must be unique", at: nil)
+            } else {
+                firstPath[agent.name.rawValue] = path
+                agents.append(agent)
+            }
+        }
         for webhook in globalNotifications {
             for name in webhook.agents ?? [] where firstPath[name.rawValue] == nil {
                 problems.report(webhook.path + ".agents", "no agent is named \"\(name)\"", at: nil)
@@ -134,6 +144,7 @@ extension RunnerConfiguration {
         configuration.overdueGracePeriod = overdueGracePeriod
         configuration.plans = readPlans(reader, agents: Set(agents.map(\.name)), defaultTimeZone: zone)
         configuration.approvalPolicies = readApprovals(reader, agents: Set(agents.map(\.name)))
+        configuration.coding = coding.configuration
         return configuration
     }
 

@@ -39,6 +39,8 @@ public struct RunnerConfiguration: Sendable {
     public var plans: [PlanDefinition] = []
     /// Approval rules per agent (`approvals`); other agents use ``ApprovalPolicy/default``.
     public var approvalPolicies: [AgentName: ApprovalPolicy] = [:]
+    /// The coding tools and tasks (`tools`, `tasks`, `taskSchedules`; see Docs/CodingAgents.md).
+    public var coding = CodingConfiguration()
 
     /// The settings of a runner started from this configuration.
     /// - Parameters:
@@ -58,7 +60,7 @@ public struct RunnerConfiguration: Sendable {
 
     /// The agent with this name.
     public func agent(named name: String) -> AgentConfiguration? {
-        agents.first { $0.name.rawValue == name }
+        agents.first { $0.name.rawValue == name } ?? coding.agentConfiguration(named: name)
     }
 
     /// The names of every agent, for messages.

@@ -87,6 +87,7 @@ struct WebhookNotification: Sendable, Hashable {
         } else if let summary = record?.summary ?? event.message {
             lines.append(Self.clip(summary, 1000))
         }
+        if let tokens = record.flatMap(TokenUsageText.describe) { lines.append(tokens) }
         if let outputs = record?.outputsURI { lines.append("logs: \(outputs)") }
         return lines
     }
@@ -145,6 +146,7 @@ struct WebhookNotification: Sendable, Hashable {
         if let message = record.errorMessage { object["errorMessage"] = .string(message) }
         if let summary = record.summary { object["summary"] = .string(summary) }
         if let outputs = record.outputsURI { object["outputsURI"] = .string(outputs) }
+        if !record.counters.isEmpty { object["counters"] = .object(record.counters.mapValues { .integer($0) }) }
         object["logExcerpt"] = .array(excerpt.map { .string($0) })
         return .object(object)
     }

@@ -21,6 +21,7 @@ extension AgentHealth {
             query.cursor = cursor
         }
         summarize(recent)
+        tokenUsage = TokenUsageText.sums(recent)
         lastStatus = recent.first?.status
         if lastStatus == nil {
             lastStatus = try await store.queryRuns(RunQuery(agent: name, limit: 1)).records.first?.status

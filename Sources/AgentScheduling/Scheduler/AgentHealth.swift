@@ -41,6 +41,9 @@ public struct AgentHealth: Sendable, Hashable {
     /// The nominal time of a fire due longer than the overdue grace period ago that has not been handled (all
     /// runners down or stuck).
     public var overdueFireAt: Date?
+    /// The token usage of the runs in the window, summed (`inputTokens`, `outputTokens`, `totalTokens`,
+    /// `costMicroUSD`; only those the runs reported).
+    public var tokenUsage: [String: Int64] = [:]
 
     /// Whether a service level is breached now, or a fire is overdue.
     public var isServiceLevelBreached: Bool {

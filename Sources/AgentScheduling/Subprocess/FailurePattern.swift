@@ -21,8 +21,8 @@ import Foundation
 /// ```
 ///
 /// In JSON: `{"pattern": "usage limit", "class": "rateLimited", "stream": "stderr", "caseSensitive": false,
-/// "appliesOnSuccess": false, "retryAfterSeconds": 3600}` (only `pattern` and `class` are required; unknown
-/// keys are rejected).
+/// "appliesOnSuccess": false, "retryAfterSeconds": 3600, "hint": "wait or use another tool"}` (only `pattern`
+/// and `class` are required; unknown keys are rejected).
 public struct FailurePattern: Sendable, Hashable, Codable {
     /// Which output a pattern looks at.
     public struct Stream: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
@@ -79,6 +79,9 @@ public struct FailurePattern: Sendable, Hashable, Codable {
     public var appliesOnSuccess: Bool
     /// For rate limits: the wait before a retry when the pattern captures none (`nil`: the retry policy's backoff).
     public var retryAfter: Duration?
+    /// What to do about a run this pattern classified (`"update the model in the tool preset"`); appended to the
+    /// run's error message as `hint: …`, so `show`, `runs`, notifications and `summary.txt` carry it.
+    public var hint: String? = nil
 
     /// Creates a pattern.
     /// - Parameters:
@@ -136,7 +139,7 @@ public struct FailurePattern: Sendable, Hashable, Codable {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case pattern
         case failureClass = "class"
-        case stream, caseSensitive, appliesOnSuccess, retryAfterSeconds
+        case stream, caseSensitive, appliesOnSuccess, retryAfterSeconds, hint
     }
 
     /// Decodes a pattern from JSON, rejecting unknown keys (see the type's documentation for the keys).
@@ -160,6 +163,7 @@ public struct FailurePattern: Sendable, Hashable, Codable {
         } else {
             retryAfter = nil
         }
+        hint = try container.decodeIfPresent(String.self, forKey: .hint)
     }
 
     /// Encodes the pattern with the keys described in the type's documentation.
@@ -172,5 +176,6 @@ public struct FailurePattern: Sendable, Hashable, Codable {
         if isCaseSensitive { try container.encode(true, forKey: .caseSensitive) }
         if appliesOnSuccess { try container.encode(true, forKey: .appliesOnSuccess) }
         try container.encodeIfPresent(retryAfter?.timeInterval, forKey: .retryAfterSeconds)
+        try container.encodeIfPresent(hint, forKey: .hint)
     }
 }

@@ -32,6 +32,8 @@ enum OutputCapture {
         var tailLines: Int
         /// Called on the reader thread for each of the first lines, as they arrive.
         var logHeadLine: @Sendable (String) -> Void
+        /// The transcript file (flushed and closed by the reader), or -1 for none.
+        var transcriptFile: Int32 = -1
     }
 
     /// What the reader collected.
@@ -70,12 +72,14 @@ enum OutputCapture {
         ]
         var classifier = setup.classifier
         var excerpt = ExcerptCollector(headLimit: setup.headLines, tailLimit: setup.tailLines)
+        var transcript = TranscriptWriter(file: setup.transcriptFile, limit: setup.limit)
         var lastLines: [Int: [UInt8]] = [:]
         var descriptors = [setup.stdoutPipe, setup.stderrPipe]
         var buffer = [UInt8](repeating: 0, count: 65_536)
 
         func handle(line: ArraySlice<UInt8>, stream: Int) {
             let isError = stream == 1
+            transcript.append(line, standardError: isError)
             if !classifier.isEmpty { classifier.inspect(String(decoding: line, as: UTF8.self), standardError: isError) }
             if !Self.isBlank(line) {
                 lastLines[stream, default: []].removeAll(keepingCapacity: true)
@@ -141,6 +145,7 @@ enum OutputCapture {
             _ = fsync(file)
             ProcessLauncher.close(file)
         }
+        if let warning = transcript.finish() { warnings.append(warning) }
         func report(_ stream: Int, _ name: String) -> SubprocessReport.Output {
             SubprocessReport.Output(
                 file: name, bytesReceived: streams[stream].received, bytesWritten: streams[stream].written,

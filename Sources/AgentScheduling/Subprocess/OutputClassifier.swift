@@ -25,9 +25,11 @@ struct OutputClassifier: Sendable {
 
         /// The match as it is written to `metadata.json`.
         var report: SubprocessReport.PatternMatch {
-            SubprocessReport.PatternMatch(
+            var match = SubprocessReport.PatternMatch(
                 pattern: pattern.pattern, failureClass: pattern.failureClass, stream: stream, line: line,
                 retryAfterSeconds: retryAfter?.timeInterval)
+            match.hint = pattern.hint
+            return match
         }
     }
 

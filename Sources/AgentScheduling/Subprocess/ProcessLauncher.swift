@@ -183,7 +183,7 @@ package enum ProcessLauncher {
     ///   - workingDirectory: The child's working directory.
     /// - Returns: The absolute path.
     /// - Throws: ``SubprocessError`` with ``SubprocessError/Code/executableNotFound`` listing where it looked.
-    static func resolveExecutable(
+    package static func resolveExecutable(
         _ executable: String, environment: [String: String], workingDirectory: String?
     ) throws(SubprocessError) -> String {
         if executable.contains("/") {

@@ -27,6 +27,7 @@ extension RunLogDirectory {
             if let match = process.matchedPattern {
                 rows.append(
                     ("pattern", "\"\(match.pattern)\" -> \(match.failureClass) on \(match.stream): \(match.line)"))
+                if let hint = match.hint { rows.append(("hint", hint)) }
             }
         }
         if let message = record.errorMessage { rows.append(("error", message)) }

@@ -29,6 +29,8 @@ public struct RunLogDirectory: Sendable, Hashable {
     public static let metadataFileName = "metadata.json"
     /// `summary.txt`.
     public static let summaryFileName = "summary.txt"
+    /// `transcript.log` (written when ``SubprocessConfiguration/writesTranscript`` is set).
+    public static let transcriptFileName = "transcript.log"
 
     /// Serializes metadata writes in this process, so a provisional write never replaces a final one.
     private static let writeLock = Mutex(())
@@ -51,6 +53,20 @@ public struct RunLogDirectory: Sendable, Hashable {
         self.agentName = agent
         self.runID = runID
     }
+
+    /// Locates the directory of a run inside an explicit per-agent directory (it may not exist).
+    /// - Parameters:
+    ///   - agentDirectory: The directory holding the agent's runs (``SubprocessConfiguration/agentLogDirectory``).
+    ///   - agent: The agent's name.
+    ///   - runID: The run's id.
+    public init(agentDirectory: URL, agent: AgentName, runID: RunID) {
+        self.url = agentDirectory.appendingPathComponent(runID.rawValue, isDirectory: true)
+        self.agentName = agent
+        self.runID = runID
+    }
+
+    /// `transcript.log`: both streams interleaved in arrival order, each line marked with its stream.
+    public var transcriptURL: URL { url.appendingPathComponent(Self.transcriptFileName) }
 
     /// `stdout.log`: the command's standard output (redacted, bounded).
     public var stdoutURL: URL { url.appendingPathComponent(Self.stdoutFileName) }

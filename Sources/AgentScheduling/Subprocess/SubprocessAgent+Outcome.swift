@@ -25,6 +25,7 @@ extension SubprocessAgent {
             report.matchedPattern = match.report
             let message =
                 "\(ended); output matched \"\(match.pattern.pattern)\" (\(match.pattern.failureClass)) on \(match.stream): \(match.line)"
+                + (match.pattern.hint.map { "; hint: \($0)" } ?? "")
             var result = AgentRunResult.failed(match.pattern.failureClass, message)
             if match.pattern.failureClass == .rateLimited { result.retryAfter = match.retryAfter }
             return result

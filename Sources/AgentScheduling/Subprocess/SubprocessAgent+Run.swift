@@ -53,7 +53,7 @@ extension SubprocessAgent {
                 stderrFile: launched.stderrFile, control: launched.controlRead,
                 limit: Int64(configuration.maximumOutputBytes), redactor: redactor, classifier: classifier,
                 headLines: configuration.excerptHeadLines, tailLines: configuration.excerptTailLines,
-                logHeadLine: { context.log($0) })
+                logHeadLine: { context.log($0) }, transcriptFile: launched.transcriptFile)
         ) { signals.deliver(.outputFinished($0)) }
 
         let supervision = await supervise(
@@ -83,6 +83,10 @@ extension SubprocessAgent {
             RunArtifact(name: RunLogDirectory.stderrFileName, uri: directory.stderrURL.absoluteString),
             RunArtifact(name: RunLogDirectory.metadataFileName, uri: directory.metadataURL.absoluteString),
         ]
+        if configuration.writesTranscript {
+            result.artifacts.append(
+                RunArtifact(name: RunLogDirectory.transcriptFileName, uri: directory.transcriptURL.absoluteString))
+        }
         if result.outcome != .awaitingApproval { result.outputsURI = directory.url.absoluteString }
         result.warnings = output.warnings
         if supervision.leftovers {
@@ -178,6 +182,8 @@ extension SubprocessAgent {
         let stderrFile: Int32
         let controlRead: Int32
         let controlWrite: Int32
+        /// The transcript file, or -1 when none is written.
+        var transcriptFile: Int32 = -1
     }
 
     /// Creates the log directory and files, writes the first `metadata.json`, and starts the command.
@@ -204,9 +210,23 @@ extension SubprocessAgent {
             opened.append(descriptor)
             return descriptor
         }
-        do {
+        do throws(SubprocessError) {
             let stdoutFile = track(try directory.openLogFile(RunLogDirectory.stdoutFileName))
             let stderrFile = track(try directory.openLogFile(RunLogDirectory.stderrFileName))
+            let transcriptFile =
+                configuration.writesTranscript
+                ? track(try directory.openLogFile(RunLogDirectory.transcriptFileName)) : -1
+            var standardInput: Int32?
+            if let input = configuration.standardInput {
+                let descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
+                guard descriptor >= 0 else {
+                    throw SubprocessError(
+                        .invalidConfiguration,
+                        "cannot open \(input.path) for the command's standard input: \(String(cString: strerror(errno)))"
+                    )
+                }
+                standardInput = track(descriptor)
+            }
             _ = try directory.write(
                 RunLogMetadata(record: provisional, process: report, recordIsFinal: false), redactor: redactor)
             let path = try ProcessLauncher.resolveExecutable(
@@ -222,13 +242,15 @@ extension SubprocessAgent {
             _ = track(control.write)
             let pid = try ProcessLauncher.spawn(
                 path: path, arguments: [configuration.executable] + configuration.arguments,
-                environment: environment, workingDirectory: workingDirectory, stdout: stdoutPipe.write,
-                stderr: stderrPipe.write)
+                environment: environment, workingDirectory: workingDirectory, stdin: standardInput,
+                stdout: stdoutPipe.write, stderr: stderrPipe.write)
+            if let standardInput { ProcessLauncher.close(standardInput) }
             ProcessLauncher.close(stdoutPipe.write)
             ProcessLauncher.close(stderrPipe.write)
             return Launched(
                 pid: pid, path: path, stdoutPipe: stdoutPipe.read, stderrPipe: stderrPipe.read, stdoutFile: stdoutFile,
-                stderrFile: stderrFile, controlRead: control.read, controlWrite: control.write)
+                stderrFile: stderrFile, controlRead: control.read, controlWrite: control.write,
+                transcriptFile: transcriptFile)
         } catch {
             for descriptor in opened { ProcessLauncher.close(descriptor) }
             throw error

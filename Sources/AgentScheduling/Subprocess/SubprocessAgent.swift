@@ -102,8 +102,11 @@ public struct SubprocessAgent: AgentDefinition {
 
     /// The log directory of one of this agent's runs.
     /// - Parameter runID: The run.
-    /// - Returns: `<logRoot>/<name>/<runID>/`.
+    /// - Returns: `<logRoot>/<name>/<runID>/`, or `<agentLogDirectory>/<runID>/` when that is configured.
     public func logDirectory(for runID: RunID) -> RunLogDirectory {
-        RunLogDirectory(root: configuration.logRoot, agent: name, runID: runID)
+        if let parent = configuration.agentLogDirectory {
+            return RunLogDirectory(agentDirectory: parent, agent: name, runID: runID)
+        }
+        return RunLogDirectory(root: configuration.logRoot, agent: name, runID: runID)
     }
 }

@@ -53,6 +53,15 @@ public struct SubprocessConfiguration: Sendable, Hashable {
     public var excerptHeadLines: Int
     /// How many last output lines the run record keeps (default 20).
     public var excerptTailLines: Int
+    /// Whether each run also writes `transcript.log`: standard output and standard error interleaved in the
+    /// order their lines arrived, each line prefixed with `[stdout] ` or `[stderr] ` (bounded by
+    /// ``maximumOutputBytes``; lines longer than 4 KiB are clipped there, the stream logs keep them whole).
+    public var writesTranscript = false
+    /// A file whose content becomes the command's standard input (`nil`: `/dev/null`).
+    public var standardInput: URL? = nil
+    /// The directory that holds this agent's run directories (`nil`: `<logRoot>/<agent>/`); coding-task runs use
+    /// `<logs>/<task>/<tool>/`.
+    public var agentLogDirectory: URL? = nil
 
     /// Creates a configuration.
     /// - Parameters:

@@ -42,6 +42,8 @@ public struct SubprocessReport: Sendable, Hashable, Codable {
         public var line: String
         /// The wait before a retry it captured or configured, in seconds.
         public var retryAfterSeconds: Double?
+        /// The pattern's ``FailurePattern/hint``: what to do about it.
+        public var hint: String? = nil
 
         /// Creates a match description.
         /// - Parameters:
