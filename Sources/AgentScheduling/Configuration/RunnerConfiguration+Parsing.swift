@@ -94,6 +94,7 @@ extension RunnerConfiguration {
         }
         let retention = reader.object("retention").map(readRetention) ?? .keepEverything
         let globalNotifications = readNotifications(reader, agent: nil)
+        let server = reader.object("server").map(ServerConfiguration.read)
         var agents: [AgentConfiguration] = []
         var firstPath: [String: String] = [:]
         let context = AgentConfiguration.ParseContext(
@@ -132,6 +133,7 @@ extension RunnerConfiguration {
             notifications: globalNotifications + agents.flatMap(\.notifications))
         configuration.misfireThreshold = misfireThreshold
         configuration.overdueGracePeriod = overdueGracePeriod
+        configuration.server = server
         return configuration
     }
 

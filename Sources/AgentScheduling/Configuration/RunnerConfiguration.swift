@@ -35,6 +35,9 @@ public struct RunnerConfiguration: Sendable {
     public var agents: [AgentConfiguration]
     /// Every webhook: the document's, then those written inside agents.
     public var notifications: [NotificationConfiguration]
+    /// How an HTTP host of the runner listens and whom it lets in (the `"server"` section); `nil` when the file
+    /// has none.
+    public var server: ServerConfiguration? = nil
 
     /// The settings of a runner started from this configuration.
     /// - Parameters:
