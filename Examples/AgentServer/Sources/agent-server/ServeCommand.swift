@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let host = options.listen.host.contains(":") ? "[\(options.listen.host)]" : options.listen.host
                 let line =
                     "agent-server: serving \(agents)\(options.isDemo ? " (demo agents)" : "") from "
-                        + "\(options.configuration.file.path) on http://\(host):\(port)/ "
+                    + "\(options.configuration.file.path) on http://\(host):\(port)/ "
                     + "(store \(options.configuration.storeDirectory.path)); stop with Ctrl-C or SIGTERM\n"
                 // Written unbuffered: scripts wait for this line.
                 FileHandle.standardOutput.write(Data(line.utf8))

@@ -121,7 +121,8 @@ struct AgentEndpointTests {
             #expect(document["openapi"] == .string("3.1.0"))
             let paths = document["paths"]?.objectValue ?? [:]
             for path in [
-                "/api/v1/agents/{agentName}/runs", "/api/v1/agents/runs", "/api/v1/agents/runs.csv", "/api/v1/runs/{id}",
+                "/api/v1/agents/{agentName}/runs", "/api/v1/agents/runs", "/api/v1/agents/runs.csv",
+                "/api/v1/runs/{id}",
                 "/api/v1/runs/{id}/logs", "/api/v1/runs/{id}/cancel", "/api/v1/agents/health",
                 "/api/v1/scheduler/status", "/api/v1/agents/{agentName}/schedule", "/api/v1/agents/{agentName}/pause",
                 "/api/v1/agents/{agentName}/resume", "/api/v1/metrics",

@@ -7,9 +7,9 @@ import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSTesting
 import NIOCore
+import NIOWebSocket
 import Synchronization
 import Testing
-import NIOWebSocket
 import WSCore
 
 @Suite("Live events")
@@ -22,7 +22,8 @@ struct EventStreamTests {
                     client: client, path: "/api/v1/events?agent=echo&access_token=\(ServerFixture.readToken)"
                 ) {
                     let events = fixture.server.gateway.runner.events
-                    events.emit(RunEvent(kind: .runLog, timestamp: Date(timeIntervalSince1970: 0), agentName: "sleeper"))
+                    events.emit(
+                        RunEvent(kind: .runLog, timestamp: Date(timeIntervalSince1970: 0), agentName: "sleeper"))
                     _ = try? await fixture.server.gateway.runner.scheduler.trigger("echo")
                 }
             }
@@ -53,7 +54,10 @@ struct EventStreamTests {
         let fast = hub.subscribe(agent: "echo")
         let started = ContinuousClock.now
         for index in 0..<10_000 {
-            events.emit(RunEvent(kind: .runLog, timestamp: Date(timeIntervalSince1970: 0), agentName: "other", message: "line \(index)"))
+            events.emit(
+                RunEvent(
+                    kind: .runLog, timestamp: Date(timeIntervalSince1970: 0), agentName: "other",
+                    message: "line \(index)"))
         }
         #expect(ContinuousClock.now - started < .seconds(5), "emitting to a stuck client must not block")
         #expect(hub.wasDropped(slow))

@@ -37,16 +37,46 @@ struct RunEndpointTests {
     func triggerBadInput() async throws {
         try await ServerFixture.with { _, client in
             let cases: [(uri: String, headers: HTTPFields, body: String, status: HTTPResponse.Status, code: String)] = [
-                ("/api/v1/agents/nobody/runs", ServerFixture.headers(.operate, json: true), "{}", .notFound, "unknownAgent"),
-                ("/api/v1/agents/bad%20name/runs", ServerFixture.headers(.operate, json: true), "{}", .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), "[1]", .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), "{", .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"parameters": 3}"#, .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"businessDate": "2026-13-40"}"#, .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"extra": 1}"#, .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"correlationId": ""}"#, .badRequest, "invalidParameter"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate), "{}", .unsupportedMediaType, "unsupportedMediaType"),
-                ("/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), String(repeating: " ", count: 70_000) + "{}", .contentTooLarge, "bodyTooLarge"),
+                (
+                    "/api/v1/agents/nobody/runs", ServerFixture.headers(.operate, json: true), "{}", .notFound,
+                    "unknownAgent"
+                ),
+                (
+                    "/api/v1/agents/bad%20name/runs", ServerFixture.headers(.operate, json: true), "{}", .badRequest,
+                    "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), "[1]", .badRequest,
+                    "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), "{", .badRequest,
+                    "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"parameters": 3}"#,
+                    .badRequest, "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true),
+                    #"{"businessDate": "2026-13-40"}"#, .badRequest, "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"extra": 1}"#,
+                    .badRequest, "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true), #"{"correlationId": ""}"#,
+                    .badRequest, "invalidParameter"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate), "{}", .unsupportedMediaType,
+                    "unsupportedMediaType"
+                ),
+                (
+                    "/api/v1/agents/echo/runs", ServerFixture.headers(.operate, json: true),
+                    String(repeating: " ", count: 70_000) + "{}", .contentTooLarge, "bodyTooLarge"
+                ),
             ]
             for item in cases {
                 try await client.execute(
@@ -95,7 +125,9 @@ struct RunEndpointTests {
                 method: .get, headers: ServerFixture.headers(.read)
             ) { try ServerFixture.json($0) }
             #expect(second["next_cursor"] == .null)
-            if case .array(let rest)? = second["items"] { #expect(rest.map { $0.objectValue?["id"] } == [.string(ids[0])]) }
+            if case .array(let rest)? = second["items"] {
+                #expect(rest.map { $0.objectValue?["id"] } == [.string(ids[0])])
+            }
             try await client.execute(
                 uri: "/api/v1/agents/runs.csv?agentName=echo", method: .get, headers: ServerFixture.headers(.read)
             ) { response in
@@ -119,7 +151,9 @@ struct RunEndpointTests {
             ]
             for (query, field) in cases {
                 // The CSV export allows pages of up to 10,000 rows.
-                let paths = query == "limit=1001" ? ["/api/v1/agents/runs"] : ["/api/v1/agents/runs", "/api/v1/agents/runs.csv"]
+                let paths =
+                    query == "limit=1001"
+                    ? ["/api/v1/agents/runs"] : ["/api/v1/agents/runs", "/api/v1/agents/runs.csv"]
                 for path in paths {
                     try await client.execute(
                         uri: "\(path)?\(query)", method: .get, headers: ServerFixture.headers(.read)
@@ -141,7 +175,8 @@ struct RunEndpointTests {
         try await ServerFixture.with { fixture, client in
             let run = try await ServerFixture.trigger("echo", client: client)
             _ = try await fixture.waitForEnd(run.id)
-            try await client.execute(uri: "/api/v1/runs/\(run.id)", method: .get, headers: ServerFixture.headers(.read)) {
+            try await client.execute(uri: "/api/v1/runs/\(run.id)", method: .get, headers: ServerFixture.headers(.read))
+            {
                 #expect($0.status == .ok)
                 let body = try ServerFixture.json($0)
                 #expect(body["status"] == .string("succeeded"))
@@ -162,7 +197,8 @@ struct RunEndpointTests {
             let bad: [(String, HTTPResponse.Status)] = [
                 ("/api/v1/runs/not-a-run", .badRequest), ("/api/v1/runs/01ARZ3NDEKTSV4RRFFQ69G5FAV", .notFound),
                 ("/api/v1/runs/\(run.id)/logs?stream=transcript", .badRequest),
-                ("/api/v1/runs/\(run.id)/logs?tail=0", .badRequest), ("/api/v1/runs/\(run.id)/logs?tail=x", .badRequest),
+                ("/api/v1/runs/\(run.id)/logs?tail=0", .badRequest),
+                ("/api/v1/runs/\(run.id)/logs?tail=x", .badRequest),
                 ("/api/v1/runs/01ARZ3NDEKTSV4RRFFQ69G5FAV/logs", .notFound), ("/api/v1/nothing", .notFound),
             ]
             for (uri, status) in bad {

@@ -40,7 +40,8 @@ struct ServerFixture {
 
     /// Runs `body` with a started server; the runner is stopped and the directory removed afterwards.
     static func with(
-        tokens: Bool = true, live: Bool = false, _ body: @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void
+        tokens: Bool = true, live: Bool = false,
+        _ body: @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "agent-server-tests-\(UUID().uuidString.prefix(8))", isDirectory: true)

@@ -17,7 +17,8 @@ struct EventsController {
     }
 
     /// Checks the caller's role and the filter before upgrading; a refusal is an ordinary JSON error.
-    @Sendable func shouldUpgrade(_ request: Request, context: ServerRequestContext) async throws -> RouterShouldUpgrade {
+    @Sendable func shouldUpgrade(_ request: Request, context: ServerRequestContext) async throws -> RouterShouldUpgrade
+    {
         try context.require(.read)
         if let agent = request.uri.queryParameters.get("agent") { _ = try gateway.agent(agent, field: "agent") }
         return .upgrade([:])

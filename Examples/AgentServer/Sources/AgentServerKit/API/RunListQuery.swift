@@ -22,7 +22,8 @@ struct RunListQuery {
         let known: Set<String> = ["agentName", "status", "since", "until", "limit", "cursor", "access_token"]
         for (key, _) in parameters where !known.contains(String(key)) {
             throw APIError.invalid(
-                String(key), "unknown query parameter; use \(known.subtracting(["access_token"]).sorted().joined(separator: ", "))")
+                String(key),
+                "unknown query parameter; use \(known.subtracting(["access_token"]).sorted().joined(separator: ", "))")
         }
         var query = RunQuery(limit: defaultLimit)
         if let text = parameters.get("agentName") {
@@ -48,7 +49,8 @@ struct RunListQuery {
         }
         if let text = parameters.get("limit") {
             guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
-                throw APIError.invalid("limit", "\"\(text)\" is not a page size; use a whole number from 1 to \(maximumLimit)")
+                throw APIError.invalid(
+                    "limit", "\"\(text)\" is not a page size; use a whole number from 1 to \(maximumLimit)")
             }
             query.limit = limit
         }

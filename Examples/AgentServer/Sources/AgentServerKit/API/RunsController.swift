@@ -98,7 +98,8 @@ struct RunsController {
             if index > 0 { text += "," }
             text += String(decoding: try JSONBody.encoder.encode(record), as: UTF8.self)
         }
-        text += "],\"next_cursor\":" + (page.nextCursor.map { JSONValue.string($0.token).canonicalText } ?? "null") + "}"
+        text +=
+            "],\"next_cursor\":" + (page.nextCursor.map { JSONValue.string($0.token).canonicalText } ?? "null") + "}"
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -151,7 +152,8 @@ struct RunsController {
             throw APIError.notFound(
                 "noLogs",
                 "run \(record.id) has no \(stream) log"
-                    + (record.status == .skipped ? " (it was skipped, so nothing ran)" : " (only command agents write logs)"))
+                    + (record.status == .skipped
+                        ? " (it was skipped, so nothing ran)" : " (only command agents write logs)"))
         }
         var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }

@@ -105,7 +105,8 @@ public struct ServerOptions: Sendable {
     private static func describe(_ error: ConfigError) -> String {
         let lines = error.problems.map { $0.located(in: error.file) }
         let count = error.problems.count
-        return (lines + ["\(error.file) has \(count) problem\(count == 1 ? "" : "s"); fix \(count == 1 ? "it" : "them")"])
+        return
+            (lines + ["\(error.file) has \(count) problem\(count == 1 ? "" : "s"); fix \(count == 1 ? "it" : "them")"])
             .joined(separator: "\n")
     }
 }

@@ -43,13 +43,19 @@ public final class RunMetrics: Sendable {
             break
         }
         guard Self.terminalKinds.contains(event.kind), let status = event.status else { return }
-        counter("agent_runner_runs_total", "Runs that ended, by agent and status", [
-            "agent": agent, "status": status.rawValue,
-        ]).increment()
+        counter(
+            "agent_runner_runs_total", "Runs that ended, by agent and status",
+            [
+                "agent": agent, "status": status.rawValue,
+            ]
+        ).increment()
         if let failureClass = event.failure?.failureClass {
-            counter("agent_runner_failures_total", "Runs that did not succeed, by failure class", [
-                "agent": agent, "class": failureClass.rawValue,
-            ]).increment()
+            counter(
+                "agent_runner_failures_total", "Runs that did not succeed, by failure class",
+                [
+                    "agent": agent, "class": failureClass.rawValue,
+                ]
+            ).increment()
         }
         if let id = event.runID, let start = startedAt.withLock({ $0.removeValue(forKey: id) }) {
             let seconds = max(0, event.timestamp.timeIntervalSince(start))
@@ -67,7 +73,8 @@ public final class RunMetrics: Sendable {
     public func render(health: SchedulerHealth) -> [UInt8] {
         gauge("agent_runner_queue_depth", "Runs waiting for a slot", [:]).set(to: Double(health.queueDepth))
         gauge("agent_runner_running_runs", "Runs executing now", [:]).set(to: Double(health.runningCount))
-        gauge("agent_runner_waiting_retries", "Retries waiting for their time", [:]).set(to: Double(health.waitingRetries))
+        gauge("agent_runner_waiting_retries", "Retries waiting for their time", [:]).set(
+            to: Double(health.waitingRetries))
         for state in [SchedulerState.idle, .running, .paused, .error] {
             gauge("agent_runner_scheduler_state", "1 for the scheduler's current state", ["state": state.description])
                 .set(to: health.state == state ? 1 : 0)

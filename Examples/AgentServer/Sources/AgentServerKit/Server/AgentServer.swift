@@ -40,7 +40,8 @@ public struct AgentServer: Sendable {
     ///   - clock: The clock of the runner.
     /// - Returns: The server, not yet listening.
     /// - Throws: ``ServerStartupError``.
-    public static func open(_ options: ServerOptions, clock: any AgentClock = SystemClock()) async throws(ServerStartupError)
+    public static func open(_ options: ServerOptions, clock: any AgentClock = SystemClock())
+        async throws(ServerStartupError)
         -> AgentServer
     {
         let store = try await StoreFactory.open(configuration: options.configuration, databaseURL: options.databaseURL)
@@ -48,7 +49,8 @@ public struct AgentServer: Sendable {
         let runner: AgentRunner
         let names: [AgentName]
         do {
-            let runnable = try configuration.runnable(environment: options.environment, shownPath: configuration.file.path)
+            let runnable = try configuration.runnable(
+                environment: options.environment, shownPath: configuration.file.path)
             names = runnable.agents.map(\.name)
             runner = try AgentRunner(
                 agents: runnable.agents, store: store, clock: clock,

@@ -46,7 +46,9 @@ struct ManualRunStarter {
                 let result = try await scheduler.trigger(
                     agent, parameters: request.parameters, businessDate: request.businessDate, idempotencyKey: key,
                     correlationID: request.correlationID)
-                answer.yield(.success(result.disposition == .duplicate ? .alreadySucceeded(result.record) : .started(result.record)))
+                answer.yield(
+                    .success(
+                        result.disposition == .duplicate ? .alreadySucceeded(result.record) : .started(result.record)))
             } catch {
                 answer.yield(
                     .failure(
