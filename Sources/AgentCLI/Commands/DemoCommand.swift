@@ -33,49 +33,6 @@ enum DemoCommand: AgentCommand {
         EXIT STATUS: 0 when every agent behaved as described, 1 otherwise.
         """
 
-    /// The sample configuration; `$SECRET` is replaced by a random value.
-    static let sampleConfiguration = """
-        {
-          "maxConcurrentRuns": 4,
-          "shutdownGracePeriod": "3s",
-          "agents": [
-            {
-              "name": "hello",
-              "description": "Says hello",
-              "owner": "demo-team",
-              "command": ["sh", "-c", "echo \\"hello from $AGENTCTL_AGENT, run $AGENTCTL_RUN_ID\\""],
-              "schedule": {"every": "2s"}
-            },
-            {
-              "name": "flaky",
-              "description": "Fails its first attempt, succeeds when retried",
-              "command": ["sh", "-c", "if [ \\"$AGENTCTL_ATTEMPT\\" = 1 ]; then echo 'connection reset by peer' >&2; exit 1; fi; echo \\"recovered on attempt $AGENTCTL_ATTEMPT\\""],
-              "schedule": {"every": "4s"},
-              "retry": {"maxRetries": 2, "initialDelay": "1s", "jitter": 0}
-            },
-            {
-              "name": "slow",
-              "description": "Takes longer than its timeout",
-              "command": ["sh", "-c", "echo 'working…'; sleep 30 & wait"],
-              "schedule": {"every": "5s"},
-              "timeout": "2s",
-              "terminationGracePeriod": "1s",
-              "retry": false
-            },
-            {
-              "name": "quota",
-              "description": "Hits a usage limit, classified by a failure pattern",
-              "command": ["sh", "-c", "echo \\"calling the API with token $API_TOKEN\\"; echo 'Error: usage limit reached' >&2; exit 1"],
-              "env": {"API_TOKEN": {"value": "$SECRET", "secret": true}},
-              "schedule": {"every": "3s"},
-              "failurePatterns": [{"pattern": "usage limit|rate limit", "class": "rateLimited"}],
-              "retry": false,
-              "autoPauseAfter": 2
-            }
-          ]
-        }
-        """
-
     static func run(_ arguments: [String], io: CommandIO) async -> Int32 {
         guard let parsed = parse(arguments, io: io, options: ["seconds"], flags: ["json", "clean"]) else {
             return helpRequested(arguments) ? ExitCode.success : ExitCode.usage
@@ -88,17 +45,15 @@ enum DemoCommand: AgentCommand {
             return ExitCode.usage
         }
         let json = parsed.has("json")
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "agentctl-demo-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
-        let file = home.appendingPathComponent(RunnerConfiguration.defaultFileName)
-        let secret = "demo-secret-\(UUID().uuidString.lowercased())"
+        let file: URL
+        let secret: String
         do {
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            try Data(sampleConfiguration.replacingOccurrences(of: "$SECRET", with: secret).utf8).write(to: file)
+            (file, secret) = try DemoAgents.writeToTemporaryDirectory(prefix: "agentctl-demo")
         } catch {
-            io.printError("agentctl demo: cannot write the sample configuration to \(home.path): \(error)")
+            io.printError("agentctl demo: cannot write the sample configuration: \(error)")
             return ExitCode.failure
         }
+        let home = file.deletingLastPathComponent()
         defer { if parsed.has("clean") { try? FileManager.default.removeItem(at: home) } }
         // The demo's home is its own: AGENTCTL_HOME must not redirect its store.
         var environment = ProcessInfo.processInfo.environment

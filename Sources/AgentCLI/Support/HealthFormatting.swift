@@ -2,10 +2,10 @@ import AgentCore
 import AgentScheduling
 import Foundation
 
-/// The health table of `health` and `demo`, and its JSON form.
-enum HealthFormatting {
+/// The health table of `health` and `demo`, and its JSON form (also served by `agent-server`).
+public enum HealthFormatting {
     /// `ok`, `failing`, `paused`, `disabled` or `new` (no run yet).
-    static func state(_ agent: AgentHealth) -> String {
+    public static func state(_ agent: AgentHealth) -> String {
         if agent.isPaused { return "paused" }
         if isFailing(agent) { return "failing" }
         if !agent.isEnabled { return "disabled" }
@@ -58,8 +58,11 @@ enum HealthFormatting {
         return ([table.render()] + reasons).joined(separator: "\n")
     }
 
-    /// One agent as JSON.
-    static func json(_ agent: AgentHealth) -> JSONValue {
+    /// One agent as JSON: name, state, paused, streak, last status, success rate, p50/p95, next fire, service
+    /// levels.
+    /// - Parameter agent: The agent's health.
+    /// - Returns: The JSON object.
+    public static func json(_ agent: AgentHealth) -> JSONValue {
         var fields: [String: JSONValue] = [
             "name": .string(agent.name.rawValue), "state": .string(state(agent)), "enabled": .bool(agent.isEnabled),
             "paused": .bool(agent.isPaused), "consecutiveFailures": .integer(Int64(agent.consecutiveFailures)),

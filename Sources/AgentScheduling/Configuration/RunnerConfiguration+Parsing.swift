@@ -94,6 +94,7 @@ extension RunnerConfiguration {
         }
         let retention = reader.object("retention").map(readRetention) ?? .keepEverything
         let globalNotifications = readNotifications(reader, agent: nil)
+        let server = reader.object("server").map(ServerConfiguration.read)
         var agents: [AgentConfiguration] = []
         var firstPath: [String: String] = [:]
         let context = AgentConfiguration.ParseContext(
@@ -145,6 +146,7 @@ extension RunnerConfiguration {
         configuration.plans = readPlans(reader, agents: Set(agents.map(\.name)), defaultTimeZone: zone)
         configuration.approvalPolicies = readApprovals(reader, agents: Set(agents.map(\.name)))
         configuration.coding = coding.configuration
+        configuration.server = server
         return configuration
     }
 

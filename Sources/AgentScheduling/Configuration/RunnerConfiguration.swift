@@ -41,6 +41,9 @@ public struct RunnerConfiguration: Sendable {
     public var approvalPolicies: [AgentName: ApprovalPolicy] = [:]
     /// The coding tools and tasks (`tools`, `tasks`, `taskSchedules`; see Docs/CodingAgents.md).
     public var coding = CodingConfiguration()
+    /// How an HTTP host of the runner listens and whom it lets in (the `"server"` section); `nil` when the file
+    /// has none.
+    public var server: ServerConfiguration? = nil
 
     /// The settings of a runner started from this configuration.
     /// - Parameters:

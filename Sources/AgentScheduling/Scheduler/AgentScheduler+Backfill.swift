@@ -108,20 +108,21 @@ extension AgentScheduler {
     ///   - parameters: The run's input.
     ///   - businessDate: The day the work is about.
     ///   - idempotencyKey: An explicit key; derived from agent, parameters and date when `nil`.
+    ///   - correlationID: Ties the run to related work (an HTTP request id, a workflow id); random when `nil`.
     /// - Returns: The last attempt's execution (``RunExecution/Disposition/duplicate`` when the key already
     ///   succeeded).
     /// - Throws: ``SchedulerError`` for an unknown agent, or when the scheduler shut down before the run started.
     public func trigger(
         _ name: AgentName, parameters: JSONValue = .emptyObject, businessDate: BusinessDate? = nil,
-        idempotencyKey: IdempotencyKey? = nil
+        idempotencyKey: IdempotencyKey? = nil, correlationID: String? = nil
     ) async throws(SchedulerError) -> RunExecution {
         guard let entry = registry[name] else {
             throw SchedulerError(.unknownAgent, "no agent named \"\(name)\" is registered")
         }
         try acceptingRuns()
         let request = AgentRunRequest(
-            agent: name, trigger: .manual, parameters: parameters, businessDate: businessDate,
-            idempotencyKey: idempotencyKey)
+            agent: name, trigger: .manual, parameters: parameters, correlationID: correlationID,
+            businessDate: businessDate, idempotencyKey: idempotencyKey)
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<ChainOutcome, Never>) in
             let ticket = nextSequence()
             tickets[ticket] = .manual(continuation)

@@ -1,0 +1,71 @@
+import AgentCore
+import AgentScheduling
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The filters of `GET /agents/runs` and `GET /agents/runs.csv`, checked: `agentName`, `status` (comma-separated),
+/// `since`, `until` (ISO-8601), `limit` and `cursor`.
+struct RunListQuery {
+    /// The largest page of the JSON list.
+    static let maximumJSONLimit = 1000
+
+    var query: RunQuery
+
+    /// Reads and checks the query parameters.
+    /// - Parameters:
+    ///   - parameters: The request's query parameters.
+    ///   - defaultLimit: The page size when `limit` is absent.
+    ///   - maximumLimit: The largest page allowed.
+    /// - Throws: ``APIError`` 400 naming the parameter at fault.
+    init(_ parameters: Parameters, defaultLimit: Int, maximumLimit: Int) throws(APIError) {
+        let known: Set<String> = ["agentName", "status", "since", "until", "limit", "cursor", "access_token"]
+        for (key, _) in parameters where !known.contains(String(key)) {
+            throw APIError.invalid(
+                String(key),
+                "unknown query parameter; use \(known.subtracting(["access_token"]).sorted().joined(separator: ", "))")
+        }
+        var query = RunQuery(limit: defaultLimit)
+        if let text = parameters.get("agentName") {
+            query.agent = try RunnerGateway.agentName(text, field: "agentName")
+        }
+        if let text = parameters.get("status") {
+            var statuses: Set<RunStatus> = []
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let status = RunStatus(rawValue: String(part)) else {
+                    throw APIError.invalid(
+                        "status",
+                        "\"\(part)\" is not a run status; use one or more of "
+                            + RunStatus.allCases.map(\.rawValue).joined(separator: ", ") + ", separated by commas")
+                }
+                statuses.insert(status)
+            }
+            query.statuses = statuses
+        }
+        query.queuedSince = try Self.date(parameters, "since")
+        query.queuedBefore = try Self.date(parameters, "until")
+        if let since = query.queuedSince, let until = query.queuedBefore, since > until {
+            throw APIError.invalid("until", "until is before since; give a range that runs forward")
+        }
+        if let text = parameters.get("limit") {
+            guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
+                throw APIError.invalid(
+                    "limit", "\"\(text)\" is not a page size; use a whole number from 1 to \(maximumLimit)")
+            }
+            query.limit = limit
+        }
+        if let text = parameters.get("cursor") {
+            // The store checks the cursor (its format is the store's); a foreign one is answered 400.
+            query.cursor = RunCursor(token: text)
+        }
+        self.query = query
+    }
+
+    private static func date(_ parameters: Parameters, _ name: String) throws(APIError) -> Date? {
+        guard let text = parameters.get(name) else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw APIError.invalid(name, "\"\(text)\" is not an ISO-8601 time; write for example 2026-01-31T09:00:00Z")
+        }
+        return date
+    }
+}
