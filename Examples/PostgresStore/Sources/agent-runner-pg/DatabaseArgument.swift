@@ -80,6 +80,6 @@ struct DatabaseArgument {
     }
 }
 
-// The store lives in its own library, which does not depend on the command code; the conformance is declared here,
-// where both meet. `location` is the store's own property with the same meaning.
-extension PostgresAgentStore: @retroactive CommandStore {}
+// The store's library does not depend on the command code; the conformance is declared here, where both meet.
+// `location` is the store's own property with the same meaning.
+extension PostgresAgentStore: CommandStore {}

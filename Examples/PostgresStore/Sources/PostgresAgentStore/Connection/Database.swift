@@ -41,6 +41,7 @@ final class Database: Sendable {
     /// - Parameter query: The statement.
     /// - Returns: The rows.
     /// - Throws: ``StoreError`` (see ``storeError(_:)``).
+    @discardableResult
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
             var rows: [PostgresRow] = []

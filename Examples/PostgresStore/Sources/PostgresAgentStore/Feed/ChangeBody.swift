@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 /// A change-feed entry as JSON in `changes.body`: `{"kind": "scheduleState", "state": {…}}`,
 /// `{"kind": "scheduleStateRemoved", "agent": "…"}`, `{"kind": "request", "request": {…}}` or

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import Synchronization
 
 /// Wakes the tasks waiting for new changes: a notification from the server (LISTEN), a write of this process,

@@ -151,8 +151,19 @@ enum SchemaMigrations {
     static func migrate(_ database: Database, schema: SchemaName) async throws -> Int {
         let connection = try await database.connect()
         // Closing the session also releases the advisory lock if a step fails.
-        defer { connection.close().whenComplete { _ in } }
-        let session = Transaction(connection: connection, logger: database.logger)
+        do {
+            let version = try await migrate(
+                on: Transaction(connection: connection, logger: database.logger), database, schema)
+            try? await connection.close()
+            return version
+        } catch {
+            try? await connection.close()
+            throw database.storeError(error)
+        }
+    }
+
+    private static func migrate(on session: Transaction, _ database: Database, _ schema: SchemaName) async throws -> Int
+    {
         do {
             try await session.rows("SELECT pg_advisory_lock(\(schema.migrationLockKey))")
             try await session.rows("CREATE SCHEMA IF NOT EXISTS \(unescaped: schema.name)")

@@ -1,12 +1,13 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 extension PostgresAgentStore {
     /// See ``ChangeFeedStore/latestChangeCursor()``.
     /// - Returns: The cursor after the newest change.
     /// - Throws: ``StoreError`` when the database cannot be read.
     public func latestChangeCursor() async throws -> ChangeCursor {
-        ChangeCursor(sequence: try await latestSequence())
+        ChangeCursor(sequence: UInt64(clamping: try await latestSequence()))
     }
 
     /// See ``ChangeFeedStore/changes(after:limit:)``.

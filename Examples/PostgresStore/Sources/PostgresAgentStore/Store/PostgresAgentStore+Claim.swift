@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 extension PostgresAgentStore {
     /// See ``RunStore/claimRun(_:)``. One transaction: an upsert of the claim ledger's row for the agent and

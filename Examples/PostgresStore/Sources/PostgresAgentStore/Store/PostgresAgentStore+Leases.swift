@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 extension PostgresAgentStore {
     /// See ``LeaseStore/acquireLease(named:owner:duration:)``: one upsert decided on the database's clock; the

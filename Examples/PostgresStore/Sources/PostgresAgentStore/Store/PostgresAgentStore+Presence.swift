@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 extension PostgresAgentStore {
     private typealias PresenceRow = (String, String, Int32, String, [String], Int64, Int64, Int64)

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 extension PostgresAgentStore {
     /// See ``ControlRequestStore/submitRequest(_:)``.

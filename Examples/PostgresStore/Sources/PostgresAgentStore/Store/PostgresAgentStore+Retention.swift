@@ -88,7 +88,7 @@ extension PostgresAgentStore {
         while true {
             var bindings = PostgresBindings()
             for parameter in parameters {
-                if let parameter { try bindings.append(parameter) } else { bindings.appendNull() }
+                if let parameter { bindings.append(parameter) } else { bindings.appendNull() }
             }
             let sql = """
                 WITH victims AS (\(victims)),
@@ -109,7 +109,8 @@ extension PostgresAgentStore {
                 SELECT count(*) FROM removed
                 """
             let rows = try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
-            let count = Int(try decode(rows.first, as: Int64.self) ?? 0)
+            let counted: Int64? = try decode(rows.first, as: Int64.self)
+            let count = Int(counted ?? 0)
             removed += count
             if count < batch { return removed }
         }

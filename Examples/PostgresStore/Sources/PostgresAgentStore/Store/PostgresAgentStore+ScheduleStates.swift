@@ -30,7 +30,8 @@ extension PostgresAgentStore {
         try await write { transaction in
             let rows = try await transaction.rows(upsert(state, version: nil))
             var stored = state
-            stored.version = UInt64(clamping: try decode(rows.first, as: Int64.self) ?? 1)
+            let version: Int64? = try decode(rows.first, as: Int64.self)
+            stored.version = UInt64(clamping: version ?? 1)
             return ((), [.scheduleState(stored)])
         }
     }

@@ -164,24 +164,31 @@ public final class PostgresAgentStore: AgentStore {
     func table(_ name: String) -> String { schema(name) }
 
     /// Decodes one row's columns, turning a decoding failure into ``StoreError/Code/corruptData``.
-    func decode<T: PostgresDecodable>(_ row: PostgresRow?, as type: T.Type) throws -> T? {
+    func decode<each Column: PostgresDecodable>(_ row: PostgresRow?, as type: (repeat each Column).Type) throws
+        -> (repeat each Column)?
+    {
         guard let row else { return nil }
         do {
-            return try row.decode(T.self)
+            return try row.decode(type)
         } catch {
             throw StoreError(.corruptData, "a row of \(location) cannot be read: \(error)")
         }
     }
 
     /// Decodes the columns of several rows.
-    func decodeAll<T: PostgresDecodable>(_ rows: [PostgresRow], as type: T.Type) throws -> [T] {
-        try rows.map { row in
+    func decodeAll<each Column: PostgresDecodable>(_ rows: [PostgresRow], as type: (repeat each Column).Type) throws
+        -> [(repeat each Column)]
+    {
+        var decoded: [(repeat each Column)] = []
+        decoded.reserveCapacity(rows.count)
+        for row in rows {
             do {
-                return try row.decode(T.self)
+                decoded.append(try row.decode(type))
             } catch {
                 throw StoreError(.corruptData, "a row of \(location) cannot be read: \(error)")
             }
         }
+        return decoded
     }
 
     /// Appends changes to the feed inside a transaction (its last statement, so the counter row's lock is held only

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import PostgresNIO
 
 /// A run record as the `runs.record` column holds it: the record's own JSON encoding.
 enum RunRecordCodec {

@@ -4,7 +4,7 @@ import PostgresAgentStore
 import PostgresNIO
 
 /// Direct access to the server for the benchmark's baselines, its settings and the bulk fill of the paging table.
-final class BenchConnection {
+final class BenchConnection: Sendable {
     let client: PostgresClient
     let task: Task<Void, Never>
 

@@ -8,7 +8,7 @@ final class BenchProcess {
 
     init(_ arguments: [String], url: DatabaseURL) throws {
         output = FileManager.default.temporaryDirectory.appendingPathComponent("agent-runner-pg-bench-\(UUID()).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
         process.arguments = ["bench"] + arguments

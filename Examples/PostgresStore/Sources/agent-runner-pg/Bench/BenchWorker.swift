@@ -76,8 +76,7 @@ enum BenchWorker {
     static func takeRequests(_ store: PostgresAgentStore, count: Int) async throws {
         var cursor = try await store.latestChangeCursor()
         var taken = 0
-        print("{\"ready\": true}")
-        fflush(stdout)
+        FileHandle.standardOutput.write(Data("{\"ready\": true}\n".utf8))
         while taken < count {
             try await store.waitForChanges(after: cursor)
             let page = try await store.changes(after: cursor, limit: 100)

@@ -72,7 +72,7 @@ final class Soak {
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         fireLog = directory.appendingPathComponent("fires.log")
-        FileManager.default.createFile(atPath: fireLog.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: fireLog.path, contents: nil)
         let configuration = """
             {
               "version": 1,

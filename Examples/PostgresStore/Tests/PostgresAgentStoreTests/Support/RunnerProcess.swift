@@ -19,7 +19,7 @@ final class RunnerProcess {
     init(_ name: String, arguments: [String], in directory: URL) throws {
         self.name = name
         output = directory.appendingPathComponent("\(name).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         handle.seekToEndOfFile()
         process = Process()

@@ -21,8 +21,9 @@ enum TestDatabase {
     static var available: ConditionTrait {
         .enabled(
             if: url != nil,
-            "DATABASE_URL is not set: no PostgreSQL server to test against (run the tests under .ci/with-postgres, "
-                + "or see Examples/PostgresStore/README.md)")
+            Comment(
+                rawValue: "DATABASE_URL is not set: no PostgreSQL server to test against (run the tests under "
+                    + ".ci/with-postgres, or see Examples/PostgresStore/README.md)"))
     }
 
     private static let counter = Atomic<Int>(0)
