@@ -22,6 +22,8 @@ import Testing
             let soak = try await Soak(url: url, schema: schema)
             let window = try await soak.run(seconds: Self.soakSeconds, outage: false)
             let report = try await soak.verify(window: window)
+            print("soak with kills: \(report)")
+            #expect(report.expected >= Self.soakSeconds - 8, "the soak covered only \(report.expected) fires")
             #expect(report.duplicates.isEmpty, "fires that ran twice: \(report.duplicates)")
             #expect(
                 report.coverage >= 0.9,
@@ -29,7 +31,7 @@ import Testing
             )
             #expect(report.unfinished.isEmpty, "runs left unfinished: \(report.unfinished)")
             #expect(report.unannounced.isEmpty, "abandoned runs never notified: \(report.unannounced)")
-            #expect(report.killedRunnerRuns > 0 || report.abandoned == 0)
+            #expect(report.abandoned > 0, "no run of a killed runner was abandoned: the kills hit no running run")
         }
     }
 
@@ -40,8 +42,9 @@ import Testing
     func runnersRecoverFromADatabaseOutage() async throws {
         try await TestDatabase.withSchema("outage") { url, schema in
             let soak = try await Soak(url: url, schema: schema)
-            let window = try await soak.run(seconds: max(Self.soakSeconds, 30), outage: true)
+            let window = try await soak.run(seconds: max(Self.soakSeconds, 45), outage: true)
             let report = try await soak.verify(window: window)
+            print("soak with an outage: \(report)")
             #expect(report.duplicates.isEmpty, "fires that ran twice: \(report.duplicates)")
             #expect(report.unfinished.isEmpty, "runs left unfinished: \(report.unfinished)")
             #expect(
@@ -82,7 +85,7 @@ final class Soak {
               "agents": [
                 {
                   "name": "tick",
-                  "command": ["sh", "-c", "echo \\"$AGENTCTL_SCHEDULED_AT $AGENTCTL_RUN_ID\\" >> \(fireLog.path)"],
+                  "command": ["sh", "-c", "echo \\"$AGENTCTL_SCHEDULED_AT $AGENTCTL_RUN_ID\\" >> \(fireLog.path); sleep 0.7"],
                   "schedule": {"every": "1s"},
                   "lease": "3s",
                   "retry": false,
@@ -109,6 +112,15 @@ final class Soak {
     /// Runs the runners for `seconds`, killing one every 3 s; with `outage`, stops the server 10 s in the middle.
     /// - Returns: The window of nominal fire times that every check looks at.
     func run(seconds: Int, outage: Bool) async throws -> ClosedRange<Date> {
+        do {
+            return try await soak(seconds: seconds, outage: outage)
+        } catch {
+            for runner in runners { await runner.kill9() }
+            throw error
+        }
+    }
+
+    private func soak(seconds: Int, outage: Bool) async throws -> ClosedRange<Date> {
         runners = try (0..<4).map(start)
         let begin = Date()
         var round = 0
@@ -117,10 +129,10 @@ final class Soak {
             try await Task.sleep(for: .seconds(3))
             round += 1
             if outage, round == outageAt / 3, let control = ProcessInfo.processInfo.environment["AGENT_RUNNER_PG_CTL"] {
-                try Self.pgctl(control, "stop")
+                try await Self.pgctl(control, "stop")
                 try await Task.sleep(for: .seconds(10))
                 exitedDuringOutage = runners.filter { !$0.process.isRunning }.map(\.name)
-                try Self.pgctl(control, "start")
+                try await Self.pgctl(control, "start")
                 recoveredAt = Date()
                 continue
             }
@@ -150,15 +162,30 @@ final class Soak {
         }
     }
 
-    private static func pgctl(_ script: String, _ action: String) throws {
+    private static func pgctl(_ script: String, _ action: String) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
         process.arguments = [action]
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RunnerProcessError(message: "\(script) \(action) exited with \(process.terminationStatus)")
+        let deadline = ContinuousClock.now + .seconds(60)
+        // Polls the child with waitpid: pg_ctl leaves the server behind as an orphan, and Process.isRunning was seen
+        // to stay true after pg_ctl had ended.
+        var status: Int32 = 0
+        while process.isRunning {
+            let reaped = waitpid(process.processIdentifier, &status, WNOHANG)
+            if reaped == process.processIdentifier || (reaped == -1 && errno == ECHILD) { break }
+            guard ContinuousClock.now < deadline else {
+                process.terminate()
+                throw RunnerProcessError(message: "\(script) \(action) did not finish within 60 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let exit = process.isRunning ? (status >> 8) & 0xff : process.terminationStatus
+        guard exit == 0 else {
+            throw RunnerProcessError(message: "\(script) \(action) exited with \(exit)")
         }
     }
 
@@ -170,7 +197,6 @@ final class Soak {
         var unfinished: [String] = []
         var unannounced: [String] = []
         var abandoned = 0
-        var killedRunnerRuns = 0
         var exitedDuringOutage: [String] = []
         var missingAfterRecovery: [Date] = []
         var coverage: Double { expected == 0 ? 0 : Double(ran) / Double(expected) }
@@ -192,7 +218,7 @@ final class Soak {
             report.expected += 1
             if fires.contains(nominal) {
                 report.ran += 1
-            } else if let recovered = recoveredAt, nominal > recovered.addingTimeInterval(10) {
+            } else if let recovered = recoveredAt, nominal > recovered.addingTimeInterval(20) {
                 report.missingAfterRecovery.append(nominal)
             }
             second += 1
@@ -206,7 +232,6 @@ final class Soak {
                 if !record.status.isTerminal { report.unfinished.append("\(record.id) \(record.status)") }
                 if record.status == .abandoned {
                     report.abandoned += 1
-                    report.killedRunnerRuns += 1
                     if record.notifiedAt == nil { report.unannounced.append(record.id.rawValue) }
                 }
             }
