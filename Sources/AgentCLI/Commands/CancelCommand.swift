@@ -43,7 +43,7 @@ enum CancelCommand: AgentCommand {
             return ExitCode.usage
         }
         let record: RunRecord
-        let store: JSONFileAgentStore
+        let store: any CommandStore
         switch await RunLookup.find(parsed, command: name, context: context, io: io) {
         case .found(let found, let opened):
             record = found

@@ -92,7 +92,7 @@ enum DemoCommand: AgentCommand {
         }
     }
 
-    private static func allRecords(_ store: JSONFileAgentStore) async throws -> [RunRecord] {
+    private static func allRecords(_ store: any CommandStore) async throws -> [RunRecord] {
         try await store.queryRuns(RunQuery(limit: RunQuery.maximumLimit)).records
     }
 

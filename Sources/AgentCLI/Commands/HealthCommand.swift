@@ -62,7 +62,7 @@ enum HealthCommand: AgentCommand {
             ])
             io.print(object.canonicalText)
         } else {
-            io.print(RunFormatting.runnersLine(snapshot.runners, store: context.configuration.storeDirectory))
+            io.print(RunFormatting.runnersLine(snapshot.runners, store: store.location))
             io.print("")
             io.print(HealthFormatting.table(agents, window: window))
             if !unhealthy.isEmpty {

@@ -91,8 +91,8 @@ enum RunsCommand: AgentCommand {
         }
         do {
             if parsed.has("csv") {
-                let page = try await store.exportCSV(query)
-                io.write(page.text)
+                let page = try await store.queryRuns(query)
+                io.write(RunCSVFormat.document(page.records))
                 if let next = page.nextCursor { io.printError("next page: --cursor \(next.token)") }
                 return ExitCode.success
             }

@@ -91,23 +91,25 @@ struct CommandContext: Sendable {
         return nil
     }
 
-    /// Opens the store.
+    /// Opens the store with the opener of this command run (``StoreOpener/current``, the JSON-file store unless the
+    /// host passed another).
     /// - Parameter forScheduling: Whether this process runs agents (it then marks orphaned runs abandoned).
-    /// - Throws: ``StoreError`` when the directory cannot be used.
-    func openStore(forScheduling: Bool) async throws -> JSONFileAgentStore {
-        var options: JSONFileAgentStore.Options = forScheduling ? .forScheduling : JSONFileAgentStore.Options()
-        options.retention = configuration.retention
-        return try await JSONFileAgentStore.open(directory: configuration.storeDirectory, options: options)
+    /// - Throws: ``StoreError`` when the store cannot be used.
+    func openStore(forScheduling: Bool) async throws -> any CommandStore {
+        try await StoreOpener.current.open(configuration, forScheduling)
     }
+
+    /// Where the store is, for messages.
+    var storeLocation: String { StoreOpener.current.describe(configuration) }
 
     /// Opens the store, printing the reason on failure.
     /// - Returns: The store, or `nil` (exit status 1).
-    func openStore(forScheduling: Bool, command: String, io: CommandIO) async -> JSONFileAgentStore? {
+    func openStore(forScheduling: Bool, command: String, io: CommandIO) async -> (any CommandStore)? {
         do {
             return try await openStore(forScheduling: forScheduling)
         } catch {
             io.printError(
-                "agentctl \(command): cannot open the store at \(configuration.storeDirectory.path): \(error)")
+                "agentctl \(command): cannot open the store at \(storeLocation): \(error)")
             return nil
         }
     }

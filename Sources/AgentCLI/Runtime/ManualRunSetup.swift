@@ -6,7 +6,7 @@ import AgentStorage
 /// orchestrator whose events feed the run hooks (final `metadata.json`, webhooks).
 struct ManualRunSetup {
     var agent: ConfiguredAgent
-    var store: JSONFileAgentStore
+    var store: any CommandStore
     var hooks: RunHooks
     var events: EventBroadcaster
     var orchestrator: Orchestrator

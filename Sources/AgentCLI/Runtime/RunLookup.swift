@@ -7,7 +7,7 @@ enum RunLookup {
     /// The outcome of ``find(_:command:context:io:)``.
     enum Result {
         /// The run and the store it was read from.
-        case found(RunRecord, JSONFileAgentStore)
+        case found(RunRecord, any CommandStore)
         /// Nothing was found; the reason was printed; exit with this status.
         case failed(Int32)
     }
@@ -43,8 +43,8 @@ enum RunLookup {
             guard let record else {
                 io.printError(
                     "agentctl \(command): "
-                        + (id.map { "no run \($0) in the store at \(store.directory.path)" }
-                            ?? "the store at \(store.directory.path) has no runs yet"))
+                        + (id.map { "no run \($0) in the store at \(store.location)" }
+                            ?? "the store at \(store.location) has no runs yet"))
                 return .failed(ExitCode.failure)
             }
             return .found(record, store)

@@ -12,7 +12,7 @@ import Synchronization
 struct ServeSession {
     var configuration: RunnerConfiguration
     var runnable: CommandContext.Runnable
-    var store: JSONFileAgentStore
+    var store: any CommandStore
     var formatter: EventFormatter
     var io: CommandIO
     /// Stop by itself after this long (the demo); `nil` runs until a signal.
@@ -38,10 +38,10 @@ struct ServeSession {
             formatter.note(
                 "serveStarted",
                 "serving \(names.count) agent\(names.count == 1 ? "" : "s") (\(names.joined(separator: ", "))) "
-                    + "from \(configuration.file.path); store \(configuration.storeDirectory.path); "
+                    + "from \(configuration.file.path); store \(store.location); "
                     + (stopAfter.map { "stopping after \(DurationText.format($0))" } ?? "stop with Ctrl-C or SIGTERM"),
                 fields: [
-                    "agents": .array(names.map(JSONValue.string)), "store": .string(configuration.storeDirectory.path),
+                    "agents": .array(names.map(JSONValue.string)), "store": .string(store.location),
                     "pid": .integer(Int64(ProcessInfo.processInfo.processIdentifier)), "runner": .string(runner.id),
                 ]))
         // The trap is installed before the runner starts, so that no signal finds the default action; a signal

@@ -39,6 +39,17 @@ public enum CommandRouter {
             """
     }
 
+    /// Runs the command line (without the program name) on the store that `stores` opens instead of the
+    /// configuration's JSON-file store: how a host with another store (PostgreSQL) offers agentctl's commands.
+    /// - Parameters:
+    ///   - arguments: The arguments after the program name.
+    ///   - io: Where the command writes.
+    ///   - stores: Opens the store every command works on.
+    /// - Returns: The exit status.
+    public static func run(_ arguments: [String], io: CommandIO, stores: StoreOpener) async -> Int32 {
+        await StoreOpener.$current.withValue(stores) { await run(arguments, io: io) }
+    }
+
     /// Runs the command line (without the program name).
     /// - Parameters:
     ///   - arguments: The arguments after the program name.

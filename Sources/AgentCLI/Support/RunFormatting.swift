@@ -96,8 +96,8 @@ enum RunFormatting {
     }
 
     /// One line about the live runners: `runners: 2 live (agentctl serve on build-01 pid 4242, …)`.
-    static func runnersLine(_ runners: [RunnerPresence], store: URL) -> String {
-        guard !runners.isEmpty else { return "runners: none live on this store (\(store.path))" }
+    static func runnersLine(_ runners: [RunnerPresence], store: String) -> String {
+        guard !runners.isEmpty else { return "runners: none live on this store (\(store))" }
         let list = runners.map { "\($0.role) on \($0.host) pid \($0.processID)" }
         return "runners: \(runners.count) live (\(list.joined(separator: ", ")))"
     }

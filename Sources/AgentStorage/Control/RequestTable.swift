@@ -27,23 +27,10 @@ package struct RequestTable: Sendable {
     /// - Returns: The request as it is to be stored.
     /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord``.
     package func submission(_ request: ControlRequest, now: Date) throws(StoreError) -> ControlRequest {
-        guard !request.id.isEmpty, request.id.count <= 128 else {
-            throw StoreError(.invalidRecord, "a control request needs an id of 1-128 characters")
-        }
         guard byID[request.id] == nil else {
             throw StoreError(.invalidRecord, "a control request with id \(request.id) already exists; use a new id")
         }
-        guard request.state == .pending else {
-            throw StoreError(
-                .invalidRecord,
-                "control request \(request.id) is \(request.state.rawValue); only pending ones can be submitted")
-        }
-        var stored = request
-        stored.requestedAt = Timestamp.roundedToMilliseconds(now)
-        stored.takenBy = nil
-        stored.takenAt = nil
-        stored.completedAt = nil
-        return stored
+        return try request.submitted(at: now)
     }
 
     /// The taken version of a pending request, as ``ControlRequestStore/takeRequest(id:owner:)``; `nil` when it
@@ -54,11 +41,7 @@ package struct RequestTable: Sendable {
     ///   - now: The store's current time.
     /// - Returns: The request as it is to be stored.
     package func taking(id: String, owner: String, now: Date) -> ControlRequest? {
-        guard var request = byID[id], request.state == .pending else { return nil }
-        request.state = .taken
-        request.takenBy = owner
-        request.takenAt = Timestamp.roundedToMilliseconds(now)
-        return request
+        byID[id]?.taken(by: owner, at: now)
     }
 
     /// The completed version of a request, as ``ControlRequestStore/completeRequest(id:owner:runID:runStatus:outcome:)``.
@@ -74,29 +57,10 @@ package struct RequestTable: Sendable {
     package func completing(
         id: String, owner: String, runID: RunID?, runStatus: RunStatus?, outcome: String, now: Date
     ) throws(StoreError) -> (request: ControlRequest, changed: Bool) {
-        guard var request = byID[id] else {
+        guard let request = byID[id] else {
             throw StoreError(.requestNotFound, "no control request with id \(id)")
         }
-        switch request.state {
-        case .completed:
-            return (request, false)
-        case .taken where request.takenBy != owner:
-            throw StoreError(
-                .leaseNotHeld,
-                "control request \(id) was taken by \(request.takenBy ?? "another runner"), not by \(owner)")
-        case .pending, .taken:
-            break
-        }
-        request.state = .completed
-        request.completedAt = Timestamp.roundedToMilliseconds(now)
-        request.runID = runID ?? request.runID
-        request.runStatus = runStatus
-        request.outcome = outcome
-        if request.takenBy == nil {
-            request.takenBy = owner
-            request.takenAt = request.completedAt
-        }
-        return (request, true)
+        return try request.completed(by: owner, runID: runID, runStatus: runStatus, outcome: outcome, at: now)
     }
 
     /// Stores a request (new or changed) and forgets the oldest completed ones beyond the capacity.

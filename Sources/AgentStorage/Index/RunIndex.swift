@@ -230,12 +230,7 @@ package struct RunIndex: Sendable {
     ///   - record: The record to change.
     ///   - now: The store's current time, the run's end.
     package static func markAbandoned(_ record: inout RunRecord, now: Date) {
-        let expiry = record.leaseExpiresAt.map(Timestamp.format) ?? "an unknown time"
-        record.status = .abandoned
-        record.endedAt = Timestamp.roundedToMilliseconds(now)
-        record.errorClass = .transient
-        record.errorMessage =
-            "abandoned: the lease held by \(record.leaseOwner ?? "an unknown owner") expired at \(expiry) without renewal; its process probably stopped"
+        record.markAbandoned(at: now)
     }
 
     // MARK: Lookup

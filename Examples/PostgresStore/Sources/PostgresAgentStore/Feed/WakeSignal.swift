@@ -1,0 +1,63 @@
+import Foundation
+import PostgresNIO
+import Synchronization
+
+/// Wakes the tasks waiting for new changes: a notification from the server (LISTEN), a write of this process,
+/// or a reconnect. A waiter passes the ``generation`` it read before it checked the database, so a wake between
+/// its check and its wait is never lost.
+final class WakeSignal: Sendable {
+    private struct State {
+        var generation: UInt64 = 0
+        var nextID: UInt64 = 0
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// How many times the signal was raised.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Wakes every waiter.
+    func wake() {
+        let waiters = state.withLock { state in
+            state.generation &+= 1
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns when the signal is raised after `generation`, after `interval` (the polling backstop), or when the
+    /// task is cancelled.
+    /// - Parameters:
+    ///   - generation: The ``generation`` read before the caller last checked for changes.
+    ///   - interval: The longest wait.
+    func wait(since generation: UInt64, atMost interval: Duration) async {
+        let id = state.withLock { state in
+            state.nextID &+= 1
+            return state.nextID
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // The backstop poll: real time, because it stands in for a lost notification, not for a schedule.
+                try? await Task.sleep(for: interval)
+            }
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        let resumeNow = self.state.withLock { state in
+                            if state.generation != generation || Task.isCancelled { return true }
+                            state.waiters[id] = continuation
+                            return false
+                        }
+                        if resumeNow { continuation.resume() }
+                    }
+                } onCancel: {
+                    self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import AgentCore
+import Foundation
+import PostgresNIO
+
+extension PostgresAgentStore {
+    /// See ``ChangeFeedStore/latestChangeCursor()``.
+    /// - Returns: The cursor after the newest change.
+    /// - Throws: ``StoreError`` when the database cannot be read.
+    public func latestChangeCursor() async throws -> ChangeCursor {
+        ChangeCursor(sequence: UInt64(clamping: try await latestSequence()))
+    }
+
+    /// See ``ChangeFeedStore/changes(after:limit:)``.
+    /// - Parameters:
+    ///   - cursor: The last change read.
+    ///   - limit: The most changes to return.
+    /// - Returns: The page; `missedChanges` when entries after the cursor were pruned or the cursor is from another
+    ///   database.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidQuery`` for a limit below 1.
+    public func changes(after cursor: ChangeCursor, limit: Int) async throws -> ChangePage {
+        guard limit >= 1 else {
+            throw StoreError(.invalidQuery, "a change page needs a limit of at least 1, not \(limit)")
+        }
+        let after = Int64(clamping: cursor.sequence)
+        let bounds = try await database.rows(
+            """
+            SELECT counter.last, (SELECT min(sequence) FROM \(unescaped: table("changes")))
+            FROM \(unescaped: table("change_counter")) AS counter
+            """)
+        guard let (last, oldest) = try decode(bounds.first, as: (Int64, Int64?).self) else {
+            throw StoreError(.corruptData, "the change counter of \(location) is missing")
+        }
+        if after > last {
+            // A cursor from before the feed was re-created.
+            return ChangePage(changes: [], cursor: ChangeCursor(sequence: UInt64(last)), missedChanges: true)
+        }
+        let missed = after < last && (oldest.map { after + 1 < $0 } ?? true)
+        let rows = try await database.rows(
+            """
+            SELECT sequence, body::text FROM \(unescaped: table("changes"))
+            WHERE sequence > \(after) ORDER BY sequence LIMIT \(Int64(limit))
+            """)
+        let changes = try decodeAll(rows, as: (Int64, String).self).map { sequence, body in
+            StoreChange(
+                sequence: UInt64(sequence), kind: try ChangeBody.kind(from: body, sequence: UInt64(sequence)))
+        }
+        return ChangePage(changes: changes, cursor: changes.last?.cursor ?? cursor, missedChanges: missed)
+    }
+
+    /// See ``ChangeFeedStore/waitForChanges(after:)``: woken by NOTIFY (a dedicated LISTEN connection) or by a write
+    /// of this process, and polling every ``Options/pollInterval`` as a backstop.
+    /// - Parameter cursor: The last change read.
+    /// - Throws: `CancellationError` when the task is cancelled; ``StoreError`` when the database cannot be read.
+    public func waitForChanges(after cursor: ChangeCursor) async throws {
+        listener.start()
+        while true {
+            try Task.checkCancellation()
+            let generation = signal.generation
+            if try await latestSequence() > Int64(clamping: cursor.sequence) { return }
+            await signal.wait(since: generation, atMost: options.pollInterval)
+        }
+    }
+
+    private func latestSequence() async throws -> Int64 {
+        let rows = try await database.rows("SELECT last FROM \(unescaped: table("change_counter")) WHERE id = 1")
+        return try decode(rows.first, as: Int64.self) ?? 0
+    }
+}

@@ -1,0 +1,226 @@
+import AgentCore
+import Foundation
+import PostgresNIO
+
+extension PostgresAgentStore {
+    /// See ``RunStore/insertRun(_:)``.
+    /// - Parameter record: The record.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
+    public func insertRun(_ record: RunRecord) async throws {
+        let ended: [StoreChange.Kind] =
+            record.status.isTerminal ? [.runEnded(id: record.id, agent: record.agentName, status: record.status)] : []
+        try await write { transaction in
+            try await insert(record, in: transaction)
+            return ((), ended)
+        }
+    }
+
+    /// See ``RunStore/updateRun(_:)``.
+    /// - Parameter record: The new version of the record.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/runNotFound``, ``StoreError/Code/invalidRecord`` or
+    ///   ``StoreError/Code/terminalRecordImmutable``.
+    public func updateRun(_ record: RunRecord) async throws {
+        let json = try RunRecordCodec.json(record)
+        let statement: PostgresQuery = """
+            WITH old AS (
+                SELECT agent, idempotency_key, status FROM \(unescaped: table("runs")) WHERE id = \(record.id.rawValue)
+                FOR UPDATE
+            ), changed AS (
+                UPDATE \(unescaped: table("runs")) AS run SET
+                    status = \(record.status.rawValue),
+                    queued_at = \(unescaped: table("ts"))(\(record.queuedAt.milliseconds)),
+                    ended_at = \(unescaped: table("ts"))(\(record.endedAt?.milliseconds)),
+                    lease_owner = \(record.leaseOwner),
+                    lease_expires_at = \(unescaped: table("ts"))(\(record.leaseExpiresAt?.milliseconds)),
+                    notified_at = \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)),
+                    record = \(json)::jsonb
+                FROM old
+                WHERE run.id = \(record.id.rawValue) AND old.agent = \(record.agentName.rawValue)
+                    AND old.idempotency_key = \(record.idempotencyKey.rawValue)
+                    AND (old.status NOT IN ('succeeded', 'failed', 'noOp', 'cancelled', 'timedOut', 'skipped',
+                        'abandoned') OR old.status = \(record.status.rawValue))
+                RETURNING 1
+            )
+            SELECT old.agent, old.idempotency_key, old.status, (SELECT count(*) FROM changed) FROM old
+            """
+        let check = { (rows: [PostgresRow]) throws -> RunStatus in
+            guard
+                let (agent, key, status, count) = try self.decode(rows.first, as: (String, String, String, Int64).self)
+            else {
+                throw StoreError(.runNotFound, "no run with id \(record.id); insert or claim it first")
+            }
+            guard agent == record.agentName.rawValue, key == record.idempotencyKey.rawValue else {
+                throw StoreError(
+                    .invalidRecord, "run \(record.id): the agent and idempotency key of a run cannot change")
+            }
+            guard count == 1 else {
+                throw StoreError(
+                    .terminalRecordImmutable,
+                    "run \(record.id) already ended as \(status); it cannot become \(record.status)")
+            }
+            return RunStatus(rawValue: status) ?? .queued
+        }
+        guard record.status.isTerminal else {
+            // Not an end: one statement, no change for the feed.
+            _ = try check(try await database.rows(statement))
+            return
+        }
+        try await write { transaction in
+            let before = try check(try await transaction.rows(statement))
+            let ended: [StoreChange.Kind] =
+                before.isTerminal ? [] : [.runEnded(id: record.id, agent: record.agentName, status: record.status)]
+            return ((), ended)
+        }
+    }
+
+    /// See ``RunStore/run(id:)``.
+    /// - Parameter id: The run id.
+    /// - Returns: The record, or `nil`.
+    /// - Throws: ``StoreError`` when the database cannot be read.
+    public func run(id: RunID) async throws -> RunRecord? {
+        let rows = try await database.rows(
+            "SELECT record::text FROM \(unescaped: table("runs")) WHERE id = \(id.rawValue)")
+        return try decode(rows.first, as: String.self).map(RunRecordCodec.record)
+    }
+
+    /// See ``RunStore/queryRuns(_:)``: a keyset page, newest first, served by the indexes on `(agent, id)`,
+    /// `(status, id)`, `(agent, idempotency_key, id)` and `(queued_at, id)`.
+    /// - Parameter query: Filters, page size and cursor.
+    /// - Returns: The page.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidQuery`` or ``StoreError/Code/invalidCursor``.
+    public func queryRuns(_ query: RunQuery) async throws -> RunPage {
+        try query.validate()
+        let after = try query.cursor?.runID()
+        var sql = "SELECT record::text FROM \(table("runs")) WHERE true"
+        var bindings = PostgresBindings()
+        func bind(_ value: some PostgresThrowingDynamicTypeEncodable) throws -> String {
+            try bindings.append(value)
+            return "$\(bindings.count)"
+        }
+        if let agent = query.agent { sql += " AND agent = \(try bind(agent.rawValue))" }
+        if let statuses = query.statuses { sql += " AND status = ANY(\(try bind(statuses.map(\.rawValue)))::text[])" }
+        if let key = query.idempotencyKey { sql += " AND idempotency_key = \(try bind(key.rawValue))" }
+        if let since = query.queuedSince {
+            sql += " AND queued_at >= \(table("ts"))(\(try bind(Timestamp.roundedToMilliseconds(since).milliseconds)))"
+        }
+        if let before = query.queuedBefore {
+            sql += " AND queued_at < \(table("ts"))(\(try bind(Timestamp.roundedToMilliseconds(before).milliseconds)))"
+        }
+        if let after { sql += " AND id < \(try bind(after.rawValue))" }
+        sql += " ORDER BY id DESC LIMIT \(try bind(Int64(query.limit + 1)))"
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
+        var records = try decodeAll(rows, as: String.self).map(RunRecordCodec.record)
+        guard records.count > query.limit else { return RunPage(records: records, nextCursor: nil) }
+        records.removeLast()
+        return RunPage(records: records, nextCursor: records.last.map { .after($0.id) })
+    }
+
+    /// See ``RunStore/renewRunLease(id:owner:duration:)``: the new expiry is the database's now + `duration`.
+    /// - Parameters:
+    ///   - id: The run id.
+    ///   - owner: The lease owner.
+    ///   - duration: The new lease length from now.
+    /// - Returns: The updated record.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/leaseNotHeld`` or ``StoreError/Code/runNotFound``.
+    public func renewRunLease(id: RunID, owner: String, duration: Duration) async throws -> RunRecord {
+        let rows = try await database.rows(
+            """
+            WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) + \(duration.wholeMilliseconds) AS expiry)
+            UPDATE \(unescaped: table("runs")) SET
+                lease_expires_at = \(unescaped: table("ts"))(clock.expiry),
+                record = jsonb_set(record, '{leaseExpiresAt}', to_jsonb(\(unescaped: table("iso"))(clock.expiry)))
+            FROM clock
+            WHERE id = \(id.rawValue) AND lease_owner = \(owner) AND status IN ('queued', 'running', 'awaitingApproval')
+            RETURNING record::text
+            """)
+        if let text = try decode(rows.first, as: String.self) { return try RunRecordCodec.record(text) }
+        guard let current = try await run(id: id) else { throw StoreError(.runNotFound, "no run with id \(id)") }
+        if current.status.isTerminal {
+            throw StoreError(.leaseNotHeld, "run \(id) already ended as \(current.status); its lease is gone")
+        }
+        throw StoreError(
+            .leaseNotHeld, "run \(id) is leased by \(current.leaseOwner ?? "nobody"), not by \(owner)")
+    }
+
+    /// See ``RunStore/abandonExpiredRuns()``: runs whose lease expired on the database's clock.
+    /// - Returns: The records that were abandoned, in run-id order.
+    /// - Throws: ``StoreError`` when the database cannot be written.
+    public func abandonExpiredRuns() async throws -> [RunRecord] {
+        try await write { transaction in
+            let rows = try await transaction.rows(
+                """
+                WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now)
+                SELECT run.record::text, clock.now FROM \(unescaped: table("runs")) AS run, clock
+                WHERE run.status IN ('queued', 'running')
+                    AND (run.lease_expires_at IS NULL OR run.lease_expires_at <= \(unescaped: table("ts"))(clock.now))
+                ORDER BY run.id
+                FOR UPDATE OF run SKIP LOCKED
+                """)
+            var abandoned: [RunRecord] = []
+            for (text, now) in try decodeAll(rows, as: (String, Int64).self) {
+                var record = try RunRecordCodec.record(text)
+                record.markAbandoned(at: Date(milliseconds: now))
+                try await replace(record, in: transaction)
+                abandoned.append(record)
+            }
+            return (abandoned, abandoned.map { .runEnded(id: $0.id, agent: $0.agentName, status: .abandoned) })
+        }
+    }
+
+    /// See ``RunStore/markRunNotified(id:)``: one statement, so exactly one caller sets `notifiedAt`.
+    /// - Parameter id: The run id.
+    /// - Returns: The updated record for the one caller that set it, otherwise `nil`.
+    /// - Throws: ``StoreError`` when the database cannot be written.
+    public func markRunNotified(id: RunID) async throws -> RunRecord? {
+        let rows = try await database.rows(
+            """
+            WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now)
+            UPDATE \(unescaped: table("runs")) SET
+                notified_at = \(unescaped: table("ts"))(clock.now),
+                record = jsonb_set(record, '{notifiedAt}', to_jsonb(\(unescaped: table("iso"))(clock.now)))
+            FROM clock
+            WHERE id = \(id.rawValue) AND notified_at IS NULL
+                AND status NOT IN ('queued', 'running', 'awaitingApproval')
+            RETURNING record::text
+            """)
+        return try decode(rows.first, as: String.self).map(RunRecordCodec.record)
+    }
+
+    // MARK: Row writes
+
+    /// Inserts a new row.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
+    func insert(_ record: RunRecord, in transaction: Transaction) async throws {
+        let json = try RunRecordCodec.json(record)
+        let rows = try await transaction.rows(
+            """
+            INSERT INTO \(unescaped: table("runs"))
+                (id, agent, idempotency_key, status, queued_at, ended_at, lease_owner, lease_expires_at, notified_at,
+                 record)
+            VALUES (\(record.id.rawValue), \(record.agentName.rawValue), \(record.idempotencyKey.rawValue),
+                \(record.status.rawValue), \(unescaped: table("ts"))(\(record.queuedAt.milliseconds)),
+                \(unescaped: table("ts"))(\(record.endedAt?.milliseconds)), \(record.leaseOwner),
+                \(unescaped: table("ts"))(\(record.leaseExpiresAt?.milliseconds)),
+                \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)), \(json)::jsonb)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING 1
+            """)
+        guard !rows.isEmpty else { throw StoreError(.duplicateRunID, "a run with id \(record.id) already exists") }
+    }
+
+    /// Replaces a row the transaction has locked (the rules were checked by the caller).
+    func replace(_ record: RunRecord, in transaction: Transaction) async throws {
+        let json = try RunRecordCodec.json(record)
+        try await transaction.rows(
+            """
+            UPDATE \(unescaped: table("runs")) SET
+                status = \(record.status.rawValue),
+                ended_at = \(unescaped: table("ts"))(\(record.endedAt?.milliseconds)),
+                lease_owner = \(record.leaseOwner),
+                lease_expires_at = \(unescaped: table("ts"))(\(record.leaseExpiresAt?.milliseconds)),
+                notified_at = \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)),
+                record = \(json)::jsonb
+            WHERE id = \(record.id.rawValue)
+            """)
+    }
+}

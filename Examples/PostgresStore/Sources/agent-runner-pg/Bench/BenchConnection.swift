@@ -1,0 +1,130 @@
+import AgentCore
+import Foundation
+import PostgresAgentStore
+import PostgresNIO
+
+/// Direct access to the server for the benchmark's baselines, its settings and the bulk fill of the paging table.
+final class BenchConnection: Sendable {
+    let client: PostgresClient
+    let task: Task<Void, Never>
+
+    init(url: DatabaseURL) throws {
+        let tls: PostgresClient.Configuration.TLS =
+            switch url.tlsMode {
+            case .disable: .disable
+            case .prefer: .prefer(.makeClientConfiguration())
+            case .require: .require(.makeClientConfiguration())
+            }
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: tls)
+        configuration.options.maximumConnections = 16
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        task = Task { await client.run() }
+    }
+
+    func close() { task.cancel() }
+
+    @discardableResult
+    private func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await client.query(query) { rows.append(row) }
+        return rows
+    }
+
+    /// The server version and the settings that matter for the figures.
+    func settings() async throws -> [String: String] {
+        var settings: [String: String] = [:]
+        for name in ["server_version", "synchronous_commit", "fsync", "shared_buffers", "max_connections", "wal_level"]
+        {
+            let rows = try await rows(PostgresQuery(unsafeSQL: "SHOW \(name)"))
+            settings[name] = try rows.first?.decode(String.self) ?? "?"
+        }
+        return settings
+    }
+
+    /// `SELECT 1` round trips on one connection, one after the other: p50 and p99 in milliseconds.
+    func selectOneRoundTrip(count: Int) async throws -> (Double, Double) {
+        let clock = ContinuousClock()
+        var latencies: [Double] = []
+        try await client.withConnection { connection in
+            for _ in 0..<count {
+                let start = clock.now
+                for try await _ in try await connection.query("SELECT 1", logger: connection.logger) {}
+                latencies.append(BenchWorker.milliseconds(clock.now - start))
+            }
+        }
+        return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
+    }
+
+    /// One-row INSERT commits per second (autocommit) with `concurrency` connections: the server's bare write rate.
+    func insertCommitRate(count: Int, concurrency: Int) async throws -> Double {
+        let table = "bench_commit_\(ProcessInfo.processInfo.processIdentifier)"
+        try await rows(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) (id bigint, body text)"))
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<concurrency {
+                group.addTask {
+                    var index = lane
+                    while index < count {
+                        try await self.rows(
+                            "INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x')")
+                        index += concurrency
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seconds = BenchWorker.milliseconds(clock.now - start) / 1000
+        try await rows(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"))
+        return Double(count) / seconds
+    }
+
+    /// Inserts `count` finished runs of four agents into a store's schema, in batches of 10,000 rows.
+    func fillRuns(schema: String, count: Int) async throws {
+        let ids = RunIDGenerator()
+        let start = Date().addingTimeInterval(-Double(count))
+        let statuses: [RunStatus] = [.succeeded, .succeeded, .succeeded, .failed, .noOp]
+        let encoder = JSONEncoder()
+        var done = 0
+        while done < count {
+            let size = min(10_000, count - done)
+            var idColumn: [String] = []
+            var agentColumn: [String] = []
+            var keyColumn: [String] = []
+            var statusColumn: [String] = []
+            var queuedColumn: [Int64] = []
+            var recordColumn: [String] = []
+            for offset in 0..<size {
+                let number = done + offset
+                let queued = start.addingTimeInterval(Double(number))
+                let request = AgentRunRequest(
+                    agent: AgentName(stringLiteral: "agent-\(number % 4)"), correlationID: "bench",
+                    idempotencyKey: try IdempotencyKey("fill-\(number)"))
+                var record = RunRecord(
+                    id: ids.next(at: queued), request: request, status: statuses[number % statuses.count],
+                    queuedAt: queued)
+                record.startedAt = record.queuedAt
+                record.endedAt = record.queuedAt
+                idColumn.append(record.id.rawValue)
+                agentColumn.append(record.agentName.rawValue)
+                keyColumn.append(record.idempotencyKey.rawValue)
+                statusColumn.append(record.status.rawValue)
+                queuedColumn.append(Timestamp.milliseconds(record.queuedAt))
+                recordColumn.append(String(decoding: try encoder.encode(record), as: UTF8.self))
+            }
+            try await rows(
+                """
+                INSERT INTO \(unescaped: schema).runs (id, agent, idempotency_key, status, queued_at, ended_at, record)
+                SELECT id, agent, key, status, \(unescaped: schema).ts(queued), \(unescaped: schema).ts(queued),
+                    record::jsonb
+                FROM unnest(\(idColumn)::text[], \(agentColumn)::text[], \(keyColumn)::text[], \(statusColumn)::text[],
+                    \(queuedColumn)::bigint[], \(recordColumn)::text[]) AS fill(id, agent, key, status, queued, record)
+                """)
+            done += size
+        }
+        try await rows(PostgresQuery(unsafeSQL: "ANALYZE \(schema).runs"))
+    }
+}

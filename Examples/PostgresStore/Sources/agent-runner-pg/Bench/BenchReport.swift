@@ -1,0 +1,52 @@
+import Foundation
+
+/// The benchmark's figures.
+struct BenchReport {
+    var settings: [String: String] = [:]
+    var selectOneP50 = 0.0
+    var selectOneP99 = 0.0
+    var insertCommitsPerSecond = 0.0
+    var lifecycleOneProcess = 0.0
+    var lifecycleFourProcesses = 0.0
+    var claimP50 = 0.0
+    var claimP99 = 0.0
+    var requestToStart = (0.0, 0.0)
+    var pageP50 = 0.0
+    var pageP99 = 0.0
+    var pageRows = 0
+    var runs = 0
+    var concurrency = 0
+
+    var json: String {
+        let object: [String: Any] = [
+            "postgresql": settings,
+            "baseline": [
+                "selectOneRoundTripP50Ms": selectOneP50, "selectOneRoundTripP99Ms": selectOneP99,
+                "insertCommitsPerSecond": insertCommitsPerSecond,
+            ],
+            "lifecycleRunsPerSecond": ["oneProcess": lifecycleOneProcess, "fourProcesses": lifecycleFourProcesses],
+            "claimLatencyMs": ["p50": claimP50, "p99": claimP99],
+            "requestToStartMs": ["p50": requestToStart.0, "p99": requestToStart.1],
+            "pageOf50Ms": ["p50": pageP50, "p99": pageP99, "tableRows": pageRows],
+            "runs": runs, "concurrencyPerProcess": concurrency,
+        ]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    var table: String {
+        func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+        let settingsLine = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return """
+            PostgreSQL: \(settingsLine)
+            baseline   SELECT 1 round trip p50 \(f(selectOneP50, 3)) ms, p99 \(f(selectOneP99, 3)) ms; \
+            one-row INSERT commits \(f(insertCommitsPerSecond, 0))/s (\(concurrency) connections)
+            lifecycle  no-op runs (claim, running, succeeded, notified): \(f(lifecycleOneProcess, 0))/s with 1 process, \
+            \(f(lifecycleFourProcesses, 0))/s with 4 processes (\(concurrency) concurrent runs each, \(runs) runs)
+            claim      p50 \(f(claimP50, 3)) ms, p99 \(f(claimP99, 3)) ms
+            request    to start (another process takes it from the feed): p50 \(f(requestToStart.0)) ms, \
+            p99 \(f(requestToStart.1)) ms (database clock, 1 ms resolution)
+            page of 50 from \(pageRows) runs (second page, filtered): p50 \(f(pageP50, 3)) ms, p99 \(f(pageP99, 3)) ms
+            """
+    }
+}

@@ -1,0 +1,94 @@
+import AgentCore
+import Foundation
+import PostgresAgentStore
+
+/// `agent-runner-pg bench [--json] [--runs N] [--page-rows N]`: the PostgreSQL store's figures, each beside a
+/// same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row INSERT commit rate).
+///
+/// - lifecycle: no-op runs through claim → running → succeeded → notified, with 1 and with 4 processes (this
+///   program started again as workers), 8 concurrent runs per process;
+/// - claim latency p50/p99 (from the 1-process run);
+/// - request-to-start: a worker process follows the change feed and takes run requests that this process submits
+///   one at a time; the latency is the request's `takenAt` − `requestedAt`, both on the database's clock;
+/// - a filtered page of 50 runs from a table of `--page-rows` (default 1,000,000) runs, p50/p99.
+///
+/// Everything runs in throw-away schemas that are removed at the end.
+enum PostgresBenchmark {
+    static func main(_ arguments: [String], url: DatabaseURL?) async -> Int32 {
+        guard let url else {
+            FileHandle.standardError.write(
+                Data("agent-runner-pg bench: no database given: pass --database-url or set DATABASE_URL\n".utf8))
+            return 2
+        }
+        var options = BenchOptions()
+        do {
+            options = try BenchOptions(arguments)
+        } catch {
+            FileHandle.standardError.write(Data("agent-runner-pg bench: \(error)\n".utf8))
+            return 2
+        }
+        do {
+            if let role = options.workerRole {
+                return try await BenchWorker.run(role: role, url: url, options: options)
+            }
+            let report = try await BenchRun(url: url, options: options).measure()
+            print(options.json ? report.json : report.table)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("agent-runner-pg bench: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    /// The value at a fraction of sorted samples.
+    static func percentile(_ samples: [Double], _ fraction: Double) -> Double {
+        guard !samples.isEmpty else { return 0 }
+        let sorted = samples.sorted()
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.down)))]
+    }
+}
+
+/// The bench's command line.
+struct BenchOptions {
+    var json = false
+    var runs = 4_000
+    var pageRows = 1_000_000
+    var workerRole: String?
+    var schema: String?
+    var concurrency = 8
+
+    init() {}
+
+    init(_ arguments: [String]) throws {
+        var index = 0
+        func value() throws -> String {
+            guard index + 1 < arguments.count else {
+                throw StoreError(.invalidQuery, "\(arguments[index]) needs a value")
+            }
+            index += 1
+            return arguments[index]
+        }
+        func number() throws -> Int {
+            let text = try value()
+            guard let number = Int(text), number > 0 else {
+                throw StoreError(.invalidQuery, "\(arguments[index - 1]) needs a positive number, not \"\(text)\"")
+            }
+            return number
+        }
+        while index < arguments.count {
+            switch arguments[index] {
+            case "--json": json = true
+            case "--runs": runs = try number()
+            case "--page-rows": pageRows = try number()
+            case "--concurrency": concurrency = try number()
+            case "--worker": workerRole = try value()
+            case "--bench-schema": schema = try value()
+            default:
+                throw StoreError(
+                    .invalidQuery,
+                    "unknown option \(arguments[index]); use --json, --runs N, --page-rows N, --concurrency N")
+            }
+            index += 1
+        }
+    }
+}
