@@ -18,32 +18,15 @@ extension CodingConfiguration {
         // Names written in the file, also those with problems (already reported), so that a schedule naming
         // one does not add a misleading "no task is named …".
         var written: Set<String> = []
-        if let object = reader.object("tools") {
-            defer { object.finish() }
-            for key in object.keys {
-                written.insert(key)
-                guard validName(key, path: object.path(key), what: "tool", reader: object),
-                    let toolReader = object.object(key)
-                else { continue }
-                defer { toolReader.finish() }
-                let preset = configuration.tool(named: key)
-                guard let tool = readTool(toolReader, name: key, preset: preset) else { continue }
-                configuration.configuredToolNames.insert(key)
-                configuration.tools.removeAll { $0.name == key }
-                configuration.tools.append(tool)
-            }
-            configuration.tools.sort { $0.name < $1.name }
+        forEachEntry(of: "tools", in: reader, what: "tool", written: &written) { name, entry in
+            guard let tool = readTool(entry, name: name, preset: configuration.tool(named: name)) else { return }
+            configuration.configuredToolNames.insert(name)
+            configuration.tools.removeAll { $0.name == name }
+            configuration.tools.append(tool)
         }
-        if let object = reader.object("tasks") {
-            defer { object.finish() }
-            for key in object.keys {
-                written.insert(key)
-                guard validName(key, path: object.path(key), what: "task", reader: object),
-                    let taskReader = object.object(key)
-                else { continue }
-                defer { taskReader.finish() }
-                if let task = readTask(taskReader, name: key, context: context) { configuration.tasks.append(task) }
-            }
+        configuration.tools.sort { $0.name < $1.name }
+        forEachEntry(of: "tasks", in: reader, what: "task", written: &written) { name, entry in
+            if let task = readTask(entry, name: name, context: context) { configuration.tasks.append(task) }
         }
         var agents: [(String, AgentConfiguration)] = []
         for (path, node) in reader.array("taskSchedules") ?? [] {
@@ -55,6 +38,22 @@ extension CodingConfiguration {
             }
         }
         return Parsed(configuration: configuration, agents: agents)
+    }
+
+    /// Calls `body` with each entry of the object `key` whose name is valid, noting every written name.
+    private static func forEachEntry(
+        of key: String, in reader: ConfigReader, what: String, written: inout Set<String>,
+        _ body: (String, ConfigReader) -> Void
+    ) {
+        guard let object = reader.object(key) else { return }
+        defer { object.finish() }
+        for name in object.keys {
+            written.insert(name)
+            guard validName(name, path: object.path(name), what: what, reader: object), let entry = object.object(name)
+            else { continue }
+            defer { entry.finish() }
+            body(name, entry)
+        }
     }
 
     private static func validName(_ name: String, path: String, what: String, reader: ConfigReader) -> Bool {
