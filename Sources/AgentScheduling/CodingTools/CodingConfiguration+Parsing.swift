@@ -15,38 +15,45 @@ extension CodingConfiguration {
     /// Reads `tools`, `tasks` and `taskSchedules` from the document; reports every problem.
     package static func read(_ reader: ConfigReader, context: AgentConfiguration.ParseContext) -> Parsed {
         var configuration = CodingConfiguration(directory: context.directory)
-        if let object = reader.object("tools") {
-            defer { object.finish() }
-            for key in object.keys {
-                guard let toolReader = object.object(key) else { continue }
-                defer { toolReader.finish() }
-                guard validName(key, path: object.path(key), what: "tool", reader: object) else { continue }
-                let preset = configuration.tool(named: key)
-                guard let tool = readTool(toolReader, name: key, preset: preset) else { continue }
-                configuration.configuredToolNames.insert(key)
-                configuration.tools.removeAll { $0.name == key }
-                configuration.tools.append(tool)
-            }
-            configuration.tools.sort { $0.name < $1.name }
+        // Names written in the file, also those with problems (already reported), so that a schedule naming
+        // one does not add a misleading "no task is named …".
+        var written: Set<String> = []
+        forEachEntry(of: "tools", in: reader, what: "tool", written: &written) { name, entry in
+            guard let tool = readTool(entry, name: name, preset: configuration.tool(named: name)) else { return }
+            configuration.configuredToolNames.insert(name)
+            configuration.tools.removeAll { $0.name == name }
+            configuration.tools.append(tool)
         }
-        if let object = reader.object("tasks") {
-            defer { object.finish() }
-            for key in object.keys {
-                guard let taskReader = object.object(key) else { continue }
-                defer { taskReader.finish() }
-                guard validName(key, path: object.path(key), what: "task", reader: object) else { continue }
-                if let task = readTask(taskReader, name: key, context: context) { configuration.tasks.append(task) }
-            }
+        configuration.tools.sort { $0.name < $1.name }
+        forEachEntry(of: "tasks", in: reader, what: "task", written: &written) { name, entry in
+            if let task = readTask(entry, name: name, context: context) { configuration.tasks.append(task) }
         }
         var agents: [(String, AgentConfiguration)] = []
         for (path, node) in reader.array("taskSchedules") ?? [] {
             if let agent = readSchedule(
-                node, path: path, configuration: configuration, context: context, problems: reader.problems)
+                node, path: path, configuration: configuration, written: written, context: context,
+                problems: reader.problems)
             {
                 agents.append((path, agent))
             }
         }
         return Parsed(configuration: configuration, agents: agents)
+    }
+
+    /// Calls `body` with each entry of the object `key` whose name is valid, noting every written name.
+    private static func forEachEntry(
+        of key: String, in reader: ConfigReader, what: String, written: inout Set<String>,
+        _ body: (String, ConfigReader) -> Void
+    ) {
+        guard let object = reader.object(key) else { return }
+        defer { object.finish() }
+        for name in object.keys {
+            written.insert(name)
+            guard validName(name, path: object.path(name), what: what, reader: object), let entry = object.object(name)
+            else { continue }
+            defer { entry.finish() }
+            body(name, entry)
+        }
     }
 
     private static func validName(_ name: String, path: String, what: String, reader: ConfigReader) -> Bool {
@@ -219,7 +226,7 @@ extension CodingConfiguration {
 
     /// One `taskSchedules` entry: `task` and `tool`, and any agent key (`schedule`, `retry`, `notifications`, …).
     private static func readSchedule(
-        _ node: JSONNode, path: String, configuration: CodingConfiguration,
+        _ node: JSONNode, path: String, configuration: CodingConfiguration, written: Set<String>,
         context: AgentConfiguration.ParseContext, problems: ConfigReader.Problems
     ) -> AgentConfiguration? {
         guard case .object(let members) = node.value else {
@@ -247,20 +254,21 @@ extension CodingConfiguration {
             }
         }
         guard let taskName, let toolName else { return nil }
-        guard let task = configuration.task(named: taskName) else {
+        let task = configuration.task(named: taskName)
+        let tool = configuration.tool(named: toolName)
+        if task == nil, !written.contains(taskName) {
             let known = configuration.tasks.map(\.name).joined(separator: ", ")
             problems.report(
                 ConfigReader.path(path, key: "task"),
                 "no task is named \"\(taskName)\"; known tasks: \(known.isEmpty ? "(none)" : known)", at: node)
-            return nil
         }
-        guard let tool = configuration.tool(named: toolName) else {
+        if tool == nil, !written.contains(toolName) {
             problems.report(
                 ConfigReader.path(path, key: "tool"),
                 "no tool is named \"\(toolName)\"; known tools: \(configuration.tools.map(\.name).joined(separator: ", "))",
                 at: node)
-            return nil
         }
+        guard let task, let tool else { return nil }
         let name = agentName(task: taskName, tool: toolName)
         var synthesized = members.filter { !["task", "tool", "name", "command"].contains($0.key) }
         synthesized.append(

@@ -155,6 +155,42 @@ struct CodingTaskEndToEndTests {
         #expect(result.err.contains("is not a git repository"))
     }
 
+    @Test func everyCodingConfigurationProblemIsReportedWithItsPath() async throws {
+        let workspace = try await CodingWorkspace()
+        defer { workspace.remove() }
+        try workspace.configure(
+            #"""
+            "tasks": {
+              "hello": {"prompt": "prompts/hello.md", "noCommit": "failed"},
+              "gone": {"prompt": "prompts/missing.md"},
+              "bad name": {"prompt": "prompts/hello.md"}
+            },
+            "tools": {
+              "mine": {"arguments": ["-p"]},
+              "claude": {"prompt": {"via": "carrier pigeon"}, "usage": {"patterns": ["tokens: (\\d+)"]}}
+            },
+            "taskSchedules": [
+              {"task": "hello", "tool": "nope", "schedule": "0 2 * * *"},
+              {"task": "hello", "tool": "kilo", "command": ["x"], "schedule": "0 2 * * *"}
+            ]
+            """#)
+        let result = try await workspace.run(["validate"])
+        #expect(result.status == 2)
+        let expected = [
+            "tasks.hello.noCommit: only a task with \"requiresCommit\": true has it",
+            "tasks.gone.prompt: the prompt file \(workspace.directory.path)/prompts/missing.md does not exist",
+            "tasks[\"bad name\"]: \"bad name\" is not a valid task name",
+            "tools.mine: missing \"executable\"",
+            "tools.claude.prompt.via: \"carrier pigeon\" is not one of \"argument\", \"stdin\", \"file\"",
+            "tools.claude.usage: \"tokens: (\\d+)\" has no named group",
+            "taskSchedules[0].tool: no tool is named \"nope\"",
+            "taskSchedules[1].command: a task schedule is named <task>.<tool> and runs its tool; remove \"command\"",
+        ]
+        for problem in expected {
+            #expect(result.err.contains(problem), "missing \"\(problem)\" in:\n\(result.err)")
+        }
+    }
+
     /// Each preset's "model not found" and "usage limit" patterns classify the run and carry their hint.
     @Test(arguments: ["codex", "claude", "gemini", "kilo", "ollama", "opencode", "qwen"])
     func eachPresetPatternClassifiesAndShowsItsHint(tool: String) async throws {
