@@ -42,7 +42,7 @@ enum LogsCommand: AgentCommand {
             return ExitCode.usage
         }
         let record: RunRecord
-        let store: JSONFileAgentStore
+        let store: any CommandStore
         switch await RunLookup.find(parsed, command: name, context: context, io: io) {
         case .found(let found, let opened): (record, store) = (found, opened)
         case .failed(let status): return status

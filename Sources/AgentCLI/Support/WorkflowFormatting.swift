@@ -58,9 +58,17 @@ enum WorkflowFormatting {
 }
 
 extension CommandContext {
-    /// Opens the store with plan runs and approvals, printing the reason on failure.
+    /// Opens the store with plan runs and approvals, printing the reason on failure (it cannot be opened, or it
+    /// keeps no plan runs and approvals).
     /// - Returns: The store, or `nil` (exit status 1).
     func openWorkflowStore(command: String, io: CommandIO) async -> (any WorkflowStore)? {
-        await openStore(forScheduling: false, command: command, io: io)
+        guard let store = await openStore(forScheduling: false, command: command, io: io) else { return nil }
+        guard let workflows = store as? any WorkflowStore else {
+            io.printError(
+                "agentctl \(command): the store at \(store.location) keeps no plan runs or approvals; "
+                    + "use a store that does (the JSON-file store, for example)")
+            return nil
+        }
+        return workflows
     }
 }

@@ -178,7 +178,8 @@ public struct CodingTaskBinding: Sendable {
     /// Compares `HEAD` with the one before the run; lists new commits, or records their absence.
     private func checkCommits(_ result: inout AgentRunResult, git: GitRepository, before: String?) async {
         switch result.outcome {
-        case .succeeded, .noOp: break
+        // A run that asks for approval is checked too: a proposal without the commit it promised is not one.
+        case .succeeded, .noOp, .awaitingApproval: break
         case .failed: return
         }
         let commits: [GitRepository.Commit]
