@@ -30,6 +30,8 @@ let package = Package(
         // failure), built on AgentScheduling's launcher (not a product).
         .target(
             name: "ProcessTestSupport", dependencies: ["AgentScheduling"], path: "Tests/Support/ProcessTestSupport"),
+        // Real-time deadlines for every wait in the tests (`within`, `waitBounded`), so no test can hang the suite.
+        .target(name: "TestDeadlines", dependencies: ["AgentCore"], path: "Tests/Support/TestDeadlines"),
         // Programs the tests run as child processes: store torture, scheduler soak (not a product; built with
         // the tests that launch it).
         .executableTarget(
@@ -37,19 +39,21 @@ let package = Package(
             dependencies: ["AgentCore", "AgentScheduling", "AgentStorage"],
             path: "Tests/Support/AgentTestTool"
         ),
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore"]),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TestDeadlines"]),
         .testTarget(
             name: "AgentSchedulingTests",
-            dependencies: ["AgentScheduling", "AgentStorage", "HTTPTestSupport"],
+            dependencies: [
+                "AgentScheduling", "AgentStorage", "HTTPTestSupport", "ProcessTestSupport", "TestDeadlines",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "AgentStorageTests",
-            dependencies: ["AgentStorage", "AgentScheduling", "ProcessTestSupport", "agent-test-tool"]
+            dependencies: ["AgentStorage", "AgentScheduling", "ProcessTestSupport", "TestDeadlines", "agent-test-tool"]
         ),
         .testTarget(
             name: "AgentCLITests",
-            dependencies: ["AgentCLI", "agentctl", "HTTPTestSupport", "ProcessTestSupport"]
+            dependencies: ["AgentCLI", "agentctl", "HTTPTestSupport", "ProcessTestSupport", "TestDeadlines"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import TestDeadlines
 import Testing
 
 struct ManualClockTests {
@@ -7,6 +8,14 @@ struct ManualClockTests {
         let clock = ManualClock()
         let start = clock.now
         let order = Recorder<Int>()
+        try await within("three sleepers woken in deadline order") {
+            try await Self.sleepThreeAndAdvance(clock: clock, start: start, order: order)
+        }
+        #expect(order.all == [1, 2, 0])
+        #expect(clock.sleeperCount == 0)
+    }
+
+    private static func sleepThreeAndAdvance(clock: ManualClock, start: Date, order: Recorder<Int>) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, seconds) in [30, 10, 20].enumerated() {
                 group.addTask {
@@ -15,7 +24,7 @@ struct ManualClockTests {
                     #expect(clock.now == start.addingTimeInterval(Double(seconds)))
                 }
             }
-            await clock.waitForSleepers(count: 3)
+            await waitBounded("3 sleeper(s)") { await clock.waitForSleepers(count: 3) }
             #expect(clock.sleeperCount == 3)
             await clock.advance(by: .seconds(25))
             #expect(order.all == [1, 2])
@@ -23,8 +32,6 @@ struct ManualClockTests {
             await clock.advance(by: .seconds(5))
             try await group.waitForAll()
         }
-        #expect(order.all == [1, 2, 0])
-        #expect(clock.sleeperCount == 0)
     }
 
     @Test func aSleeperThatSleepsAgainIsWokenWithinTheSameAdvance() async throws {
@@ -36,19 +43,21 @@ struct ManualClockTests {
                 ticks.append(clock.now)
             }
         }
-        await clock.waitForSleepers(count: 1)
+        await waitBounded("1 sleeper(s)") { await clock.waitForSleepers(count: 1) }
         let start = clock.now
         await clock.advance(by: .seconds(300))
-        try await task.value
+        try await within("the sleeping task") { try await task.value }
         #expect(ticks.all == (1...5).map { start.addingTimeInterval(Double($0 * 60)) })
     }
 
     @Test func cancellationWakesASleeperWithCancellationError() async {
         let clock = ManualClock()
         let task = Task { try await clock.sleep(for: .seconds(3600)) }
-        await clock.waitForSleepers(count: 1)
+        await waitBounded("1 sleeper(s)") { await clock.waitForSleepers(count: 1) }
         task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        await #expect(throws: CancellationError.self) {
+            try await within("the cancelled sleeper") { try await task.value }
+        }
         #expect(clock.sleeperCount == 0)
     }
 
@@ -57,7 +66,9 @@ struct ManualClockTests {
         for _ in 0..<200 {
             let task = Task { try await clock.sleep(for: .seconds(1)) }
             task.cancel()
-            await #expect(throws: CancellationError.self) { try await task.value }
+            await #expect(throws: CancellationError.self) {
+                try await within("the cancelled sleeper") { try await task.value }
+            }
         }
         #expect(clock.sleeperCount == 0)
     }
@@ -70,7 +81,7 @@ struct ManualClockTests {
 }
 
 struct EventBroadcasterTests {
-    @Test func everySubscriberReceivesEveryEventInOrder() async {
+    @Test func everySubscriberReceivesEveryEventInOrder() async throws {
         let events = EventBroadcaster()
         let first = events.subscribe()
         let second = events.subscribe()
@@ -81,8 +92,11 @@ struct EventBroadcasterTests {
         events.finish()
         var kinds: [[RunEvent.Kind]] = []
         for stream in [first, second] {
-            var received: [RunEvent.Kind] = []
-            for await event in stream { received.append(event.kind) }
+            let received = try await within("the finished event stream") {
+                var received: [RunEvent.Kind] = []
+                for await event in stream { received.append(event.kind) }
+                return received
+            }
             kinds.append(received)
         }
         #expect(kinds == [[.runQueued, .runStarted, .runSucceeded], [.runQueued, .runStarted, .runSucceeded]])
@@ -107,7 +121,7 @@ struct EventBroadcasterTests {
             let stream = events.subscribe()
             let task = Task { for await _ in stream {} }
             task.cancel()
-            await task.value
+            await waitBounded("the cancelled subscriber") { await task.value }
         }
         #expect(events.subscriberCount == 0)
     }
@@ -120,7 +134,7 @@ struct EventBroadcasterTests {
             try await clock.sleep(until: start.addingTimeInterval(20))
             order.append("sleeper")
         }
-        await clock.waitForSleepers(count: 1)
+        await waitBounded("1 sleeper(s)") { await clock.waitForSleepers(count: 1) }
         _ = clock.startTimer(at: start.addingTimeInterval(30)) { order.append("timer 30") }
         _ = clock.startTimer(at: start.addingTimeInterval(10)) {
             order.append("timer 10")
@@ -128,7 +142,7 @@ struct EventBroadcasterTests {
         }
         #expect(clock.sleeperCount == 3)
         await clock.advance(by: .seconds(20))
-        try await sleeper.value
+        try await within("the sleeper") { try await sleeper.value }
         #expect(order.all == ["timer 10", "sleeper"])
         #expect(clock.sleeperCount == 1)
         await clock.advance(by: .seconds(10))
@@ -156,7 +170,7 @@ struct EventBroadcasterTests {
         let fired = Recorder<String>()
         _ = clock.startTimer(at: manual.now.addingTimeInterval(10)) { fired.append("kept") }
         let cancelled = clock.startTimer(at: manual.now.addingTimeInterval(10)) { fired.append("cancelled") }
-        await manual.waitForSleepers(count: 2)
+        await waitBounded("2 sleeper(s)") { await manual.waitForSleepers(count: 2) }
         cancelled.cancel()
         #expect(manual.sleeperCount == 1)
         await manual.advance(by: .seconds(10))

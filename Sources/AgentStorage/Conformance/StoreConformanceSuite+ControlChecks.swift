@@ -300,27 +300,3 @@ private func withDeadline<T: Sendable>(
         seconds: seconds,
         StoreConformanceFailure(check: String(check.prefix { $0 != "(" }), message: message), body)
 }
-
-/// Runs `body` and throws `failure` when it takes longer than `seconds` of real time; `body` is then cancelled.
-/// Shared by the conformance suite and the store tests, for waits on cancellation-aware store calls.
-/// - Parameters:
-///   - seconds: The deadline.
-///   - failure: What to throw when it passes.
-///   - body: The wait.
-/// - Returns: What `body` returned.
-/// - Throws: `failure`, or what `body` threw.
-package func withRealTimeDeadline<T: Sendable>(
-    seconds: Double, _ failure: @autoclosure @escaping @Sendable () -> any Error,
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else { throw failure() }
-        return value
-    }
-}

@@ -173,7 +173,7 @@ struct CrossProcessEndToEndTests {
         try await Poll.until(
             "the run's shell \(shell) and its background child \(background) to be gone", timeout: .seconds(30)
         ) {
-            Self.processIsGone(shell) && Self.processIsGone(background)
+            ProcessLiveness.isGone(shell) && ProcessLiveness.isGone(background)
         }
         try await serve.waitUntil("serve to report the cancellation", timeout: .seconds(30)) { process in
             Self.events(process).contains {
@@ -347,21 +347,11 @@ struct CrossProcessEndToEndTests {
         return try #require(pid(in: home, name))
     }
 
-    /// Whether a process is gone (or a zombie that is not ours to reap).
-    static func processIsGone(_ pid: pid_t) -> Bool {
-        if kill(pid, 0) != 0 { return errno == ESRCH }
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return true }
-        let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
-        return state == "Z" || state == "X"
-    }
-
     /// Kills what the agents' commands left behind (their process groups and background children), so that no
     /// `sleep 300` outlives a failed test.
     static func killCommands(recordedIn home: TestHome) {
-        if let shell = pid(in: home, "shell.pid"), !processIsGone(shell) { _ = kill(-shell, SIGKILL) }
-        if let background = pid(in: home, "background.pid"), !processIsGone(background) {
+        if let shell = pid(in: home, "shell.pid"), !ProcessLiveness.isGone(shell) { _ = kill(-shell, SIGKILL) }
+        if let background = pid(in: home, "background.pid"), !ProcessLiveness.isGone(background) {
             _ = kill(background, SIGKILL)
         }
     }

@@ -3,6 +3,7 @@ import AgentScheduling
 import AgentStorage
 import Foundation
 import HTTPTestSupport
+import TestDeadlines
 import Testing
 
 struct WebhookNotifierTests {

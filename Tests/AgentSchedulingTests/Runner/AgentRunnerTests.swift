@@ -2,6 +2,7 @@ import AgentCore
 import AgentScheduling
 import AgentStorage
 import Foundation
+import TestDeadlines
 import Testing
 
 @Suite struct AgentRunnerTests {

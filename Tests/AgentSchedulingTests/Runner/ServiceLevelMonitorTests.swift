@@ -3,6 +3,7 @@ import AgentStorage
 import Foundation
 import HTTPTestSupport
 import Synchronization
+import TestDeadlines
 import Testing
 
 @testable import AgentScheduling

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import TestDeadlines
 import Testing
 
 @testable import AgentScheduling

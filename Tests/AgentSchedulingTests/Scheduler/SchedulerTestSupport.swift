@@ -2,6 +2,7 @@ import AgentCore
 import AgentStorage
 import Foundation
 import Synchronization
+import TestDeadlines
 import Testing
 
 @testable import AgentScheduling

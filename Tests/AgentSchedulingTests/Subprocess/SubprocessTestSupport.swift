@@ -2,7 +2,9 @@ import AgentCore
 import AgentScheduling
 import AgentStorage
 import Foundation
+import ProcessTestSupport
 import Synchronization
+import TestDeadlines
 
 #if canImport(Glibc)
     import Glibc
@@ -82,16 +84,6 @@ struct SubprocessHarness {
     }
 }
 
-/// Whether a process is gone (or a zombie waiting for a parent that is not us to reap it).
-func processIsGone(_ pid: pid_t) -> Bool {
-    if kill(pid, 0) != 0 { return errno == ESRCH }
-    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-        let close = stat.lastIndex(of: ")")
-    else { return true }
-    let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
-    return state == "Z" || state == "X"
-}
-
 /// An orchestrator on the system clock and an in-memory store, with every event collected.
 final class SubprocessOrchestration: Sendable {
     let store: InMemoryAgentStore
@@ -134,8 +126,8 @@ func waitForPID(in file: URL, timeout: Duration = .seconds(60)) async throws -> 
 func waitUntilGone(_ pid: pid_t, timeout: Duration = .seconds(3)) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if processIsGone(pid) { return true }
+        if ProcessLiveness.isGone(pid) { return true }
         try? await Task.sleep(for: .milliseconds(20))
     }
-    return processIsGone(pid)
+    return ProcessLiveness.isGone(pid)
 }

@@ -2,6 +2,7 @@ import AgentCore
 import Dispatch
 import Foundation
 import Synchronization
+import TestDeadlines
 import Testing
 
 @testable import AgentStorage
@@ -199,13 +200,13 @@ struct JSONFileAgentStoreTests {
             }
         }
         let started = ContinuousClock.now
-        await Task.detached { await Task.yield() }.value
+        try await within("a new task to get a thread") { await Task.detached { await Task.yield() }.value }
         let elapsed = ContinuousClock.now - started
         #expect(elapsed < .seconds(5), "a task waited \(elapsed) for a thread while callers waited for the lock")
         #expect(finishedEarly.value == 0, "a caller went ahead while another process held the lock")
         holder.release()
-        for open in opens { _ = try await open.value }
-        for write in writes { try await write.value }
+        for open in opens { _ = try await within("an open that waited for the lock") { try await open.value } }
+        for write in writes { try await within("a write that waited for the lock") { try await write.value } }
         let reopened = try await JSONFileAgentStore.testStore(directory, clock: clock)
         #expect(reopened.runCount == waiting)
     }

@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Synchronization
+import TestDeadlines
 import Testing
 
 @testable import AgentStorage
@@ -288,7 +289,7 @@ struct JSONFileControlTests {
         var latencies: [Duration] = []
         for round in 0..<10 {
             let cursor = try await waiter.latestChangeCursor()
-            let elapsed = try await withDeadline(seconds: 5) {
+            let elapsed = try await within("a waiter woken by another handle's write", seconds: 5) {
                 try await withThrowingTaskGroup(of: Duration?.self) { group in
                     group.addTask {
                         // Wait first, then let the writer write while the waiter is parked.
@@ -315,7 +316,7 @@ struct JSONFileControlTests {
         }
         #expect(latencies.allSatisfy { $0 < .seconds(1) }, "latencies: \(latencies)")
         // Once nobody waits, the watch timer stops: an idle store does nothing.
-        try await withDeadline(seconds: 5) {
+        try await within("the watch timer to stop", seconds: 5) {
             while waiter.engine.control.withLock({ $0.watching }) { try await Task.sleep(for: .milliseconds(20)) }
         }
     }
@@ -331,11 +332,11 @@ struct JSONFileControlTests {
             ControlRequest(
                 id: "r1", action: .cancel(runID: try RecordFactory(clock: clock).record().id, reason: nil),
                 requestedBy: "t"))
-        try await withDeadline(seconds: 5) { try await waiting.value }
+        try await within("the woken waiter", seconds: 5) { try await waiting.value }
         let idle = Task { try await store.waitForChanges(after: try await store.latestChangeCursor()) }
         try await Task.sleep(for: .milliseconds(20))
         idle.cancel()
-        let cancelled = try await withDeadline(seconds: 5) {
+        let cancelled = try await within("the cancelled waiter", seconds: 5) {
             do {
                 try await idle.value
                 return false
@@ -345,12 +346,4 @@ struct JSONFileControlTests {
         }
         #expect(cancelled)
     }
-}
-
-/// Runs `body`, failing when it takes longer than `seconds` of real time (a waiter nobody wakes must fail the
-/// test, not hang it).
-private func withDeadline<T: Sendable>(seconds: Double, _ body: @escaping @Sendable () async throws -> T)
-    async throws -> T
-{
-    try await withRealTimeDeadline(seconds: seconds, StoreError(.unavailable, "gave up after \(seconds) s"), body)
 }

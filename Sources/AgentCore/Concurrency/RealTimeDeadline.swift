@@ -1,15 +1,6 @@
-import Foundation
 import Synchronization
-import Testing
 
-/// A wait that took longer than its deadline.
-struct DeadlineExceeded: Error, CustomStringConvertible {
-    let what: String
-    let seconds: Double
-    var description: String { "timed out after \(seconds) s waiting for \(what)" }
-}
-
-/// The first of two outcomes, handed to one waiter.
+/// The first of two outcomes (the work's or the deadline's), handed to one waiter.
 private final class FirstOutcome<T: Sendable>: Sendable {
     private let state = Mutex<
         (result: Result<T, any Error>?, waiter: CheckedContinuation<Result<T, any Error>, Never>?)
@@ -40,11 +31,21 @@ private final class FirstOutcome<T: Sendable>: Sendable {
     }
 }
 
-/// Runs `body` and returns its result, or throws ``DeadlineExceeded`` after `seconds` of real time even when
-/// `body` never returns (it is cancelled and left behind), so a wait that is never satisfied fails the test
-/// instead of hanging the suite.
-func within<T: Sendable>(
-    _ what: String, seconds: Double = 60, _ body: @escaping @Sendable () async throws -> T
+/// Runs `body` and returns its result, or throws `failure()` once `seconds` of real time have passed, even when
+/// `body` never returns: it is then cancelled and left behind, so the caller is never held by a wait that ignores
+/// cancellation (a task group would wait for such a child at its end and turn the deadline into a hang).
+///
+/// Shared by the store conformance suite and the tests; never used to wait for a schedule, which follows the
+/// injected clock.
+/// - Parameters:
+///   - seconds: The deadline, in real seconds.
+///   - failure: What to throw when it passes.
+///   - body: The wait.
+/// - Returns: What `body` returned.
+/// - Throws: `failure()`, or what `body` threw.
+package func withRealTimeDeadline<T: Sendable>(
+    seconds: Double, _ failure: @autoclosure @escaping @Sendable () -> any Error,
+    _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let outcome = FirstOutcome<T>()
     let work = Task {
@@ -56,23 +57,14 @@ func within<T: Sendable>(
     }
     let timer = Task {
         try? await Task.sleep(for: .seconds(seconds))
-        outcome.settle(.failure(DeadlineExceeded(what: what, seconds: seconds)))
+        outcome.settle(.failure(failure()))
     }
-    let result = await outcome.value()
+    let result = await withTaskCancellationHandler {
+        await outcome.value()
+    } onCancel: {
+        work.cancel()
+    }
     timer.cancel()
-    if case .failure(let error) = result, error is DeadlineExceeded { work.cancel() }
+    work.cancel()
     return try result.get()
-}
-
-/// As ``within(_:seconds:_:)`` for a wait that returns nothing: on a timeout the test gets an issue naming what it
-/// waited for, and goes on (usable where the caller cannot throw).
-func waitBounded(
-    _ what: String, seconds: Double = 60, sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: @escaping @Sendable () async -> Void
-) async {
-    do {
-        try await within(what, seconds: seconds, body)
-    } catch {
-        Issue.record("\(error)", sourceLocation: sourceLocation)
-    }
 }
