@@ -3,6 +3,7 @@ import AgentScheduling
 import AgentStorage
 import Foundation
 import HTTPTestSupport
+import TestDeadlines
 import Testing
 
 /// The acceptance tests of approvals (workflows.md B4), each on the virtual clock with the in-memory and the
