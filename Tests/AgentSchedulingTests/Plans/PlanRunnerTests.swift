@@ -15,6 +15,15 @@ import Testing
         try PlanDefinition(name: "nightly", schedule: schedule, tasks: tasks)
     }
 
+    /// A runner on the harness's store with these agents and plans, running.
+    private func runner(_ harness: WorkflowStoreHarness, _ agents: [ClosureAgent], plans: [PlanDefinition]) throws
+        -> RunningRunner
+    {
+        RunningRunner(
+            try AgentRunner(
+                agents: agents, store: harness.store, clock: harness.clock, options: runnerOptions("r1", plans: plans)))
+    }
+
     @Test(arguments: WorkflowStoreKind.allCases)
     func aPermanentFailureSkipsDownstreamWithItsReasonWhileIndependentBranchesContinue(_ kind: WorkflowStoreKind)
         async throws
@@ -26,10 +35,7 @@ import Testing
             PlanTaskDefinition(id: "a", agent: "alpha"), PlanTaskDefinition(id: "b", agent: "beta", dependsOn: ["a"]),
             PlanTaskDefinition(id: "c", agent: "gamma"),
         ])
-        let runner = RunningRunner(
-            try AgentRunner(
-                agents: ["alpha", "beta", "gamma"].map { agents.agent($0) }, store: harness.store, clock: harness.clock,
-                options: runnerOptions("r1", plans: [nightly])))
+        let runner = try runner(harness, agents.agents(["alpha", "beta", "gamma"]), plans: [nightly])
         let started = try await #require(runner.runner.plans).start(
             plan: "nightly", businessDate: try BusinessDate(date))
         #expect(started.created && started.run.id == "nightly-2025-01-15")
@@ -86,10 +92,8 @@ import Testing
             PlanTaskDefinition(id: "d", agent: "delta", dependsOn: ["b", "c"]),
             PlanTaskDefinition(id: "cleanup", agent: "epsilon", dependsOn: ["d"], rule: .allDone),
         ])
-        let runner = RunningRunner(
-            try AgentRunner(
-                agents: ["alpha", "beta", "gamma", "delta", "epsilon"].map { agents.agent($0) }, store: harness.store,
-                clock: harness.clock, options: runnerOptions("r1", plans: [nightly])))
+        let runner = try runner(
+            harness, agents.agents(["alpha", "beta", "gamma", "delta", "epsilon"]), plans: [nightly])
         let id = try await #require(runner.runner.plans).start(plan: "nightly", businessDate: try BusinessDate(date))
             .run.id
         let run = try #require(await waitForPlanRun(id, in: harness.store, toBe: [.failed, .succeeded]))
@@ -148,10 +152,7 @@ import Testing
             PlanTaskDefinition(id: "a", agent: "alpha"), PlanTaskDefinition(id: "b", agent: "beta", dependsOn: ["a"]),
             PlanTaskDefinition(id: "c", agent: "gamma"),
         ])
-        let runner = RunningRunner(
-            try AgentRunner(
-                agents: ["alpha", "beta", "gamma"].map { agents.agent($0) }, store: harness.store, clock: harness.clock,
-                options: runnerOptions("r1", plans: [nightly])))
+        let runner = try runner(harness, agents.agents(["alpha", "beta", "gamma"]), plans: [nightly])
         let id = try await #require(runner.runner.plans).start(plan: "nightly", businessDate: try BusinessDate(date))
             .run.id
         let failed = try #require(await waitForPlanRun(id, in: harness.store, toBe: [.failed]))
@@ -176,10 +177,7 @@ import Testing
         let agents = ScriptedAgents()
         let gate = agents.hold("alpha")
         let nightly = try plan([PlanTaskDefinition(id: "a", agent: "alpha")])
-        let runner = RunningRunner(
-            try AgentRunner(
-                agents: [agents.agent("alpha")], store: harness.store, clock: harness.clock,
-                options: runnerOptions("r1", plans: [nightly])))
+        let runner = try runner(harness, [agents.agent("alpha")], plans: [nightly])
         let id = try await #require(runner.runner.plans).start(plan: "nightly", businessDate: try BusinessDate(date))
             .run.id
         await eventually("alpha did not start") { agents.starts("alpha") == 1 }

@@ -60,6 +60,9 @@ final class ScriptedAgents: Sendable {
     func starts(_ agent: AgentName) -> Int { state.withLock { $0.starts[agent] ?? 0 } }
     var order: [AgentName] { state.withLock { $0.order } }
 
+    /// Agents that play their scripts.
+    func agents(_ names: [AgentName]) -> [ClosureAgent] { names.map { agent($0) } }
+
     /// An agent that plays its script (default: success).
     func agent(_ name: AgentName, retry: RetryPolicy = .never) -> ClosureAgent {
         ClosureAgent(
