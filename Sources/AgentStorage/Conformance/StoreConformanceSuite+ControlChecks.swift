@@ -300,14 +300,15 @@ private func withDeadline<T: Sendable>(
 }
 
 /// Runs `body` and throws `failure` when it takes longer than `seconds` of real time; `body` is then cancelled.
-/// Shared by the conformance suite and the store tests, for waits on cancellation-aware store calls.
+/// Shared by the conformance suite, the store tests and the tests of hosts built on the library (such as
+/// `agent-server`), for waits on cancellation-aware calls.
 /// - Parameters:
 ///   - seconds: The deadline.
 ///   - failure: What to throw when it passes.
 ///   - body: The wait.
 /// - Returns: What `body` returned.
 /// - Throws: `failure`, or what `body` threw.
-package func withRealTimeDeadline<T: Sendable>(
+public func withRealTimeDeadline<T: Sendable>(
     seconds: Double, _ failure: @autoclosure @escaping @Sendable () -> any Error,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
