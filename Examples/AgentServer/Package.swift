@@ -48,6 +48,7 @@ let package = Package(
             name: "AgentServerTests",
             dependencies: [
                 "AgentServerKit",
+                .product(name: "AgentStorage", package: "swift-agent-runner"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]
