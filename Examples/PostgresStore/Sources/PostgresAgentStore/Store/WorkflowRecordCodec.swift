@@ -11,10 +11,7 @@ enum WorkflowRecordCodec {
     /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` when it cannot be encoded.
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
+        encoder.dateEncodingStrategy = .custom(Timestamp.encode)
         do {
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         } catch {
@@ -30,15 +27,7 @@ enum WorkflowRecordCodec {
     /// - Throws: ``StoreError`` with ``StoreError/Code/corruptData`` (or a newer record schema).
     static func record<Record: Decodable>(_ type: Record.Type, _ text: String) throws -> Record {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "\"\(text)\" is not an ISO-8601 timestamp")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .custom(Timestamp.decode)
         do {
             return try decoder.decode(type, from: Data(text.utf8))
         } catch {
