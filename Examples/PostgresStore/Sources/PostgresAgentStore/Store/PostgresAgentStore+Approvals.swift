@@ -23,10 +23,8 @@ extension PostgresAgentStore {
         return try await write { transaction in
             let rows = try await transaction.rows(
                 """
-                WITH clock AS (
-                    SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now,
-                        \(unescaped: table("now_ms"))(\(injectedNow)) + \(timeoutMilliseconds) AS deadline
-                )
+                WITH now AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now),
+                clock AS (SELECT now.now, now.now + \(timeoutMilliseconds) AS deadline FROM now)
                 INSERT INTO \(unescaped: table("approvals")) AS existing
                     (run_id, agent, plan_run_id, task_id, state, requested_by, requested_at, deadline, version, body)
                 SELECT \(fresh.runID.rawValue), \(fresh.agentName.rawValue), \(fresh.planRunID), \(fresh.taskID),
