@@ -52,7 +52,7 @@ import Testing
             }
 
             let serve = try RunnerProcess("serve", arguments: ["serve", "--json"] + common, in: directory)
-            defer { if serve.process.isRunning { serve.signal(SIGKILL) } }
+            defer { if serve.isRunning { serve.signal(SIGKILL) } }
             let started = try await command(["plan", "run", "nightly", "--date", "2025-01-15"])
             #expect(started.status == 0, "plan run: \(started.out)")
             var runID: String?
