@@ -60,9 +60,10 @@ import Testing
             for _ in 0..<3 {
                 await clock.advance(by: .seconds(60))
                 for runner in runners {
-                    try await bounded("a node's scheduler to settle", seconds: 30) {
-                        await runner.scheduler.waitUntilQuiet()
-                    }
+                    try await withRealTimeDeadline(
+                        seconds: 30,
+                        PollTimeout(description: "timed out after 30 s waiting for a node's scheduler to settle")
+                    ) { await runner.scheduler.waitUntilQuiet() }
                 }
             }
             let stored = try await control.scheduleState(for: "minutely")
@@ -103,16 +104,4 @@ private func poll(_ what: String, seconds: Double, _ condition: () async throws 
 /// A wait that passed its deadline.
 private struct PollTimeout: Error, CustomStringConvertible {
     let description: String
-}
-
-/// Runs `body`, or throws after `seconds` of real time even when `body` never returns (it is then cancelled and
-/// left behind), so a wait that is never satisfied fails the test instead of hanging it.
-private func bounded(_ what: String, seconds: Double, _ body: @escaping @Sendable () async -> Void) async throws {
-    let finished = Atomic<Bool>(false)
-    let work = Task {
-        await body()
-        finished.store(true, ordering: .relaxed)
-    }
-    defer { work.cancel() }
-    try await poll(what, seconds: seconds) { finished.load(ordering: .relaxed) }
 }
