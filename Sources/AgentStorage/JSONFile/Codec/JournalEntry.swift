@@ -98,6 +98,10 @@ enum JournalEntry: Sendable, Hashable {
             }
             writer.nextKey("consecutiveFailures")
             writer.integer(state.consecutiveFailures)
+            if let override = state.scheduleOverride {
+                writer.nextKey("scheduleOverride")
+                try ControlRecordCodec.encode(override, into: &writer)
+            }
             writer.nextKey("version")
             writer.integer(state.version)
             writer.raw("}}")
@@ -328,6 +332,10 @@ enum ParsedEntry: Sendable {
                 state.pausedReason = try scanner.optionalString()
             } else if scanner.key(key, is: "consecutiveFailures") {
                 state.consecutiveFailures = scanner.consumeNull() ? 0 : Int(clamping: try scanner.int64())
+            } else if scanner.key(key, is: "scheduleOverride") {
+                if !scanner.consumeNull() {
+                    state.scheduleOverride = try ControlRecordCodec.decode(ScheduleConfiguration.self, from: &scanner)
+                }
             } else if scanner.key(key, is: "version") {
                 if !scanner.consumeNull() {
                     state.version = try scanner.uint64()
