@@ -85,3 +85,7 @@ public protocol CandidateStore: Sendable {
     /// - Throws: ``StoreError`` when the store cannot be read.
     nonisolated(nonsending) func promotions(candidateID: String) async throws -> [Promotion]
 }
+
+/// A workflow store with pipeline candidates besides: what staged pipelines need. The built-in stores are all
+/// pipeline stores; prove a custom one with `StoreConformanceSuite.runCandidates(…)` from `AgentStorage`.
+public protocol PipelineStore: WorkflowStore, CandidateStore {}

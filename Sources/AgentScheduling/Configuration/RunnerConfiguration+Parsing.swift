@@ -145,6 +145,7 @@ extension RunnerConfiguration {
         configuration.overdueGracePeriod = overdueGracePeriod
         configuration.plans = readPlans(reader, agents: Set(agents.map(\.name)), defaultTimeZone: zone)
         configuration.approvalPolicies = readApprovals(reader, agents: Set(agents.map(\.name)))
+        configuration.pipelines = readPipelines(reader, agents: Set(agents.map(\.name)))
         configuration.coding = coding.configuration
         configuration.server = server
         return configuration

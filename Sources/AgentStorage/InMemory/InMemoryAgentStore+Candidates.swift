@@ -4,7 +4,7 @@ import Synchronization
 
 /// Pipeline candidates and promotions in memory, under the store's control lock, each write appended to the change
 /// feed.
-extension InMemoryAgentStore: CandidateStore {
+extension InMemoryAgentStore: PipelineStore {
     /// See ``CandidateStore/submitCandidate(_:)``.
     /// - Parameter candidate: The candidate.
     /// - Returns: The stored candidate and whether this call created it.

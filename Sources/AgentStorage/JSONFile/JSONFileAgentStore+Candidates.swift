@@ -5,7 +5,7 @@ import Foundation
 /// promotion writes its `promotion` line and the moved candidate's line in one append), appended on the writer
 /// queue under the store lock after catching up on other processes' lines, so every start and promotion is one
 /// compare-and-set across every process that shares the directory. Compaction keeps them all.
-extension JSONFileAgentStore: CandidateStore {
+extension JSONFileAgentStore: PipelineStore {
     /// See ``CandidateStore/submitCandidate(_:)``. Atomic across processes: one candidate per id.
     /// - Parameter candidate: The candidate.
     /// - Returns: The stored candidate and whether this call created it.
