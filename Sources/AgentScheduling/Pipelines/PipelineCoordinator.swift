@@ -104,11 +104,7 @@ public actor PipelineCoordinator {
     public func promote(candidateID: String, as person: String, comment: String? = nil) async throws -> StageStep {
         let candidate = try await existing(candidateID)
         let pipeline = try definition(candidate.pipeline)
-        let promotion = Promotion(
-            candidateID: candidateID, stage: candidate.stage,
-            artifactDigest: candidate.gate?.artifactDigest ?? "override:\(candidate.version)",
-            runID: candidate.gate?.runID, overriddenBy: person, comment: comment,
-            completesPipeline: candidate.stage + 1 >= pipeline.stages.count)
+        let promotion = pipeline.humanPromotion(of: candidate, by: person, comment: comment)
         let result = try await store.promote(promotion)
         if result.created { announcePromotion(result.promotion, result.candidate) }
         return .promoted(result.promotion, result.candidate)

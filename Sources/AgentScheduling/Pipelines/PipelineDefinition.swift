@@ -44,4 +44,23 @@ public struct PipelineDefinition: Sendable {
         for stage in stages { if case .agent(let gate) = stage.gate { agents.insert(gate) } }
         return agents
     }
+
+    /// The human override that promotes a candidate past a stage (default: its current one), naming who: over the
+    /// digest its latest gate judged at that stage, or `override` when no gate judged it, so a repeated override of
+    /// the same stage is the same promotion and is stored once.
+    /// - Parameters:
+    ///   - candidate: The candidate, as read.
+    ///   - stage: The stage to promote from (default: the candidate's current stage).
+    ///   - person: Who promotes it.
+    ///   - comment: Why.
+    /// - Returns: The promotion to store with ``AgentCore/CandidateStore/promote(_:)``.
+    public func humanPromotion(of candidate: Candidate, stage: Int? = nil, by person: String, comment: String?)
+        -> Promotion
+    {
+        let stage = stage ?? candidate.stage
+        let gate = candidate.gate.flatMap { $0.stage == stage ? $0 : nil }
+        return Promotion(
+            candidateID: candidate.id, stage: stage, artifactDigest: gate?.artifactDigest ?? "override",
+            runID: gate?.runID, overriddenBy: person, comment: comment, completesPipeline: stage + 1 >= stages.count)
+    }
 }

@@ -108,10 +108,11 @@ struct PipelineAcceptanceTests {
             return
         }
         #expect(candidate.failureCount(at: 1) == 0 && candidate.state.pause?.reason.contains("inconclusive") == true)
-        guard case .refused = try await coordinator.advance(candidateID: "c1") else {
+        guard case .paused = try await coordinator.advance(candidateID: "c1") else {
             Issue.record("a paused candidate ran its stage")
             return
         }
+        #expect(harness.agents.starts("backtester") == 1)
         await #expect(throws: StoreError.self) { _ = try await coordinator.promote(candidateID: "c1", as: "") }
         guard case .promoted(let promotion, let moved) = try await coordinator.promote(candidateID: "c1", as: "alice")
         else {
@@ -145,8 +146,12 @@ struct PipelineAcceptanceTests {
         }
         #expect(candidate.state.pause?.by == "pipeline")
         #expect(paused.withLock { $0.count } == 1)
-        guard case .refused = try await coordinator.advance(candidateID: "c1") else {
+        guard case .paused = try await coordinator.advance(candidateID: "c1") else {
             Issue.record("a fourth submission ran")
+            return
+        }
+        guard case .refused = try await harness.store.startStageRun(candidateID: "c1", stage: 0, runID: RunIDGenerator().next(at: harness.clock.now)) else {
+            Issue.record("the store started a stage run of a paused candidate")
             return
         }
         #expect(harness.agents.starts("researcher") == 3)

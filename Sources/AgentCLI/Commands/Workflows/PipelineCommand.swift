@@ -60,7 +60,7 @@ enum PipelineCommand: AgentCommand {
                 for stage in report.stages {
                     table.add([stage.stage, stage.agent, stage.gate, stage.outcome, stage.detail])
                 }
-                io.write(table.render())
+                io.print(table.render())
                 io.print(
                     report.completed
                         ? "dry run of \(pipeline.name): candidate completed every stage"
