@@ -17,7 +17,8 @@ extension RunnerConfiguration {
             let name = pipeline.nonEmptyString("name", required: "the pipeline's name, for example \"quant\"")
             if let name {
                 if let earlier = names[name] {
-                    pipeline.report("name", "\"\(name)\" is already the name of \(earlier); pipeline names must be unique")
+                    pipeline.report(
+                        "name", "\"\(name)\" is already the name of \(earlier); pipeline names must be unique")
                 } else {
                     names[name] = path
                 }
@@ -50,7 +51,9 @@ extension RunnerConfiguration {
         return pipelines
     }
 
-    private static func readStage(_ node: JSONNode, path: String, agents: Set<AgentName>, problems: ConfigReader.Problems)
+    private static func readStage(
+        _ node: JSONNode, path: String, agents: Set<AgentName>, problems: ConfigReader.Problems
+    )
         -> StageDefinition?
     {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }
@@ -73,7 +76,9 @@ extension RunnerConfiguration {
         guard let text = reader.nonEmptyString(key, required: required) else { return nil }
         if let name = try? AgentName(text), agents.contains(name) { return name }
         reader.report(
-            key, "no agent is named \"\(text)\"; configured agents: \(agents.map(\.rawValue).sorted().joined(separator: ", "))")
+            key,
+            "no agent is named \"\(text)\"; configured agents: \(agents.map(\.rawValue).sorted().joined(separator: ", "))"
+        )
         return nil
     }
 }

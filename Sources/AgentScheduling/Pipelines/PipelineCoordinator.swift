@@ -87,7 +87,8 @@ public actor PipelineCoordinator {
             metrics.recordHandOff(pipeline: pipeline.name, stage: stage.name, from: candidate.readySince, to: clock.now)
         case .alreadyActive(let current):
             // Another call (here or in another process) started this very run and carries it out.
-            return .refused(current, reason: "stage run \(identity.runID) of candidate \(candidateID) is already active")
+            return .refused(
+                current, reason: "stage run \(identity.runID) of candidate \(candidateID) is already active")
         case .refused(let current, let reason):
             return .refused(current, reason: reason)
         }
@@ -161,7 +162,8 @@ public actor PipelineCoordinator {
         metrics.recordRun(pipeline: pipeline.name, stage: stage.name, record: record)
         guard record.status == .succeeded else {
             let reason = "stage \(stage.name) run \(record.status): \(record.errorMessage ?? record.summary ?? "")"
-            metrics.recordFailure(pipeline: pipeline.name, stage: stage.name, class: record.errorClass?.rawValue ?? "failed")
+            metrics.recordFailure(
+                pipeline: pipeline.name, stage: stage.name, class: record.errorClass?.rawValue ?? "failed")
             return try await countFailure(identity, stage: stage, reason: reason, gate: nil)
         }
         let present = Set(record.artifacts.map(\.name))
@@ -170,14 +172,16 @@ public actor PipelineCoordinator {
             metrics.recordFailure(pipeline: pipeline.name, stage: stage.name, class: "missingArtifact")
             return try await countFailure(
                 identity, stage: stage,
-                reason: "missingArtifact: stage \(stage.name) produced no \(missing.joined(separator: ", "))", gate: nil)
+                reason: "missingArtifact: stage \(stage.name) produced no \(missing.joined(separator: ", "))", gate: nil
+            )
         }
         let digest = StageRunIdentity.digest(of: record.artifacts)
         try await update(identity.candidateID) { candidate in
             candidate.state = .gating
             candidate.activeRunID = nil
         }
-        let (outcome, evidence) = try await judge(stage, pipeline: pipeline, identity: identity, record: record, digest: digest)
+        let (outcome, evidence) = try await judge(
+            stage, pipeline: pipeline, identity: identity, record: record, digest: digest)
         let gate = GateRecord(
             stage: identity.stage, runID: identity.runID, outcome: outcome, artifactDigest: digest, evidence: evidence,
             at: clock.now)

@@ -65,7 +65,9 @@ public final class PipelineMetrics: Sendable {
     ///   - stage: The stage.
     ///   - failureClass: Its class.
     public func recordFailure(pipeline: String, stage: String, class failureClass: String) {
-        samples.withLock { $0[Key(pipeline: pipeline, stage: stage), default: Samples()].failures[failureClass, default: 0] += 1 }
+        samples.withLock {
+            $0[Key(pipeline: pipeline, stage: stage), default: Samples()].failures[failureClass, default: 0] += 1
+        }
     }
 
     /// Records a hand-off: a stage run started `to - from` after the candidate became ready for it.
@@ -76,7 +78,8 @@ public final class PipelineMetrics: Sendable {
     ///   - to: When its stage run started.
     public func recordHandOff(pipeline: String, stage: String, from: Date, to: Date) {
         samples.withLock {
-            $0[Key(pipeline: pipeline, stage: stage), default: Samples()].handOffs.append(max(0, to.timeIntervalSince(from)))
+            $0[Key(pipeline: pipeline, stage: stage), default: Samples()].handOffs.append(
+                max(0, to.timeIntervalSince(from)))
         }
     }
 

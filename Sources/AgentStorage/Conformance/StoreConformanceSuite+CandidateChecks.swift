@@ -67,7 +67,9 @@ extension StoreConformanceSuite {
             ).created
         }
         try expect(created.filter { $0 }.count == 1, "concurrent submits created \(created.filter { $0 }.count)")
-        try await expectStoreError(.invalidRecord) { _ = try await store.submitCandidate(Candidate(id: "", pipeline: "q")) }
+        try await expectStoreError(.invalidRecord) {
+            _ = try await store.submitCandidate(Candidate(id: "", pipeline: "q"))
+        }
         let listed = try await peer.candidates(pipeline: "quant", limit: 10).map(\.id)
         try expect(listed == ["carry-v2", "momentum-v7"].sorted(), "candidates(pipeline:) listed \(listed)")
         try expect(try await store.candidates(pipeline: "other", limit: 10).isEmpty, "the pipeline filter leaked")
@@ -208,7 +210,8 @@ extension StoreConformanceSuite {
         }
         let resumed = try await peer.resumeCandidate(id: "c1", by: "alice", comment: "fixed the data feed")
         try expect(
-            resumed.state == .ready && resumed.failureCount(at: 0) == 0, "resume did not reset the candidate: \(resumed)")
+            resumed.state == .ready && resumed.failureCount(at: 0) == 0,
+            "resume did not reset the candidate: \(resumed)")
         try await expectStoreError(.transitionRefused) {
             _ = try await store.resumeCandidate(id: "c1", by: "alice", comment: nil)
         }

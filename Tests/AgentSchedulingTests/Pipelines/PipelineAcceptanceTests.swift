@@ -150,7 +150,10 @@ struct PipelineAcceptanceTests {
             Issue.record("a fourth submission ran")
             return
         }
-        guard case .refused = try await harness.store.startStageRun(candidateID: "c1", stage: 0, runID: RunIDGenerator().next(at: harness.clock.now)) else {
+        guard
+            case .refused = try await harness.store.startStageRun(
+                candidateID: "c1", stage: 0, runID: RunIDGenerator().next(at: harness.clock.now))
+        else {
             Issue.record("the store started a stage run of a paused candidate")
             return
         }
@@ -227,7 +230,8 @@ struct PipelineAcceptanceTests {
             })
         harness.agents.script("researcher", .producing("spec"))
         harness.agents.script(
-            "backtester", AgentRunResult(outcome: .succeeded, artifacts: [RunArtifact(name: "report", uri: report.path)]))
+            "backtester",
+            AgentRunResult(outcome: .succeeded, artifacts: [RunArtifact(name: "report", uri: report.path)]))
         let coordinator = try harness.coordinator(try Self.quant(gate: gate))
         try await coordinator.submit(candidateID: "c1", pipeline: "quant")
         _ = try await coordinator.advance(candidateID: "c1")

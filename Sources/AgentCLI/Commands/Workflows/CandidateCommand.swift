@@ -74,7 +74,8 @@ enum CandidateCommand: AgentCommand {
                 candidate = try await store.resumeCandidate(id: id, by: person, comment: parsed.value("comment"))
             default:
                 guard let found = try await store.candidate(id: id) else {
-                    io.printError("agentctl candidate \(action): no candidate with id \(id); list them with agentctl candidates")
+                    io.printError(
+                        "agentctl candidate \(action): no candidate with id \(id); list them with agentctl candidates")
                     return ExitCode.usage
                 }
                 if action == "promote" {
@@ -96,10 +97,13 @@ enum CandidateCommand: AgentCommand {
                 io.print(try WorkflowFormatting.json(candidate))
                 for promotion in promotions { io.print(try WorkflowFormatting.json(promotion)) }
             } else {
-                io.print("\(candidate.id)  pipeline \(candidate.pipeline)  stage \(candidate.stage)  \(candidate.state)")
+                io.print(
+                    "\(candidate.id)  pipeline \(candidate.pipeline)  stage \(candidate.stage)  \(candidate.state)")
                 for promotion in promotions {
                     let who = promotion.overriddenBy.map { " by \($0)" } ?? ""
-                    io.print("  promoted from stage \(promotion.stage)\(who) at \(Timestamp.format(promotion.at))  \(promotion.artifactDigest)")
+                    io.print(
+                        "  promoted from stage \(promotion.stage)\(who) at \(Timestamp.format(promotion.at))  \(promotion.artifactDigest)"
+                    )
                 }
             }
             return ExitCode.success
