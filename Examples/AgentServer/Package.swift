@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(name: "swift-agent-runner", path: "../.."),
+        .package(name: "PostgresStore", path: "../PostgresStore"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -26,6 +27,7 @@ let package = Package(
                 .product(name: "AgentScheduling", package: "swift-agent-runner"),
                 .product(name: "AgentStorage", package: "swift-agent-runner"),
                 .product(name: "AgentCLI", package: "swift-agent-runner"),
+                .product(name: "PostgresAgentStore", package: "PostgresStore"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -48,6 +50,8 @@ let package = Package(
             name: "AgentServerTests",
             dependencies: [
                 "AgentServerKit",
+                .product(name: "AgentStorage", package: "swift-agent-runner"),
+                .product(name: "PostgresAgentStore", package: "PostgresStore"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ]

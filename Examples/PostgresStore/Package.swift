@@ -39,6 +39,7 @@ let package = Package(
                 "PostgresAgentStore",
                 "agent-runner-pg",
                 .product(name: "AgentCore", package: "swift-agent-runner"),
+                .product(name: "AgentScheduling", package: "swift-agent-runner"),
                 .product(name: "AgentStorage", package: "swift-agent-runner"),
             ]
         ),

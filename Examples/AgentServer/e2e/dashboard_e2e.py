@@ -64,10 +64,16 @@ def run(page, arguments) -> None:
     # The page triggers the run over the API and does not reload the table itself: the new row can only come
     # from the live WebSocket update.
     run_now.click()
-    new_row = page.locator("#runs tbody tr").filter(has_text="hello").filter(has_text="succeeded").first
-    expect(new_row).to_be_visible(timeout=DEADLINE_MS)
-    run_id = new_row.get_attribute("data-run")
-    assert run_id and run_id not in before, f"no new run appeared (saw {run_id})"
+    # A hello row that was not there before the click (schemathesis ran hello too), succeeded.
+    find_new = """(before) => {
+      const row = [...document.querySelectorAll('#runs tbody tr')].find((r) => !before.includes(r.dataset.run)
+        && r.textContent.includes('hello') && r.textContent.includes('succeeded'));
+      return row ? row.dataset.run : null;
+    }"""
+    page.wait_for_function(find_new, arg=sorted(before), timeout=DEADLINE_MS)
+    run_id = page.evaluate(find_new, sorted(before))
+    assert run_id, "no new run appeared"
+    new_row = page.locator(f'#runs tbody tr[data-run="{run_id}"]')
     events = page.locator("#events li").filter(has_text="runSucceeded")
     expect(events.first).to_be_visible(timeout=DEADLINE_MS)
     # Live updates can be paused.

@@ -8,10 +8,7 @@ enum WorkflowFormatting {
     static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
+        encoder.dateEncodingStrategy = .custom(Timestamp.encode)
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 

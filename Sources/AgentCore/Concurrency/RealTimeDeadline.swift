@@ -35,15 +35,15 @@ private final class FirstOutcome<T: Sendable>: Sendable {
 /// `body` never returns: it is then cancelled and left behind, so the caller is never held by a wait that ignores
 /// cancellation (a task group would wait for such a child at its end and turn the deadline into a hang).
 ///
-/// Shared by the store conformance suite and the tests; never used to wait for a schedule, which follows the
-/// injected clock.
+/// For the store conformance suite and for tests of the library and of hosts built on it (a wait on a store, a
+/// socket or a child process); never for waiting on a schedule, which follows the injected clock.
 /// - Parameters:
 ///   - seconds: The deadline, in real seconds.
 ///   - failure: What to throw when it passes.
 ///   - body: The wait.
 /// - Returns: What `body` returned.
 /// - Throws: `failure()`, or what `body` threw.
-package func withRealTimeDeadline<T: Sendable>(
+public func withRealTimeDeadline<T: Sendable>(
     seconds: Double, _ failure: @autoclosure @escaping @Sendable () -> any Error,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {

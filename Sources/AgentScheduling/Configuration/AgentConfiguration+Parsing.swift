@@ -13,15 +13,28 @@ extension AgentConfiguration {
     package static let patternClasses: [FailureClass] = [.rateLimited, .permanent, .transient]
 
     /// Reads one agent at `path`; reports every problem and returns `nil` when it is unusable.
+    ///
+    /// With `impliedName` the entry is a plan task's inline command (`plans[i].tasks[j].run`): it takes that name,
+    /// and it has neither a `name` nor a `schedule` of its own (its plan decides when it runs).
     package static func read(
-        _ node: JSONNode, path: String, context: ParseContext, problems: ConfigReader.Problems
+        _ node: JSONNode, path: String, context: ParseContext, problems: ConfigReader.Problems,
+        impliedName: AgentName? = nil
     ) -> AgentConfiguration? {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }
         defer { reader.finish() }
         let before = problems.list.count
 
         var name: AgentName?
-        if let text = reader.string("name", required: "the agent's name, for example \"nightly-review\"") {
+        if let impliedName {
+            name = impliedName
+            if reader.has("name") {
+                reader.report(
+                    "name", "an inline task is named after its plan and task (\"\(impliedName)\"); remove \"name\"")
+            }
+            for key in ["schedule", "timeZone"] where reader.has(key) {
+                reader.report(key, "an inline task runs when its plan starts it; remove \"\(key)\"")
+            }
+        } else if let text = reader.string("name", required: "the agent's name, for example \"nightly-review\"") {
             do {
                 name = try AgentName(text)
             } catch {
@@ -34,7 +47,8 @@ extension AgentConfiguration {
         let workingDirectory = reader.nonEmptyString("workingDirectory").map {
             RunnerConfiguration.resolve($0, against: context.directory, environment: context.environment).path
         }
-        let schedule = readSchedule(reader, defaultTimeZone: context.defaultTimeZone)
+        let schedule: ScheduleConfiguration? =
+            impliedName == nil ? readSchedule(reader, defaultTimeZone: context.defaultTimeZone) : .manualOnly
         let timeout = reader.duration("timeout", minimum: .seconds(1))
         let terminationGrace = reader.duration("terminationGracePeriod")
         let lease = reader.duration("lease", minimum: .seconds(1))

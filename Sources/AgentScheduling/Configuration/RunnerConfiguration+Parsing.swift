@@ -143,7 +143,10 @@ extension RunnerConfiguration {
             notifications: globalNotifications + agents.flatMap(\.notifications))
         configuration.misfireThreshold = misfireThreshold
         configuration.overdueGracePeriod = overdueGracePeriod
-        configuration.plans = readPlans(reader, agents: Set(agents.map(\.name)), defaultTimeZone: zone)
+        let plans = readPlans(reader, agents: Set(agents.map(\.name)), context: context)
+        configuration.plans = plans.plans
+        configuration.agents += plans.inlineAgents
+        configuration.notifications += plans.inlineAgents.flatMap(\.notifications)
         configuration.approvalPolicies = readApprovals(reader, agents: Set(agents.map(\.name)))
         configuration.pipelines = readPipelines(reader, agents: Set(agents.map(\.name)))
         configuration.coding = coding.configuration

@@ -3,13 +3,19 @@ import Foundation
 
 extension RunnerConfiguration {
     /// The `plans` array: each plan a name, a schedule like an agent's (`schedule`, `timeZone`), `failFast`, and
-    /// `tasks` with `id`, `agent`, `parameters`, `dependsOn` and `rule`. Unknown tasks, unknown agents and cycles
-    /// are reported with their JSON path.
-    package static func readPlans(_ reader: ConfigReader, agents: Set<AgentName>, defaultTimeZone: String)
-        -> [PlanDefinition]
-    {
-        guard let elements = reader.array("plans") else { return [] }
+    /// `tasks` with `id`, `agent` (or `run`, an inline command), `parameters`, `dependsOn` and `rule`. Unknown tasks,
+    /// unknown agents and cycles are reported with their JSON path.
+    ///
+    /// A task's `run` is an agent entry without `name` and `schedule` (`{"command": [...], "timeout": "5m", …}`):
+    /// it becomes a manual-only agent named `<plan>.<task>`, returned in `inlineAgents` so that every runner knows it.
+    package static func readPlans(
+        _ reader: ConfigReader, agents: Set<AgentName>, context: AgentConfiguration.ParseContext
+    ) -> (plans: [PlanDefinition], inlineAgents: [AgentConfiguration]) {
+        guard let elements = reader.array("plans") else { return ([], []) }
+        let defaultTimeZone = context.defaultTimeZone
         var plans: [PlanDefinition] = []
+        var inlineAgents: [AgentConfiguration] = []
+        var inlineNames: Set<AgentName> = []
         var names: [String: String] = [:]
         for (path, node) in elements {
             guard let plan = ConfigReader(node, path: path, problems: reader.problems) else { continue }
@@ -28,8 +34,16 @@ extension RunnerConfiguration {
             var tasks: [(task: PlanTaskDefinition, path: String)] = []
             if let taskElements = plan.array("tasks") {
                 for (taskPath, taskNode) in taskElements {
-                    if let task = readTask(taskNode, path: taskPath, agents: agents, problems: reader.problems) {
+                    let inline = InlineTaskContext(
+                        plan: name, parse: context, agents: agents.union(inlineNames))
+                    if let (task, agent) = readTask(
+                        taskNode, path: taskPath, agents: agents, inline: inline, problems: reader.problems)
+                    {
                         tasks.append((task, taskPath))
+                        if let agent {
+                            inlineAgents.append(agent)
+                            inlineNames.insert(agent.name)
+                        }
                     }
                 }
                 if taskElements.isEmpty { plan.report("tasks", "a plan needs at least one task") }
@@ -47,20 +61,53 @@ extension RunnerConfiguration {
                 reader.problems.report(at, error.message, at: nil)
             }
         }
-        return plans
+        return (plans, inlineAgents)
+    }
+
+    /// What a task's inline command needs: its plan's name (for the agent's name), the file's parse context, and
+    /// the names already taken.
+    private struct InlineTaskContext {
+        var plan: String?
+        var parse: AgentConfiguration.ParseContext
+        var agents: Set<AgentName>
     }
 
     private static func readTask(
-        _ node: JSONNode, path: String, agents: Set<AgentName>, problems: ConfigReader.Problems
-    )
-        -> PlanTaskDefinition?
-    {
+        _ node: JSONNode, path: String, agents: Set<AgentName>, inline: InlineTaskContext,
+        problems: ConfigReader.Problems
+    ) -> (PlanTaskDefinition, AgentConfiguration?)? {
         guard let reader = ConfigReader(node, path: path, problems: problems) else { return nil }
         defer { reader.finish() }
         let before = problems.list.count
         let id = reader.nonEmptyString("id", required: "the task's id, for example \"seo.validate\"")
         var agent: AgentName?
-        if let text = reader.nonEmptyString("agent", required: "the agent that runs the task") {
+        var inlineAgent: AgentConfiguration?
+        if let runNode = reader.member("run") {
+            if reader.has("agent") {
+                reader.report("run", "a task names an \"agent\" or carries its own \"run\", not both; remove one")
+            } else if let id, let plan = inline.plan {
+                do {
+                    let name = try AgentName("\(plan).\(id)")
+                    if inline.agents.contains(name) {
+                        reader.report(
+                            "id", "the inline task's agent name \"\(name)\" is already an agent's name; rename the task"
+                        )
+                    } else {
+                        inlineAgent = AgentConfiguration.read(
+                            runNode, path: reader.path("run"), context: inline.parse, problems: problems,
+                            impliedName: name)
+                        agent = inlineAgent?.name
+                    }
+                } catch {
+                    reader.report(
+                        "id",
+                        "\"\(plan).\(id)\" (plan and task) is not a valid agent name for the inline command: "
+                            + "\(error.reason)")
+                }
+            }
+        } else if let text = reader.nonEmptyString(
+            "agent", required: "the agent that runs the task, or \"run\": {\"command\": [...]} for an inline command")
+        {
             if let name = try? AgentName(text), agents.contains(name) {
                 agent = name
             } else {
@@ -75,8 +122,11 @@ extension RunnerConfiguration {
         let rule = reader.choice("rule", PlanTriggerRule.allCases.map(\.rawValue)).flatMap(
             PlanTriggerRule.init(rawValue:))
         guard let id, let agent, problems.list.count == before else { return nil }
-        return PlanTaskDefinition(
-            id: id, agent: agent, parameters: parameters, dependsOn: dependsOn, rule: rule ?? .allSucceeded)
+        return (
+            PlanTaskDefinition(
+                id: id, agent: agent, parameters: parameters, dependsOn: dependsOn, rule: rule ?? .allSucceeded),
+            inlineAgent
+        )
     }
 
     /// The `approvals` object: per agent name, `timeout` (default 72h), `approvers` and `preventSelfApproval`.

@@ -6,15 +6,13 @@ import Foundation
     import Darwin
 #endif
 
-/// How a child process ended, decoded from a `waitpid` status.
-///
-/// `package` so that the project's test harness (the `ProcessTestSupport` test target) can reap the children
-/// it starts with ``ProcessLauncher`` the same way subprocess agents do.
-package struct ProcessExit: Sendable, Hashable {
+/// How a child process ended, decoded from a `waitpid` status: what ``ChildProcess/waitForExit(timeout:)`` returns,
+/// and how subprocess agents and the project's test harness reap their children.
+public struct ProcessExit: Sendable, Hashable, CustomStringConvertible {
     /// The exit status, when the process exited.
-    package var exitStatus: Int32?
+    public var exitStatus: Int32?
     /// The signal that killed it, when one did.
-    package var signal: Int32?
+    public var signal: Int32?
 
     /// Decodes a raw wait status (the `WIFEXITED`/`WTERMSIG` macros are not visible to Swift).
     /// - Parameter waitStatus: The status `waitpid` stored.
@@ -36,6 +34,13 @@ package struct ProcessExit: Sendable, Hashable {
     package init() {
         exitStatus = nil
         signal = nil
+    }
+
+    /// `exit status 0`, `killed by SIGKILL`, or `ended (its status could not be collected)`.
+    public var description: String {
+        if let exitStatus { return "exit status \(exitStatus)" }
+        if let signal { return "killed by \(Self.name(ofSignal: signal))" }
+        return "ended (its status could not be collected)"
     }
 
     /// `SIGKILL`, `SIGTERM`…, or `signal N`.

@@ -31,8 +31,7 @@ package struct WorkflowTable: Sendable {
     /// - Throws: ``StoreError`` with `invalidRecord` for an empty or overlong id or a run without tasks.
     package func creating(_ run: PlanRun, now: Date) throws(StoreError) -> (run: PlanRun, created: Bool) {
         if let existing = planRunsByID[run.id] { return (existing, false) }
-        try Self.validate(run)
-        var stored = Self.normalized(run)
+        var stored = try run.validatedForStorage()
         stored.createdAt = Timestamp.roundedToMilliseconds(now)
         stored.updatedAt = stored.createdAt
         stored.version = 1
@@ -54,8 +53,7 @@ package struct WorkflowTable: Sendable {
         guard current.plan == run.plan, current.businessDate == run.businessDate else {
             throw StoreError(.invalidRecord, "plan run \(run.id): the plan and business date of a run cannot change")
         }
-        try Self.validate(run)
-        var stored = Self.normalized(run)
+        var stored = try run.validatedForStorage()
         stored.createdAt = current.createdAt
         stored.updatedAt = Timestamp.roundedToMilliseconds(now)
         stored.version = expectedVersion + 1
@@ -130,30 +128,5 @@ package struct WorkflowTable: Sendable {
     /// Requests in some states, oldest first, as ``ApprovalStore/approvals(in:limit:)``.
     package func approvals(in states: Set<ApprovalState>?, limit: Int) -> [ApprovalRequest] {
         Array(allApprovals.filter { states?.contains($0.state) ?? true }.prefix(max(0, limit)))
-    }
-
-    // MARK: Rules
-
-    private static func validate(_ run: PlanRun) throws(StoreError) {
-        guard !run.id.isEmpty, run.id.utf8.count <= 200 else {
-            throw StoreError(.invalidRecord, "a plan run needs an id of 1-200 bytes, not \"\(run.id)\"")
-        }
-        guard !run.tasks.isEmpty else {
-            throw StoreError(.invalidRecord, "plan run \(run.id) has no tasks; a plan needs at least one task")
-        }
-        guard Set(run.tasks.map(\.id)).count == run.tasks.count else {
-            throw StoreError(.invalidRecord, "plan run \(run.id) lists a task twice; task ids must be unique")
-        }
-    }
-
-    /// The run with its times kept to the millisecond, as every store stores them.
-    private static func normalized(_ run: PlanRun) -> PlanRun {
-        var run = run
-        run.endedAt = run.endedAt.map(Timestamp.roundedToMilliseconds)
-        for index in run.tasks.indices {
-            run.tasks[index].startedAt = run.tasks[index].startedAt.map(Timestamp.roundedToMilliseconds)
-            run.tasks[index].endedAt = run.tasks[index].endedAt.map(Timestamp.roundedToMilliseconds)
-        }
-        return run
     }
 }

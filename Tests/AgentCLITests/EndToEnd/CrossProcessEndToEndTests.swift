@@ -80,20 +80,6 @@ struct CrossProcessEndToEndTests {
         }
         for (name, serve) in serves {
             #expect(!serve.hasEnded, "the \(name) serve is still running")
-            // No run of ticker was queued by a serve after it applied the pause, and none started but one that was
-            // already queued (dispatched) before the pause arrived: a pause stops fires that have not started.
-            let events = Self.events(serve)
-            let pausedIndex = try #require(events.firstIndex { Self.matches($0, "agentPaused", agent: "ticker") })
-            let queuedBefore = Set(
-                events[..<pausedIndex].filter { Self.matches($0, "runQueued", agent: "ticker") }.compactMap {
-                    $0["runID"]?.stringValue
-                })
-            let late = events[pausedIndex...].filter {
-                Self.matches($0, "runQueued", agent: "ticker")
-                    || (Self.matches($0, "runStarted", agent: "ticker")
-                        && !queuedBefore.contains($0["runID"]?.stringValue ?? ""))
-            }
-            #expect(late.isEmpty, "the \(name) serve started ticker while paused: \(late)")
         }
         let schedules = try await home.run(["schedules", "--json"])
         #expect(schedules.status == 0, "\(schedules.err)")
@@ -101,9 +87,15 @@ struct CrossProcessEndToEndTests {
             JSONValue.parse(schedules.out).arrayElements?.first { $0["name"]?.stringValue == "ticker" })
         #expect(ticker["paused"] == .bool(true), "the stored pause was undone: \(schedules.out)")
         #expect(ticker["pausedReason"]?.stringValue == reason)
+        // A pause stops every fire that has not been dispatched: no ticker run may belong to a fire due after both
+        // serves applied it. (A fire dispatched just before may still be recorded and started after the pause, and
+        // its events may follow agentPaused in the output, so neither the event order nor queuedAt decides.)
         let tickerRuns = try await Self.runs(home, agent: "ticker")
-        let queuedLate = tickerRuns.filter { $0.queuedAt > pauseEffective }
-        #expect(queuedLate.isEmpty, "ticker runs queued after the pause took effect: \(queuedLate.map(\.id))")
+        let queuedLate = tickerRuns.filter { run in
+            guard case .scheduled(let fire) = run.trigger else { return run.queuedAt > pauseEffective }
+            return fire > pauseEffective
+        }
+        #expect(queuedLate.isEmpty, "ticker runs of fires due after the pause took effect: \(queuedLate.map(\.id))")
         let witnessRuns = try await Self.runs(home, agent: "witness")
         print(
             "while paused: \(witnessRuns.filter { $0.queuedAt > pauseEffective }.count) witness runs, "

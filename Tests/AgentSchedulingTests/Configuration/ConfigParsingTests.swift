@@ -336,8 +336,8 @@ struct ConfigParsingTests {
                 "agents[2].schedule: minute: 61 is out of range 0-59",
                 "agents[2].retry.maxRetries: -1 is out of range: use 0 to 100",
                 "colour: unknown key \"colour\"; known keys here: version, store, logs, maxConcurrentRuns, "
-                    + "shutdownGracePeriod, misfireThreshold, overdueGracePeriod, timeZone, retention, notifications, agents, "
-                    + "plans, approvals, tools, tasks, taskSchedules",
+                    + "shutdownGracePeriod, misfireThreshold, overdueGracePeriod, timeZone, retention, notifications, "
+                    + "server, agents, tools, tasks, taskSchedules, plans, approvals",
             ])
     }
 

@@ -54,6 +54,39 @@ struct PlanConfigParsingTests {
         #expect(options.plans.map(\.name) == ["nightly"])
     }
 
+    @Test func anInlineCommandTaskBecomesAManualAgentNamedAfterItsPlanAndTask() throws {
+        let configuration = try parse(
+            """
+            "plans": [{"name": "nightly", "tasks": [
+              {"id": "lint", "run": {"command": ["swiftlint", "--strict"], "timeout": "5m", "retry": {"maxRetries": 1}}},
+              {"id": "review", "agent": "code-review", "dependsOn": ["lint"]}
+            ]}]
+            """)
+        let plan = try #require(configuration.plans.first)
+        #expect(plan[task: "lint"]?.agent == "nightly.lint")
+        let inline = try #require(configuration.agent(named: "nightly.lint"))
+        #expect(inline.executable == "swiftlint" && inline.arguments == ["--strict"])
+        #expect(inline.schedule == .manualOnly)
+        #expect(inline.timeout == .seconds(300))
+        // Every runner started from the file knows the inline agent, so any of them can run the task.
+        #expect(configuration.agents.map(\.name).contains("nightly.lint"))
+    }
+
+    @Test func anInlineTaskIsCheckedLikeAnAgentAndCannotCarryANameOrSchedule() {
+        let found = problems(
+            """
+            "plans": [{"name": "nightly", "tasks": [
+              {"id": "lint", "run": {"name": "x", "schedule": "* * * * *", "command": "swiftlint --strict"}},
+              {"id": "both", "agent": "code-review", "run": {"command": ["true"]}}
+            ]}]
+            """)
+        #expect(
+            found.contains { $0.hasPrefix("plans[0].tasks[0].run.name") && $0.contains("remove \"name\"") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("plans[0].tasks[0].run.schedule") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("plans[0].tasks[0].run.command") && $0.contains("expected an array") })
+        #expect(found.contains { $0.hasPrefix("plans[0].tasks[1].run") && $0.contains("not both") }, "\(found)")
+    }
+
     @Test func anUnknownAgentIsReportedAtItsPath() {
         let found = problems(#""plans": [{"name": "nightly", "tasks": [{"id": "a", "agent": "code-reviw"}]}]"#)
         #expect(found.count == 1)

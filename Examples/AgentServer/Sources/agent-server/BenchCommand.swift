@@ -85,10 +85,10 @@ struct BenchCommand: AsyncParsableCommand {
             throw BenchError("the servers did not start")
         }
         log("measuring the hello-world route (ceiling) for \(seconds) s with \(connections) connections…")
-        let ceiling = try WrkMeasurement.run(
+        let ceiling = try await WrkMeasurement.run(
             url: "http://127.0.0.1:\(helloPort)/hello", connections: connections, seconds: seconds)
         log("measuring GET /api/v1/agents/runs?limit=50 for \(seconds) s with \(connections) connections…")
-        let list = try WrkMeasurement.run(
+        let list = try await WrkMeasurement.run(
             url: "http://127.0.0.1:\(apiPort)/api/v1/agents/runs?limit=50", connections: connections,
             seconds: seconds)
         log("measuring event latency: 1 client, then \(clients)…")

@@ -27,7 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one).")
     var listen: String?
 
-    @Option(name: .customLong("database-url"), help: "A PostgreSQL store (or DATABASE_URL); not in this build yet.")
+    @Option(
+        name: .customLong("database-url"),
+        help: "A PostgreSQL store: postgres://USER:PASSWORD@HOST:PORT/DATABASE (or DATABASE_URL).")
     var databaseURL: String?
 
     func run() async throws {

@@ -119,6 +119,11 @@ struct AgentEndpointTests {
                 try ServerFixture.json($0)
             }
             #expect(document["openapi"] == .string("3.1.0"))
+            let agentName = document["components"]?.objectValue?["parameters"]?.objectValue?["agentNamePath"]
+            #expect(
+                agentName?.objectValue?["schema"]?.objectValue?["enum"]
+                    == .array([.string("echo"), .string("sleeper")]),
+                "the served document names the configured agents")
             let paths = document["paths"]?.objectValue ?? [:]
             for path in [
                 "/api/v1/agents/{agentName}/runs", "/api/v1/agents/runs", "/api/v1/agents/runs.csv",

@@ -6,6 +6,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresAgentStore
 import Testing
 
 @Suite("Bearer tokens and roles")
@@ -159,15 +160,31 @@ struct ServerSectionTests {
 
 @Suite("Store choice")
 struct StoreFactoryTests {
-    @Test("--database-url / DATABASE_URL: a clear error until this build includes the PostgreSQL store")
-    func databaseURL() async throws {
+    @Test("--database-url: an unreachable server is named (host and database), its password never")
+    func unreachableDatabase() async throws {
         do {
-            _ = try await StoreFactory.open(
-                configuration: RunnerConfigurationFixture.minimal(), databaseURL: "postgres://localhost/agents")
-            Issue.record("a database URL was accepted")
+            let store = try await StoreFactory.open(
+                configuration: RunnerConfigurationFixture.minimal(),
+                databaseURL: "postgres://runner:s3cret-word@127.0.0.1:1/agents?sslmode=disable")
+            Issue.record("an unreachable database was opened: \(store)")
         } catch {
-            #expect(error.message.contains("not available in this build yet"))
+            #expect(error.message.contains("127.0.0.1"), "\(error.message)")
+            #expect(error.message.contains("agents"), "\(error.message)")
+            #expect(!error.message.contains("s3cret-word"), "the password leaked: \(error.message)")
         }
+    }
+
+    @Test(
+        "--database-url: the runner and the API share a PostgreSQL store",
+        .enabled(
+            if: ProcessInfo.processInfo.environment["DATABASE_URL"] != nil,
+            "DATABASE_URL is not set (run under .ci/with-postgres)"))
+    func postgreSQL() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["DATABASE_URL"])
+        let store = try await StoreFactory.open(configuration: RunnerConfigurationFixture.minimal(), databaseURL: url)
+        #expect(store is PostgresAgentStore)
+        _ = try await store.queryRuns(RunQuery(limit: 1))
+        (store as? PostgresAgentStore)?.close()
     }
 }
 

@@ -1,6 +1,7 @@
 import AgentCore
 import AgentScheduling
 import AgentServerKit
+import AgentStorage
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -120,18 +121,8 @@ struct ServerFixture {
     static func deadline<T: Sendable>(
         seconds: Int = 20, _ what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw FixtureError("timed out after \(seconds) s waiting for \(what)")
-            }
-            return value
-        }
+        try await withRealTimeDeadline(
+            seconds: Double(seconds), FixtureError("timed out after \(seconds) s waiting for \(what)"), body)
     }
 
     /// Triggers a run and waits (at most 20 s) for its terminal event, which every event sink (the metrics) has

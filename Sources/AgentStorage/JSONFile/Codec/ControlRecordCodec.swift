@@ -16,10 +16,7 @@ enum ControlRecordCodec {
     static func encode(_ value: some Encodable, into writer: inout JSONByteWriter) throws(StoreError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
+        encoder.dateEncodingStrategy = .custom(Timestamp.encode)
         do {
             writer.raw(try encoder.encode(value))
         } catch {
@@ -39,15 +36,7 @@ enum ControlRecordCodec {
         try scanner.skipValue()
         let bytes = Data(UnsafeBufferPointer(rebasing: scanner.bytes[start..<scanner.position]))
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "\"\(text)\" is not an ISO-8601 timestamp")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .custom(Timestamp.decode)
         do {
             return try decoder.decode(T.self, from: bytes)
         } catch {

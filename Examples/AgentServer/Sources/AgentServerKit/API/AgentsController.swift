@@ -113,12 +113,17 @@ struct AgentsController {
         guard let agent = await gateway.runner.scheduler.agents().first(where: { $0.name == name }) else {
             throw APIError.notFound("unknownAgent", "no agent named \"\(name)\"", field: "agentName")
         }
+        // Pauses are written to the store, which every runner follows; a runner that is still loading its agents
+        // may not have applied the latest one yet, so the stored state answers for it.
+        let stored = try await gateway.store.scheduleState(for: name)
+        let isPaused = stored?.isPaused ?? agent.isPaused
+        let pausedReason = stored.map(\.pausedReason) ?? agent.pausedReason
         var fields: [String: JSONValue] = [
             "agent": .string(name.rawValue), "schedule": try JSONBody.value(agent.schedule),
             "description": .string(agent.scheduleDescription), "enabled": .bool(agent.isEnabled),
-            "paused": .bool(agent.isPaused), "consecutiveFailures": .integer(Int64(agent.consecutiveFailures)),
+            "paused": .bool(isPaused), "consecutiveFailures": .integer(Int64(agent.consecutiveFailures)),
         ]
-        if let reason = agent.pausedReason { fields["pausedReason"] = .string(reason) }
+        if isPaused, let reason = pausedReason { fields["pausedReason"] = .string(reason) }
         if let next = agent.nextFireAt { fields["nextFireAt"] = .string(Timestamp.format(next)) }
         if let last = agent.lastFireAt { fields["lastFireAt"] = .string(Timestamp.format(last)) }
         return JSONBody.response(.object(fields))

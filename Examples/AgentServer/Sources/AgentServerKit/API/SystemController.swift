@@ -7,6 +7,14 @@ import Hummingbird
 /// The OpenAPI document, the Prometheus metrics and the caller's session (its roles, for the dashboard).
 struct SystemController {
     let gateway: RunnerGateway
+    /// The OpenAPI document naming this server's agents.
+    let document: [UInt8]
+
+    /// Creates the controller.
+    init(gateway: RunnerGateway) {
+        self.gateway = gateway
+        self.document = OpenAPIDocument.served(agents: gateway.agentNames)
+    }
 
     /// Adds `/api/v1/openapi.json`, `/api/v1/session`, `/api/v1/metrics` and `/metrics`.
     func register(on router: Router<ServerRequestContext>, api: RouterGroup<ServerRequestContext>) {
@@ -20,7 +28,7 @@ struct SystemController {
     @Sendable func openAPI(_ request: Request, context: ServerRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+            body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
 
     /// Who the caller is: `{"authenticated", "roles", "tokensRequired"}`.

@@ -61,7 +61,8 @@ public final class RunMetrics: Sendable {
             let seconds = max(0, event.timestamp.timeIntervalSince(start))
             registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(
-                    metricName: "agent_runner_run_duration_seconds", helpText: "How long runs took, by agent"),
+                    metricName: "agent_runner_run_duration", unitName: "seconds",
+                    helpText: "How long runs took, by agent"),
                 labels: [("agent", agent)], buckets: Self.durationBuckets
             ).record(.milliseconds(Int64((seconds * 1000).rounded())))
         }
@@ -92,13 +93,13 @@ public final class RunMetrics: Sendable {
 
     private func counter(_ name: String, _ help: String, _ labels: [String: String]) -> Counter {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: name, helpText: help),
+            descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help),
             labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     private func gauge(_ name: String, _ help: String, _ labels: [String: String]) -> Gauge {
         registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: name, helpText: help),
+            descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help),
             labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 }

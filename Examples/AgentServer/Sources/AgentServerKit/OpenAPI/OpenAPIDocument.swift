@@ -1,3 +1,5 @@
+import AgentCore
+
 /// The OpenAPI 3.1 document of the API, served at `/api/v1/openapi.json` (and printed by
 /// `agent-server openapi`). Endpoints this build does not serve yet are listed under `x-pending`.
 public enum OpenAPIDocument {
@@ -222,13 +224,13 @@ public enum OpenAPIDocument {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "headers": {"Location": {"schema": {"type": "string"}}},
             "parameters": {
-              "agentNamePath": {"name": "agentName", "in": "path", "required": true, "schema": {"type": "string"}},
+              "agentNamePath": {"name": "agentName", "in": "path", "required": true, "description": "An agent of the configuration (the served document lists them)", "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}},
               "agentNameQuery": {"name": "agentName", "in": "query", "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}},
               "status": {"name": "status", "in": "query", "description": "One or more statuses, separated by commas", "schema": {"type": "string", "pattern": "^(queued|running|succeeded|failed|noOp|cancelled|timedOut|skipped|awaitingApproval|abandoned)(,(queued|running|succeeded|failed|noOp|cancelled|timedOut|skipped|awaitingApproval|abandoned))*$"}},
               "since": {"name": "since", "in": "query", "description": "Runs queued at or after this time", "schema": {"type": "string", "format": "date-time"}},
               "until": {"name": "until", "in": "query", "description": "Runs queued before this time", "schema": {"type": "string", "format": "date-time"}},
               "cursor": {"name": "cursor", "in": "query", "description": "The next_cursor of the previous page", "schema": {"type": "string"}},
-              "runID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}
+              "runID": {"name": "id", "in": "path", "required": true, "description": "A run id: 26 characters of Crockford base 32", "schema": {"type": "string", "pattern": "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"}}
             },
             "responses": {
               "BadRequest": {"description": "A bad parameter, header or body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
@@ -325,6 +327,22 @@ public enum OpenAPIDocument {
         }
         """#
 
-    /// The document's bytes.
-    static let bytes = Array(json.utf8)
+    /// The document as served by a server: the `agentName` path parameter lists the configured agents, so
+    /// clients (and API fuzzers) can name real ones.
+    /// - Parameter agents: The configured agents.
+    /// - Returns: The document's bytes.
+    static func served(agents: [AgentName]) -> [UInt8] {
+        guard !agents.isEmpty, case .object(var document)? = try? JSONValue.parse(json),
+            case .object(var components)? = document["components"],
+            case .object(var parameters)? = components["parameters"],
+            case .object(var parameter)? = parameters["agentNamePath"]
+        else { return Array(json.utf8) }
+        parameter["schema"] = .object([
+            "type": .string("string"), "enum": .array(agents.map { .string($0.rawValue) }),
+        ])
+        parameters["agentNamePath"] = .object(parameter)
+        components["parameters"] = .object(parameters)
+        document["components"] = .object(components)
+        return Array(JSONValue.object(document).canonicalText.utf8)
+    }
 }

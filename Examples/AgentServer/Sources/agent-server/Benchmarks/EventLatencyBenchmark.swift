@@ -26,6 +26,9 @@ struct EventLatencyBenchmark {
     func run(clients: Int, events: Int, spacing: Duration) async throws -> Result {
         let samples = Samples()
         let hub = gateway.hub
+        // The clients of an earlier measurement are gone first (at most 10 s).
+        let quietDeadline = ContinuousClock.now + .seconds(10)
+        while hub.clientCount > 0, ContinuousClock.now < quietDeadline { try await Task.sleep(for: .milliseconds(10)) }
         let before = hub.clientCount
         let logger = {
             var logger = Logger(label: "bench-client")

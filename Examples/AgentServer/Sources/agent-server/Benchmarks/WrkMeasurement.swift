@@ -10,23 +10,28 @@ struct WrkMeasurement: Encodable {
     var p99Milliseconds: Double
     var non2xx: Int
 
-    /// Runs wrk (Debian's `wrk`) with 2 threads and `connections` connections for `seconds`.
-    /// - Throws: ``BenchError`` when wrk is missing, fails, or prints something unexpected.
-    static func run(url: String, connections: Int, seconds: Int, headers: [String] = []) throws -> WrkMeasurement {
+    /// Runs wrk (Debian's `wrk`) with 2 threads and `connections` connections for `seconds`, as a child process
+    /// whose output goes to a temporary file; it is killed if it has not ended 60 s after its run should have.
+    /// - Throws: ``BenchError`` when wrk is missing, fails, hangs, or prints something unexpected.
+    static func run(url: String, connections: Int, seconds: Int, headers: [String] = []) async throws -> WrkMeasurement
+    {
         guard let wrk = ["/usr/bin/wrk", "/usr/local/bin/wrk"].first(where: FileManager.default.isExecutableFile)
         else { throw BenchError("wrk is not installed; on Debian: apt-get install wrk") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments =
-            ["-t2", "-c\(connections)", "-d\(seconds)s", "--latency"] + headers.flatMap { ["-H", $0] } + [url]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("agent-server-wrk-\(UUID()).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = try ChildProcess(
+            executable: URL(fileURLWithPath: wrk),
+            arguments: ["-t2", "-c\(connections)", "-d\(seconds)s", "--latency"] + headers.flatMap { ["-H", $0] } + [
+                url
+            ],
+            output: output)
+        guard let exit = await process.waitForExit(timeout: .seconds(seconds + 60)) else {
+            process.signal(SIGKILL)
+            throw BenchError("wrk did not end within \(seconds + 60) s")
+        }
+        let data = (try? Data(contentsOf: output)) ?? Data()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw BenchError("wrk failed:\n\(text)") }
+        guard exit.exitStatus == 0 else { throw BenchError("wrk failed (\(exit)):\n\(text)") }
         guard let rate = number(after: "Requests/sec:", in: text), let p50 = latency(after: " 50%", in: text),
             let p99 = latency(after: " 99%", in: text)
         else { throw BenchError("cannot read wrk's output:\n\(text)") }

@@ -4,7 +4,8 @@ import PostgresNIO
 
 /// A change-feed entry as JSON in `changes.body`: `{"kind": "scheduleState", "state": {…}}`,
 /// `{"kind": "scheduleStateRemoved", "agent": "…"}`, `{"kind": "request", "request": {…}}` or
-/// `{"kind": "runEnded", "id": "…", "agent": "…", "status": "…"}`.
+/// `{"kind": "runEnded", "id": "…", "agent": "…", "status": "…"}`, `{"kind": "planRun", "planRun": {…}}` or
+/// `{"kind": "approval", "approval": {…}}`.
 struct ChangeBody: Codable {
     var kind: String
     var state: ScheduleState?
@@ -12,6 +13,8 @@ struct ChangeBody: Codable {
     var request: ControlRequest?
     var id: RunID?
     var status: RunStatus?
+    var planRun: PlanRun?
+    var approval: ApprovalRequest?
 
     /// The JSON of a change.
     /// - Parameter kind: The change.
@@ -34,6 +37,12 @@ struct ChangeBody: Codable {
             body.id = id
             body.agent = agent
             body.status = status
+        case .planRun(let run):
+            body.kind = "planRun"
+            body.planRun = run
+        case .approval(let request):
+            body.kind = "approval"
+            body.approval = request
         }
         return String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
     }
@@ -59,6 +68,8 @@ struct ChangeBody: Codable {
             if let id = body.id, let agent = body.agent, let status = body.status {
                 return .runEnded(id: id, agent: agent, status: status)
             }
+        case "planRun": if let run = body.planRun { return .planRun(run) }
+        case "approval": if let request = body.approval { return .approval(request) }
         default: break
         }
         throw StoreError(.corruptData, "change \(sequence) of the feed is an unknown or incomplete \"\(body.kind)\"")

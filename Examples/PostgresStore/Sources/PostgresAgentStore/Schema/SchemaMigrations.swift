@@ -137,7 +137,8 @@ enum SchemaMigrations {
                 )
                 """,
             ]
-        }
+        },
+        workflows,
     ]
 
     /// Brings the schema to ``latestVersion`` under the schema's advisory lock.

@@ -39,7 +39,10 @@ extension PostgresAgentStore {
             if let newest = settled.max(by: { $0.id < $1.id }) { return (.duplicate(of: newest), []) }
             var ended: [StoreChange.Kind] = []
             for index in earlier.indices where !earlier[index].status.isTerminal {
-                if earlier[index].hasLiveLease(at: now) { return (.inProgress(earlier[index]), ended) }
+                // A run awaiting approval holds no lease but is never abandoned: it is in progress until decided.
+                if earlier[index].hasLiveLease(at: now) || earlier[index].status == .awaitingApproval {
+                    return (.inProgress(earlier[index]), ended)
+                }
                 earlier[index].markAbandoned(at: now)
                 try await replace(earlier[index], in: transaction)
                 ended.append(.runEnded(id: earlier[index].id, agent: earlier[index].agentName, status: .abandoned))

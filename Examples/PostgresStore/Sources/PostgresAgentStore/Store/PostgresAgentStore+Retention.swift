@@ -48,37 +48,38 @@ extension PostgresAgentStore {
                     """, parameters: [Int64(perAgent), batch])
         }
         let changeAge = options.changeRetention.wholeMilliseconds
-        while true {
-            let rows = try await database.rows(
-                """
-                WITH victims AS (
-                    SELECT sequence FROM \(unescaped: table("changes"))
-                    WHERE recorded_at < \(unescaped: table("ts"))(\(unescaped: table("now_ms"))(\(injectedNow)) - \(changeAge))
-                    ORDER BY sequence LIMIT \(batch)
-                )
-                DELETE FROM \(unescaped: table("changes")) USING victims WHERE changes.sequence = victims.sequence
-                RETURNING 1
-                """)
-            report.changes += rows.count
-            if rows.count < batch { break }
-        }
-        let requestAge = options.retention.maximumAge?.wholeMilliseconds ?? changeAge
-        while true {
-            let rows = try await database.rows(
-                """
-                WITH victims AS (
-                    SELECT id FROM \(unescaped: table("requests"))
-                    WHERE state = 'completed'
-                        AND completed_at < \(unescaped: table("ts"))(\(unescaped: table("now_ms"))(\(injectedNow)) - \(requestAge))
-                    ORDER BY id LIMIT \(batch)
-                )
-                DELETE FROM \(unescaped: table("requests")) USING victims WHERE requests.id = victims.id
-                RETURNING 1
-                """)
-            report.requests += rows.count
-            if rows.count < batch { break }
-        }
+        report.changes = try await deleteInBatches(
+            table: "changes", key: "sequence", olderThan: changeAge, column: "recorded_at", condition: "true",
+            batch: batch)
+        report.requests = try await deleteInBatches(
+            table: "requests", key: "id", olderThan: options.retention.maximumAge?.wholeMilliseconds ?? changeAge,
+            column: "completed_at", condition: "state = 'completed'", batch: batch)
         return report
+    }
+
+    /// Deletes the rows of `table` whose `column` is older than `age` milliseconds (and that meet `condition`), in
+    /// batches of `batch` rows by `key`.
+    /// - Returns: How many rows were deleted.
+    private func deleteInBatches(
+        table name: String, key: String, olderThan age: Int64, column: String, condition: String, batch: Int64
+    ) async throws -> Int {
+        var deleted = 0
+        while true {
+            let rows = try await database.rows(
+                """
+                WITH victims AS (
+                    SELECT \(unescaped: key) FROM \(unescaped: table(name))
+                    WHERE \(unescaped: condition)
+                        AND \(unescaped: column) < \(unescaped: table("ts"))(\(unescaped: table("now_ms"))(\(injectedNow)) - \(age))
+                    ORDER BY \(unescaped: key) LIMIT \(batch)
+                )
+                DELETE FROM \(unescaped: table(name)) AS target USING victims
+                WHERE target.\(unescaped: key) = victims.\(unescaped: key)
+                RETURNING 1
+                """)
+            deleted += rows.count
+            if rows.count < batch { return deleted }
+        }
     }
 
     /// Removes runs in batches: `victims` is a query of at most `batch` run ids using `parameters` as `$1`, `$2`, ….

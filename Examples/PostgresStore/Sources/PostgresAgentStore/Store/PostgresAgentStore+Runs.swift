@@ -37,8 +37,7 @@ extension PostgresAgentStore {
                 FROM old
                 WHERE run.id = \(record.id.rawValue) AND old.agent = \(record.agentName.rawValue)
                     AND old.idempotency_key = \(record.idempotencyKey.rawValue)
-                    AND (old.status NOT IN ('succeeded', 'failed', 'noOp', 'cancelled', 'timedOut', 'skipped',
-                        'abandoned') OR old.status = \(record.status.rawValue))
+                    AND (old.status <> ALL(\(Self.terminalStatusNames)::text[]) OR old.status = \(record.status.rawValue))
                 RETURNING 1
             )
             SELECT old.agent, old.idempotency_key, old.status, (SELECT count(*) FROM changed) FROM old
@@ -185,6 +184,10 @@ extension PostgresAgentStore {
             """)
         return try decode(rows.first, as: String.self).map(RunRecordCodec.record)
     }
+
+    /// The names of the terminal statuses (``RunStatus/isTerminal``), `rejected` included: a run in one of them
+    /// never changes again.
+    static let terminalStatusNames = RunStatus.allCases.filter(\.isTerminal).map(\.rawValue)
 
     // MARK: Row writes
 

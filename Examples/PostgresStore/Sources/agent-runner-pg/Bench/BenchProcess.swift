@@ -1,23 +1,19 @@
+import AgentScheduling
 import Foundation
 import PostgresAgentStore
 
 /// A benchmark worker: this program started again with `bench --worker …`, its output in a temporary file.
 final class BenchProcess {
-    let process = Process()
+    let process: ChildProcess
     let output: URL
 
     init(_ arguments: [String], url: DatabaseURL) throws {
         output = FileManager.default.temporaryDirectory.appendingPathComponent("agent-runner-pg-bench-\(UUID()).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-        process.arguments = ["bench"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = url.connectionText
-        process.environment = environment
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        process = try ChildProcess(
+            executable: URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]), arguments: ["bench"] + arguments,
+            environment: environment, output: output)
     }
 
     deinit { try? FileManager.default.removeItem(at: output) }
@@ -28,7 +24,7 @@ final class BenchProcess {
     func waitForLine(containing text: String, deadline: Double) async throws {
         let limit = ContinuousClock.now + .milliseconds(Int(deadline * 1000))
         while !printed.contains(text) {
-            guard process.isRunning, ContinuousClock.now < limit else {
+            guard process.exit == nil, ContinuousClock.now < limit else {
                 throw BenchFailure(message: "a bench worker did not print \"\(text)\": \(printed)")
             }
             try await Task.sleep(for: .milliseconds(5))
@@ -38,16 +34,12 @@ final class BenchProcess {
     /// Waits (at most `deadline` seconds) for the worker to end successfully.
     /// - Returns: Its last output line.
     func finish(deadline: Double) async throws -> String {
-        let limit = ContinuousClock.now + .milliseconds(Int(deadline * 1000))
-        while process.isRunning {
-            guard ContinuousClock.now < limit else {
-                process.terminate()
-                throw BenchFailure(message: "a bench worker did not finish within \(Int(deadline)) s")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        guard let exit = await process.waitForExit(timeout: .milliseconds(Int(deadline * 1000))) else {
+            process.signal(SIGKILL)
+            throw BenchFailure(message: "a bench worker did not finish within \(Int(deadline)) s")
         }
-        guard process.terminationStatus == 0 else {
-            throw BenchFailure(message: "a bench worker failed (\(process.terminationStatus)): \(printed)")
+        guard exit.exitStatus == 0 else {
+            throw BenchFailure(message: "a bench worker failed (\(exit)): \(printed)")
         }
         return printed.split(separator: "\n").last.map(String.init) ?? ""
     }

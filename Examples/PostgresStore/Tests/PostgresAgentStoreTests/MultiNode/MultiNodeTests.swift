@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import Foundation
 import PostgresAgentStore
 import Testing
@@ -131,7 +132,7 @@ final class Soak {
             if outage, round == outageAt / 3, let control = ProcessInfo.processInfo.environment["AGENT_RUNNER_PG_CTL"] {
                 try await Self.pgctl(control, "stop")
                 try await Task.sleep(for: .seconds(10))
-                exitedDuringOutage = runners.filter { !$0.process.isRunning }.map(\.name)
+                exitedDuringOutage = runners.filter { !$0.isRunning }.map(\.name)
                 try await Self.pgctl(control, "start")
                 recoveredAt = Date()
                 continue
@@ -163,29 +164,14 @@ final class Soak {
     }
 
     private static func pgctl(_ script: String, _ action: String) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [action]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        // Polls the child with waitpid: pg_ctl leaves the server behind as an orphan, and Process.isRunning was seen
-        // to stay true after pg_ctl had ended.
-        var status: Int32 = 0
-        while process.isRunning {
-            let reaped = waitpid(process.processIdentifier, &status, WNOHANG)
-            if reaped == process.processIdentifier || (reaped == -1 && errno == ECHILD) { break }
-            guard ContinuousClock.now < deadline else {
-                process.terminate()
-                throw RunnerProcessError(message: "\(script) \(action) did not finish within 60 s")
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        // Reaped by its pid: pg_ctl leaves the server behind as an orphan, which must not count as pg_ctl running.
+        let control = try ChildProcess(executable: URL(fileURLWithPath: script), arguments: [action])
+        guard let exit = await control.waitForExit(timeout: .seconds(60)) else {
+            control.signal(SIGKILL)
+            throw RunnerProcessError(message: "\(script) \(action) did not finish within 60 s")
         }
-        let exit = process.isRunning ? (status >> 8) & 0xff : process.terminationStatus
-        guard exit == 0 else {
-            throw RunnerProcessError(message: "\(script) \(action) exited with \(exit)")
+        guard exit.exitStatus == 0 else {
+            throw RunnerProcessError(message: "\(script) \(action) ended with \(exit)")
         }
     }
 

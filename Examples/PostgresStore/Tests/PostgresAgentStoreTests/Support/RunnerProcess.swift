@@ -1,14 +1,15 @@
+import AgentScheduling
 import Foundation
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// An `agent-runner-pg` child process whose output goes to files in a test directory (so nothing has to read pipes),
-/// with bounded waits only.
+/// An `agent-runner-pg` child process (the project's ``ChildProcess``: its own process group, reaped on a thread of
+/// its own) whose output goes to a file in a test directory, so nothing has to read pipes; every wait is bounded.
 final class RunnerProcess {
     let name: String
-    let process: Process
+    let process: ChildProcess
     let output: URL
 
     /// Starts the program.
@@ -19,17 +20,8 @@ final class RunnerProcess {
     init(_ name: String, arguments: [String], in directory: URL) throws {
         self.name = name
         output = directory.appendingPathComponent("\(name).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        handle.seekToEndOfFile()
-        process = Process()
-        process.executableURL = try Self.binary()
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            executable: try Self.binary(), arguments: arguments, workingDirectory: directory, output: output)
     }
 
     /// Where the built `agent-runner-pg` is: `AGENT_RUNNER_PG_BINARY`, else beside the test bundle.
@@ -48,18 +40,17 @@ final class RunnerProcess {
                 + "(swift build --product agent-runner-pg) or set AGENT_RUNNER_PG_BINARY")
     }
 
-    /// Sends a signal.
-    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    /// Sends a signal to its process group.
+    func signal(_ number: Int32) { process.signal(number) }
+
+    /// Whether it has not ended yet.
+    var isRunning: Bool { process.exit == nil }
 
     /// Waits (at most `seconds`) for the process to end.
-    /// - Returns: Its exit status, or `nil` when it is still running at the deadline.
+    /// - Returns: Its exit status (128 + the signal when one killed it), or `nil` when it still runs at the deadline.
     func waitForExit(seconds: Double) async -> Int32? {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { return nil }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return process.terminationStatus
+        guard let exit = await process.waitForExit(timeout: .milliseconds(Int(seconds * 1000))) else { return nil }
+        return exit.exitStatus ?? 128 + (exit.signal ?? 0)
     }
 
     /// Kills it with SIGKILL and reaps it.
