@@ -153,6 +153,7 @@ extension StoreConformanceSuite {
             case .runEnded(let id, _, let status): "run \(id == claimed.id ? "first" : "orphan") \(status)"
             case .planRun(let run): "plan run \(run.id) v\(run.version)"
             case .approval(let request): "approval \(request.runID) \(request.state)"
+            case .candidate(let candidate): "candidate \(candidate.id) v\(candidate.version)"
             }
         }
         let expected = [
