@@ -2,41 +2,43 @@ import AgentCore
 import Foundation
 
 /// Pipeline candidates and promotions, with the rules of ``CandidateStore``: the in-memory and JSON-file stores keep
-/// one and apply every candidate operation through it under their lock, so both enforce the same invariants.
+/// one and apply every candidate operation through it under their lock, so both enforce the same invariants. A store
+/// of its own (PostgreSQL, say) loads the rows an operation touches into a table under its row locks, asks the
+/// table, and writes what it answers: the rules are written once.
 ///
 /// The `…ing` methods only compute what is to be stored; the store writes it (to its journal) and then calls
 /// ``put(_:)-(Candidate)`` or ``put(_:)-(Promotion)``. Nothing is ever pruned.
-package struct CandidateTable: Sendable {
+public struct CandidateTable: Sendable {
     /// Candidates by id.
-    package private(set) var candidatesByID: [String: Candidate] = [:]
+    public private(set) var candidatesByID: [String: Candidate] = [:]
     /// Promotions by candidate, oldest first.
-    package private(set) var promotionsByCandidate: [String: [Promotion]] = [:]
+    public private(set) var promotionsByCandidate: [String: [Promotion]] = [:]
 
     /// Creates an empty table.
-    package init() {}
+    public init() {}
 
     /// Every candidate, oldest submission first.
-    package var allCandidates: [Candidate] {
+    public var allCandidates: [Candidate] {
         candidatesByID.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     /// Every promotion, oldest first.
-    package var allPromotions: [Promotion] {
+    public var allPromotions: [Promotion] {
         promotionsByCandidate.values.joined().sorted {
             ($0.at, $0.candidateID, $0.stage) < ($1.at, $1.candidateID, $1.stage)
         }
     }
 
     /// Candidates as ``CandidateStore/candidates(pipeline:limit:)``.
-    package func candidates(pipeline: String?, limit: Int) -> [Candidate] {
+    public func candidates(pipeline: String?, limit: Int) -> [Candidate] {
         Array(allCandidates.filter { pipeline == nil || $0.pipeline == pipeline }.prefix(max(0, limit)))
     }
 
     /// Stores a candidate as computed below (or read from a journal).
-    package mutating func put(_ candidate: Candidate) { candidatesByID[candidate.id] = candidate }
+    public mutating func put(_ candidate: Candidate) { candidatesByID[candidate.id] = candidate }
 
     /// Stores a promotion as computed below (or read from a journal); a repeated key is kept once.
-    package mutating func put(_ promotion: Promotion) {
+    public mutating func put(_ promotion: Promotion) {
         var list = promotionsByCandidate[promotion.candidateID] ?? []
         guard !list.contains(where: { Self.sameKey($0, promotion) }) else { return }
         list.append(promotion)
@@ -47,7 +49,7 @@ package struct CandidateTable: Sendable {
 
     /// What ``CandidateStore/submitCandidate(_:)`` stores: the new candidate (`created`), or the existing one.
     /// - Throws: ``StoreError`` with `invalidRecord` for a bad id or pipeline.
-    package func submitting(_ candidate: Candidate, now: Date) throws(StoreError) -> (
+    public func submitting(_ candidate: Candidate, now: Date) throws(StoreError) -> (
         candidate: Candidate, created: Bool
     ) {
         if let existing = candidatesByID[candidate.id] { return (existing, false) }
@@ -64,7 +66,7 @@ package struct CandidateTable: Sendable {
 
     /// The answer of ``CandidateStore/startStageRun(candidateID:stage:runID:)``; store its candidate when `changed`.
     /// - Throws: ``StoreError`` with `candidateNotFound`.
-    package func starting(candidateID: String, stage: Int, runID: RunID, now: Date) throws(StoreError) -> (
+    public func starting(candidateID: String, stage: Int, runID: RunID, now: Date) throws(StoreError) -> (
         start: StageRunStart, changed: Bool
     ) {
         let current = try existing(candidateID)
@@ -93,7 +95,7 @@ package struct CandidateTable: Sendable {
 
     /// What ``CandidateStore/replaceCandidate(_:expectedVersion:)`` stores.
     /// - Throws: ``StoreError`` with `candidateNotFound`, `versionConflict`, `transitionRefused` or `invalidRecord`.
-    package func replacing(_ candidate: Candidate, expectedVersion: UInt64, now: Date) throws(StoreError) -> Candidate {
+    public func replacing(_ candidate: Candidate, expectedVersion: UInt64, now: Date) throws(StoreError) -> Candidate {
         let current = try existing(candidate.id)
         guard current.version == expectedVersion else {
             throw StoreError(
@@ -133,7 +135,7 @@ package struct CandidateTable: Sendable {
 
     /// What ``CandidateStore/resumeCandidate(id:by:comment:)`` stores.
     /// - Throws: ``StoreError`` with `candidateNotFound` or `transitionRefused`.
-    package func resuming(id: String, by person: String, now: Date) throws(StoreError) -> Candidate {
+    public func resuming(id: String, by person: String, now: Date) throws(StoreError) -> Candidate {
         let current = try existing(id)
         guard !person.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw StoreError(.transitionRefused, "resuming candidate \(id) needs the name of the person resuming it")
@@ -153,7 +155,7 @@ package struct CandidateTable: Sendable {
     /// What ``CandidateStore/promote(_:)`` stores: the promotion and the moved candidate (`created`), or the
     /// existing promotion with the candidate unchanged.
     /// - Throws: ``StoreError`` with `candidateNotFound` or `transitionRefused`.
-    package func promoting(_ promotion: Promotion, now: Date) throws(StoreError) -> (
+    public func promoting(_ promotion: Promotion, now: Date) throws(StoreError) -> (
         promotion: Promotion, created: Bool, candidate: Candidate
     ) {
         let current = try existing(promotion.candidateID)
