@@ -17,7 +17,8 @@ enum ValidateCommand: AgentCommand {
 
         Unknown keys, invalid agent names, duplicate names, bad cron expressions and time zones, bad durations
         and sizes, invalid regular expressions and unset {"fromEnv": …} variables are all reported. When the file
-        is valid, prints each agent with its schedule in words and its next fire time.
+        is valid, prints each agent with its schedule in words and its next fire time, then each plan with its
+        schedule and its tasks in the order they can run.
 
         OPTIONS:
         \(CommandContext.configHelp)
@@ -86,17 +87,29 @@ enum ValidateCommand: AgentCommand {
         io.print(
             "  at most \(configuration.maximumConcurrentRuns) runs at once; shutdown grace "
                 + DurationText.format(configuration.shutdownGracePeriod) + "; retention: \(configuration.retention)")
-        guard !configuration.agents.isEmpty else { return ExitCode.success }
-        io.print("")
-        var table = TextTable(["AGENT", "SCHEDULE", "NEXT FIRE", "COMMAND"])
-        for agent in configuration.agents {
-            let (words, next) = describe(agent.schedule)
-            table.add([
-                agent.name.rawValue + (agent.isEnabled ? "" : " (disabled)"), words,
-                agent.isEnabled ? next.map(Timestamp.format) ?? "-" : "-", agent.commandLine,
-            ])
+        if !configuration.agents.isEmpty {
+            io.print("")
+            var table = TextTable(["AGENT", "SCHEDULE", "NEXT FIRE", "COMMAND"])
+            for agent in configuration.agents {
+                let (words, next) = describe(agent.schedule)
+                table.add([
+                    agent.name.rawValue + (agent.isEnabled ? "" : " (disabled)"), words,
+                    agent.isEnabled ? next.map(Timestamp.format) ?? "-" : "-", agent.commandLine,
+                ])
+            }
+            io.print(table.render())
         }
-        io.print(table.render())
+        if !configuration.plans.isEmpty {
+            io.print("")
+            var table = TextTable(["PLAN", "SCHEDULE", "NEXT FIRE", "TASKS (in order)"])
+            for plan in configuration.plans {
+                let (words, next) = describe(plan.schedule)
+                table.add([
+                    plan.name, words, next.map(Timestamp.format) ?? "-", plan.topologicalOrder.joined(separator: ", "),
+                ])
+            }
+            io.print(table.render())
+        }
         return ExitCode.success
     }
 
@@ -135,6 +148,16 @@ enum ValidateCommand: AgentCommand {
                         "command": .array(([agent.executable] + agent.arguments).map(JSONValue.string)),
                     ]
                     if agent.isEnabled, let next { fields["nextFireAt"] = .string(Timestamp.format(next)) }
+                    return .object(fields)
+                })
+            object["plans"] = .array(
+                configuration.plans.map { plan in
+                    let (words, next) = describe(plan.schedule)
+                    var fields: [String: JSONValue] = [
+                        "name": .string(plan.name), "schedule": .string(words),
+                        "tasks": .array(plan.topologicalOrder.map(JSONValue.string)),
+                    ]
+                    if let next { fields["nextFireAt"] = .string(Timestamp.format(next)) }
                     return .object(fields)
                 })
         }

@@ -37,6 +37,23 @@ struct PlanEndToEndTests {
                 """)
     }
 
+    @Test func validateListsEachPlanWithItsTasksInRunnableOrder() async throws {
+        let home = try Self.home(seo: "true", schedule: #""0 2 * * *""#)
+        defer { home.remove() }
+        let text = try await home.run(["validate"])
+        #expect(text.status == 0, "\(text.err)")
+        #expect(text.out.contains("PLAN"), "\(text.out)")
+        #expect(text.out.contains("seo.validate, code.review, dx.integrate"), "\(text.out)")
+        let json = try await home.run(["validate", "--json"])
+        let plans = try #require(try JSONValue.parse(json.out)["plans"]?.elements)
+        #expect(plans.first?["name"]?.stringValue == "nightly")
+        #expect(
+            plans.first?["tasks"]?.elements?.compactMap(\.stringValue) == [
+                "seo.validate", "code.review", "dx.integrate",
+            ])
+        #expect(plans.first?["nextFireAt"] != nil)
+    }
+
     @Test func fourServesFiringTheSameNightlyPlanMakeOnePlanRunAndRunEachTaskOnce() async throws {
         // The plan fires every second on all four serves; every fire of the day is the same plan run.
         let home = try Self.home(seo: "echo seo.validate >> tasks.txt", schedule: #"{"every": "1s"}"#)
