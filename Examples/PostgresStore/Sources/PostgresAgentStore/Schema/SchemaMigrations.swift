@@ -139,6 +139,8 @@ enum SchemaMigrations {
             ]
         },
         workflows,
+        scheduleOverride,
+        candidates,
     ]
 
     /// Brings the schema to ``latestVersion`` under the schema's advisory lock.

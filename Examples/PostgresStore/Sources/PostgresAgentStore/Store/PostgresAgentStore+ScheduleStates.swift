@@ -3,11 +3,11 @@ import Foundation
 import PostgresNIO
 
 extension PostgresAgentStore {
-    private typealias StateRow = (String, Int64?, Int64?, Bool, String?, Int, Int64)
+    private typealias StateRow = (String, Int64?, Int64?, Bool, String?, Int, Int64, String?)
 
     private var stateColumns: String {
         "agent, \(table("ms"))(next_fire_at), \(table("ms"))(last_fire_at), is_paused, paused_reason, "
-            + "consecutive_failures::bigint, version"
+            + "consecutive_failures::bigint, version, schedule_override::text"
     }
 
     /// See ``ScheduleStateStore/scheduleState(for:)``.
@@ -28,7 +28,7 @@ extension PostgresAgentStore {
     /// - Throws: ``StoreError`` when the database cannot be written.
     public func saveScheduleState(_ state: ScheduleState) async throws {
         try await write { transaction in
-            let rows = try await transaction.rows(upsert(state, version: nil))
+            let rows = try await transaction.rows(try upsert(state, version: nil))
             var stored = state
             let version: Int64? = try decode(rows.first, as: Int64.self)
             stored.version = UInt64(clamping: version ?? 1)
@@ -60,7 +60,8 @@ extension PostgresAgentStore {
                 after.agentName = agent
                 after.version = before.version
                 guard after != before else { return (before, []) }
-                let written = try await transaction.rows(upsert(after, version: existing == nil ? 0 : before.version))
+                let written = try await transaction.rows(
+                    try upsert(after, version: existing == nil ? 0 : before.version))
                 // No row: another process wrote the first state of this agent meanwhile; apply the change again.
                 guard let version = try decode(written.first, as: Int64.self) else { return (nil, []) }
                 after.version = UInt64(clamping: version)
@@ -93,7 +94,8 @@ extension PostgresAgentStore {
 
     /// Writes a state with the next version. With `version` `nil` it replaces whatever is stored; with a version it
     /// writes only over that version (0: only when no row exists), returning no row otherwise.
-    private func upsert(_ state: ScheduleState, version: UInt64?) -> PostgresQuery {
+    private func upsert(_ state: ScheduleState, version: UInt64?) throws -> PostgresQuery {
+        let override = try state.scheduleOverride.map(WorkflowRecordCodec.json)
         let guardClause = version.map { "WHERE states.version = \($0)" } ?? ""
         let conflict =
             version == 0
@@ -101,14 +103,16 @@ extension PostgresAgentStore {
             : """
             DO UPDATE SET next_fire_at = excluded.next_fire_at, last_fire_at = excluded.last_fire_at,
                 is_paused = excluded.is_paused, paused_reason = excluded.paused_reason,
-                consecutive_failures = excluded.consecutive_failures, version = states.version + 1 \(guardClause)
+                consecutive_failures = excluded.consecutive_failures, schedule_override = excluded.schedule_override,
+                version = states.version + 1 \(guardClause)
             """
         return """
             INSERT INTO \(unescaped: table("schedule_states")) AS states
-                (agent, next_fire_at, last_fire_at, is_paused, paused_reason, consecutive_failures, version)
+                (agent, next_fire_at, last_fire_at, is_paused, paused_reason, consecutive_failures, schedule_override,
+                version)
             VALUES (\(state.agentName.rawValue), \(unescaped: table("ts"))(\(state.nextFireAt?.milliseconds)),
                 \(unescaped: table("ts"))(\(state.lastFireAt?.milliseconds)), \(state.isPaused), \(state.pausedReason),
-                \(Int32(clamping: state.consecutiveFailures)), 1)
+                \(Int32(clamping: state.consecutiveFailures)), CAST(\(override) AS jsonb), 1)
             ON CONFLICT (agent) \(unescaped: conflict)
             RETURNING version
             """
@@ -118,6 +122,8 @@ extension PostgresAgentStore {
         ScheduleState(
             agentName: try storedAgentName(row.0), nextFireAt: row.1.map(Date.init(milliseconds:)),
             lastFireAt: row.2.map(Date.init(milliseconds:)), isPaused: row.3, pausedReason: row.4,
-            consecutiveFailures: row.5, version: UInt64(clamping: row.6))
+            consecutiveFailures: row.5,
+            scheduleOverride: try row.7.map { try WorkflowRecordCodec.record(ScheduleConfiguration.self, $0) },
+            version: UInt64(clamping: row.6))
     }
 }

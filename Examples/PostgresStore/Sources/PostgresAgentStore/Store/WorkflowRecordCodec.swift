@@ -1,7 +1,7 @@
 import AgentCore
 import Foundation
 
-/// Plan runs and approval requests as the `body` columns hold them: their own JSON encoding with timestamps as the
+/// Plan runs, approval requests and schedule overrides as their JSON columns hold them: their own JSON encoding with timestamps as the
 /// records' ISO-8601 text (`2026-01-01T08:30:00.250Z`, the `iso()` function of the schema), so SQL can set a time in
 /// a body and `psql` shows it readably. Stored times are whole milliseconds, so they read back exactly.
 enum WorkflowRecordCodec {

@@ -35,6 +35,23 @@ import Testing
     }
 }
 
+extension PostgresConformanceTests {
+    /// The pipeline candidate checks (`runCandidates`), the same way: one active stage run, one promotion per
+    /// candidate, stage and digest, and pauses that hold, across two connection pools.
+    @Test func conformsToTheCandidateProtocol() async throws {
+        guard let url = TestDatabase.url else { return }
+        let stores = SchemaStores(url: url, prefix: "candidates")
+        do {
+            let passed = try await StoreConformanceSuite.runCandidates(
+                makeStore: { try await stores.open($0) }, makePeer: { try await stores.peer(of: $0, $1) ?? $0 })
+            #expect(passed == StoreConformanceSuite.candidateCheckNames)
+        } catch {
+            Issue.record("\(error)")
+        }
+        try await stores.removeAll()
+    }
+}
+
 /// Stores on fresh schemas for the conformance checks, second handles on their schemas, and the removal of every
 /// schema afterwards.
 final class SchemaStores: Sendable {
