@@ -141,22 +141,7 @@ public actor PipelineCoordinator {
     /// - Returns: The figures, by pipeline and stage.
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func figures() async throws -> [PipelineMetrics.StageFigures] {
-        var figures = metrics.snapshot()
-        for (name, pipeline) in definitions {
-            let waiting = try await store.candidates(pipeline: name, limit: 100_000).filter { $0.state == .ready }
-            for (index, stage) in pipeline.stages.enumerated() {
-                let depth = waiting.filter { $0.stage == index }.count
-                if let at = figures.firstIndex(where: { $0.pipeline == name && $0.stage == stage.name }) {
-                    figures[at].queueDepth = depth
-                } else if depth > 0 {
-                    figures.append(
-                        PipelineMetrics.StageFigures(
-                            pipeline: name, stage: stage.name, runs: 0, retries: 0, failureClasses: [:],
-                            queueDepth: depth))
-                }
-            }
-        }
-        return figures.sorted { ($0.pipeline, $0.stage) < ($1.pipeline, $1.stage) }
+        try await PipelineMetrics.withQueueDepth(metrics.snapshot(), of: Array(definitions.values), in: store)
     }
 
     // MARK: Running a stage

@@ -81,5 +81,18 @@ struct PipelineServeEndToEndTests {
         #expect(body["reason"]?.stringValue?.contains("candidate \(Self.candidate)") == true)
         let runs = try await home.run(["runs", "--agent", "researcher", "--json", "--limit", "100"])
         #expect(runs.out.components(separatedBy: "\"status\":\"failed\"").count - 1 == 3)
+        let health = try await home.run(["health", "--json"])
+        guard case .array(let stages)? = try JSONValue.parse(health.out)["pipelines"] else {
+            Issue.record("health --json has no pipeline figures: \(health.out)")
+            return
+        }
+        let research = try #require(stages.first?.objectValue)
+        #expect(research["pipeline"] == "quant" && research["stage"] == "research")
+        #expect(research["runs"] == 3 && research["queueDepth"] == 0)
+        let classes = research["failureClasses"]?.objectValue ?? [:]
+        let counted = classes.values.reduce(Int64(0)) { sum, value in
+            if case .integer(let count) = value { sum + count } else { sum }
+        }
+        #expect(counted == 3, "\(classes)")
     }
 }

@@ -80,6 +80,13 @@ import Testing
         let done = try #require(await waitFor("momentum-v7", in: harness.store) { $0.state == .completed })
         #expect(done.attempts == [1, 2] && done.retryRequestedBy == nil)
         #expect(harness.agents.starts("backtester") == 2)
+        // The figures as the store records them, for any process (agentctl health --json).
+        let figures = try await PipelineMetrics.figures(of: [try quant()], in: other)
+        #expect(figures.map(\.stage) == ["backtest", "research"])
+        #expect(figures.map(\.runs) == [2, 1])
+        #expect(figures.first?.failureClasses == [FailureClass.permanent.rawValue: 1])
+        #expect(figures.last?.failureClasses == [:])
+        #expect(figures.allSatisfy { $0.handOffP50Seconds == 0 && $0.queueDepth == 0 })
         await running.stop(clock: harness.clock)
     }
 
