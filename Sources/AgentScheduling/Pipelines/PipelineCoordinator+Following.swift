@@ -117,6 +117,9 @@ extension PipelineCoordinator {
         case .runEnded(_, _, .abandoned):
             // A stage run's process died: its candidate is carried on here (or by another runner, once).
             await reconcile()
+        case .approval(let request) where request.state.isDecided:
+            // Perhaps a stage's approval: its candidate is promoted, or a failure counted.
+            await reconcile()
         default:
             break
         }
@@ -131,15 +134,47 @@ extension PipelineCoordinator {
         }
     }
 
-    /// Re-reads what the feed would have told: candidates that start by themselves, and those left `running` or
-    /// `gating`.
+    /// Re-reads what the feed would have told: candidates that start by themselves, those left `running` or
+    /// `gating`, and those awaiting a stage's approval.
     func reconcile() async {
         for name in definitions.keys.sorted() {
             for candidate in (try? await store.candidates(pipeline: name, limit: 100_000)) ?? []
-            where Self.startsByItself(candidate) || candidate.state == .running || candidate.state == .gating {
+            where Self.startsByItself(candidate) || [.running, .gating, .awaitingApproval].contains(candidate.state) {
                 workSink.yield(candidate.id)
             }
         }
+    }
+
+    /// Carries on a candidate awaiting its stage's approval: records the request if it is missing (its process died
+    /// after the gate), promotes once it is approved, counts a final failure once it is rejected or expired.
+    /// - Parameter candidateID: The candidate.
+    /// - Returns: What happened (``StageStep/awaitingApproval(_:runID:)`` while nobody decided).
+    /// - Throws: ``PipelineError`` for an unknown candidate or pipeline; ``AgentCore/StoreError``.
+    public func settleApproval(candidateID: String) async throws -> StageStep {
+        let candidate = try await existing(candidateID)
+        guard candidate.state == .awaitingApproval, let pipeline = definitions[candidate.pipeline],
+            pipeline.stages.indices.contains(candidate.stage), let policy = pipeline.stages[candidate.stage].approval
+        else {
+            return .refused(candidate, reason: "candidate \(candidateID) is \(candidate.state.name), not awaiting approval")
+        }
+        let stage = pipeline.stages[candidate.stage]
+        let identity = StageRunIdentity(
+            candidateID: candidateID, stage: candidate.stage, attempt: candidate.attemptCount(at: candidate.stage))
+        guard let key = identity.idempotencyKey,
+            let record = try await store.queryRuns(RunQuery(agent: stage.agent, idempotencyKey: key, limit: 100))
+                .records.first(where: { $0.status == .succeeded })
+        else {
+            return .refused(candidate, reason: "candidate \(candidateID) has no succeeded run of stage \(stage.name)")
+        }
+        let request = try await desk.request(for: record, policy: policy, taskID: stage.name, requestedBy: owner)
+        guard let decision = request.decision, request.state.isDecided else {
+            return .awaitingApproval(candidate, runID: record.id)
+        }
+        if request.state == .approved { return try await promote(identity, of: pipeline, record: record) }
+        metrics.recordFailure(pipeline: pipeline.name, stage: stage.name, class: request.state.rawValue)
+        let comment = decision.comment.map { ": \($0)" } ?? ""
+        return try await countFailure(
+            identity, stage: stage, reason: "approval \(request.state) by \(decision.decidedBy)\(comment)", gate: nil)
     }
 
     // MARK: Driving a candidate
@@ -158,6 +193,10 @@ extension PipelineCoordinator {
                 if case .refused = step { return }
             } else if candidate.state == .running || candidate.state == .gating {
                 guard await takeOver(candidate) else { return }
+            } else if candidate.state == .awaitingApproval {
+                guard let step = try? await settleApproval(candidateID: candidateID) else { return }
+                if case .awaitingApproval = step { return }
+                if case .refused = step { return }
             } else {
                 return
             }

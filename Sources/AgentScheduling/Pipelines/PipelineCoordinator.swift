@@ -23,6 +23,9 @@ public actor PipelineCoordinator {
     let clock: any AgentClock
     let events: EventBroadcaster
     let metrics: PipelineMetrics
+    let desk: ApprovalDesk
+    /// Who this coordinator's stage runs and approval requests belong to (the scheduler's owner).
+    let owner: String
     let work: AsyncStream<String>
     let workSink: AsyncStream<String>.Continuation
     /// Candidates a child task of ``run()`` is driving now.
@@ -54,6 +57,8 @@ public actor PipelineCoordinator {
         self.clock = clock
         self.events = events
         self.metrics = PipelineMetrics()
+        self.desk = ApprovalDesk(store: store)
+        self.owner = scheduler.orchestrator.owner
         self.sweepInterval = sweepInterval
         self.takeoverGrace = takeoverGrace
         (work, workSink) = AsyncStream.makeStream(of: String.self)
@@ -218,29 +223,42 @@ public actor PipelineCoordinator {
             if paused.written { announcePause(paused.candidate, stage: stage) }
             return .paused(paused.candidate)
         case .passed:
-            try await update(identity.candidateID) { candidate in
+            let approval = stage.approval
+            let judged = try await update(identity.candidateID) { candidate in
                 guard Self.isAt(identity, candidate) else { return false }
                 candidate.gate = gate
+                if approval != nil { candidate.state = .awaitingApproval }
                 return true
             }
-            // The digest is taken again: artifacts changed since the gate judged them promote nothing.
-            let current = StageRunIdentity.digest(of: record.artifacts)
-            let promotion = Promotion(
-                candidateID: identity.candidateID, stage: identity.stage, artifactDigest: current,
-                runID: identity.runID, completesPipeline: identity.stage + 1 >= pipeline.stages.count)
-            do {
-                let result = try await store.promote(promotion)
-                if result.created { announcePromotion(result.promotion, result.candidate) }
-                return .promoted(result.promotion, result.candidate)
-            } catch let error as StoreError where error.code == .transitionRefused {
-                let candidate = try await update(identity.candidateID) { candidate in
-                    guard Self.isAt(identity, candidate) else { return false }
-                    candidate.state = .ready
-                    candidate.readySince = self.clock.now
-                    return true
-                }
-                return .refused(candidate.candidate, reason: error.message)
+            guard let approval else { return try await promote(identity, of: pipeline, record: record) }
+            guard judged.written else { return .refused(judged.candidate, reason: "already gated elsewhere") }
+            try await desk.request(for: record, policy: approval, taskID: stage.name, requestedBy: owner)
+            return .awaitingApproval(judged.candidate, runID: record.id)
+        }
+    }
+
+    /// Promotes a candidate past a stage whose gate passed over this run's artifacts (and whose approval, if any,
+    /// was granted); back to `ready` when the store refuses (the artifacts changed since the gate judged them).
+    func promote(_ identity: StageRunIdentity, of pipeline: PipelineDefinition, record: RunRecord) async throws
+        -> StageStep
+    {
+        // The digest is taken again: artifacts changed since the gate judged them promote nothing.
+        let current = StageRunIdentity.digest(of: record.artifacts)
+        let promotion = Promotion(
+            candidateID: identity.candidateID, stage: identity.stage, artifactDigest: current,
+            runID: identity.runID, completesPipeline: identity.stage + 1 >= pipeline.stages.count)
+        do {
+            let result = try await store.promote(promotion)
+            if result.created { announcePromotion(result.promotion, result.candidate) }
+            return .promoted(result.promotion, result.candidate)
+        } catch let error as StoreError where error.code == .transitionRefused {
+            let candidate = try await update(identity.candidateID) { candidate in
+                guard Self.isAt(identity, candidate) else { return false }
+                candidate.state = .ready
+                candidate.readySince = self.clock.now
+                return true
             }
+            return .refused(candidate.candidate, reason: error.message)
         }
     }
 
@@ -306,10 +324,11 @@ public actor PipelineCoordinator {
         return .failed(candidate, reason: reason)
     }
 
-    /// Whether a candidate is still where a stage run left it: at its stage and attempt, running or gating.
+    /// Whether a candidate is still where a stage run left it: at its stage and attempt, running, gating or
+    /// awaiting the stage's approval.
     static func isAt(_ identity: StageRunIdentity, _ candidate: Candidate) -> Bool {
         candidate.stage == identity.stage && candidate.attemptCount(at: identity.stage) == identity.attempt
-            && (candidate.state == .running || candidate.state == .gating)
+            && [.running, .gating, .awaitingApproval].contains(candidate.state)
     }
 
     /// Applies a change to the stored candidate by compare-and-set, reading again on a conflict; a change that

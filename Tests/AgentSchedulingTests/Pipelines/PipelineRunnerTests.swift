@@ -140,4 +140,45 @@ import Testing
         #expect(pauses.withLock { $0 } == 1)
         await running.stop(clock: harness.clock)
     }
+
+    @Test(arguments: WorkflowStoreKind.allCases)
+    func aStageWithAnApprovalWaitsForAPersonThenPromotesOrCountsTheRejection(_ kind: WorkflowStoreKind)
+        async throws
+    {
+        let harness = try await PipelineHarness(kind)
+        harness.agents.script("researcher", .producing("spec"))
+        let pipeline = try PipelineDefinition(
+            name: "quant",
+            stages: [
+                StageDefinition(
+                    name: "research", agent: "researcher", requiredArtifacts: ["spec"],
+                    approval: ApprovalPolicy(approvers: ["ana"]))
+            ])
+        let running = try runner(harness, pipeline)
+        let other = try await harness.handle()
+        let desk = ApprovalDesk(store: other)
+        for id in ["approved-one", "rejected-one"] {
+            _ = try await other.submitCandidate(Candidate(id: id, pipeline: "quant"))
+        }
+        var requests: [ApprovalRequest] = []
+        await eventually("two pending approval requests") {
+            requests = (try? await other.approvals(in: [.pending], limit: 10)) ?? []
+            return requests.count == 2
+        }
+        for id in ["approved-one", "rejected-one"] {
+            #expect(try await other.candidate(id: id)?.state == .awaitingApproval)
+        }
+        #expect(requests.allSatisfy { $0.taskName == "research" && $0.approvers == ["ana"] })
+        for request in requests {
+            let record = try #require(try await other.run(id: request.runID))
+            let approve = record.idempotencyKey.rawValue.contains("approved-one")
+            _ = try await desk.decide(runID: request.runID, verdict: approve ? .approve : .reject, by: "ana")
+        }
+        let approved = try #require(await waitFor("approved-one", in: harness.store) { $0.state == .completed })
+        #expect(approved.failures == [0])
+        let rejected = try #require(
+            await waitFor("rejected-one", in: harness.store) { $0.state == .ready && $0.failureCount(at: 0) == 1 })
+        #expect(try await harness.store.promotions(candidateID: rejected.id).isEmpty)
+        await running.stop(clock: harness.clock)
+    }
 }
