@@ -155,7 +155,8 @@ extension PipelineCoordinator {
         guard candidate.state == .awaitingApproval, let pipeline = definitions[candidate.pipeline],
             pipeline.stages.indices.contains(candidate.stage), let policy = pipeline.stages[candidate.stage].approval
         else {
-            return .refused(candidate, reason: "candidate \(candidateID) is \(candidate.state.name), not awaiting approval")
+            return .refused(
+                candidate, reason: "candidate \(candidateID) is \(candidate.state.name), not awaiting approval")
         }
         let stage = pipeline.stages[candidate.stage]
         let identity = StageRunIdentity(
@@ -221,13 +222,21 @@ extension PipelineCoordinator {
         guard let newest = records.first else {
             // Started in the store, never handed to a scheduler: its process died in between.
             guard stale, candidate.state == .running else { return false }
-            return (try? await execute(stage, of: pipeline, identity: identity)) != nil
+            return Self.movedOn(try? await execute(stage, of: pipeline, identity: identity))
         }
         if newest.status == .abandoned {
             return await countAbandoned(newest, identity: identity, stage: stage, pipeline: pipeline)
         }
         guard stale else { return false }
-        return (try? await finish(stage, of: pipeline, identity: identity, record: newest)) != nil
+        return Self.movedOn(try? await finish(stage, of: pipeline, identity: identity, record: newest))
+    }
+
+    /// Whether a step left the candidate somewhere new (so driving it on makes sense), rather than where it was.
+    private static func movedOn(_ step: StageStep?) -> Bool {
+        switch step {
+        case .promoted?, .failed?, .paused?: true
+        case .refused?, .awaitingApproval?, nil: false
+        }
     }
 
     /// An abandoned stage run: one final failure of class `abandoned`, then a retry unless it paused the candidate.

@@ -174,7 +174,8 @@ public actor PipelineCoordinator {
         let current = try await existing(identity.candidateID)
         guard record.status.isTerminal, Self.isAt(identity, current) else {
             return .refused(
-                current, reason: "stage run \(identity.runID) of candidate \(identity.candidateID) is not for this step")
+                current, reason: "stage run \(identity.runID) of candidate \(identity.candidateID) is not for this step"
+            )
         }
         metrics.recordRun(pipeline: pipeline.name, stage: stage.name, record: record)
         guard record.status == .succeeded else {

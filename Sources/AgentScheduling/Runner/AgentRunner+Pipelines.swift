@@ -11,7 +11,8 @@ extension AgentRunner {
         guard !options.pipelines.isEmpty else { return nil }
         guard let candidates = store as? any PipelineStore else {
             throw PipelineError(
-                "pipelines", "staged pipelines need a store that keeps candidates (a PipelineStore); this store does not")
+                "pipelines",
+                "staged pipelines need a store that keeps candidates (a PipelineStore); this store does not")
         }
         let names = Set(agents.map(\.name))
         for pipeline in options.pipelines {

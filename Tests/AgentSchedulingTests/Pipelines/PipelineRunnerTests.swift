@@ -128,7 +128,9 @@ import Testing
         let running = try runner(harness, try quant())
         _ = try await harness.store.submitCandidate(Candidate(id: "momentum-v7", pipeline: "quant"))
         for count in 1...2 {
-            _ = await waitFor("momentum-v7", in: harness.store) { $0.failureCount(at: 0) == count && $0.state == .ready }
+            _ = await waitFor("momentum-v7", in: harness.store) {
+                $0.failureCount(at: 0) == count && $0.state == .ready
+            }
             _ = try await PipelineCoordinator.requestRetry(
                 of: "momentum-v7", by: "ana", comment: nil, in: harness.store)
         }

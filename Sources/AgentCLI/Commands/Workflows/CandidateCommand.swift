@@ -42,7 +42,8 @@ enum CandidateCommand: AgentCommand {
                 arguments, io: io, options: ["pipeline", "as", "comment", "stage", CommandContext.configOption],
                 flags: ["json"])
         else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
-        guard parsed.positionals.count == 2, ["submit", "show", "retry", "resume", "promote"].contains(parsed.positionals[0])
+        guard parsed.positionals.count == 2,
+            ["submit", "show", "retry", "resume", "promote"].contains(parsed.positionals[0])
         else {
             io.printError(
                 "agentctl candidate: expected submit|show|retry|resume|promote ID; see agentctl candidate --help")
