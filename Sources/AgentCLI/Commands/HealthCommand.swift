@@ -19,7 +19,10 @@ enum HealthCommand: AgentCommand {
 
         OPTIONS:
           --window DURATION   The window of the run statistics (default 24h), for example 1h or 7d
-          --json              Print {"runners": [...], "windowSeconds": …, "healthy": …, "agents": [...]}
+          --json              Print {"runners": [...], "windowSeconds": …, "healthy": …, "agents": [...]}, and
+                              "pipelines": [...] with the figures per pipeline and stage when pipelines are
+                              configured (durationP50Seconds, durationP95Seconds, retries, failureClasses,
+                              queueDepth, handOffP50Seconds, handOffP95Seconds; see Docs/Pipelines.md)
         \(CommandContext.configHelp)
 
         EXIT STATUS: 0 when every agent is healthy, 1 when any is failing or paused (or the store cannot be
@@ -45,22 +48,29 @@ enum HealthCommand: AgentCommand {
         }
         let agents: [AgentHealth]
         let snapshot: StoreSnapshot
+        var pipelines: JSONValue?
         do {
             snapshot = try await StoreSnapshot.take(context.configuration, store: store)
             let grace = context.configuration.runnerOptions(webhooks: [], role: "").effectiveOverdueGracePeriod
             agents = try await snapshot.health(store: store, window: window, overdueGracePeriod: grace)
+            let configured = context.configuration.pipelines
+            if parsed.has("json"), !configured.isEmpty, let candidates = store as? any PipelineStore {
+                let figures = try await PipelineMetrics.figures(of: configured, in: candidates)
+                pipelines = try JSONValue.parse(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self))
+            }
         } catch {
             io.printError("agentctl health: \(error)")
             return ExitCode.failure
         }
         let unhealthy = agents.filter(HealthFormatting.needsAttention)
         if parsed.has("json") {
-            let object: JSONValue = .object([
+            var object: [String: JSONValue] = [
                 "runners": .array(snapshot.runners.map(RunFormatting.json)),
                 "windowSeconds": .integer(Int64(window.timeInterval)),
                 "healthy": .bool(unhealthy.isEmpty), "agents": .array(agents.map(HealthFormatting.json)),
-            ])
-            io.print(object.canonicalText)
+            ]
+            if let pipelines { object["pipelines"] = pipelines }
+            io.print(JSONValue.object(object).canonicalText)
         } else {
             io.print(RunFormatting.runnersLine(snapshot.runners, store: store.location))
             io.print("")

@@ -4,8 +4,9 @@ import AgentStorage
 import Foundation
 
 /// Walks a synthetic candidate through every stage of a pipeline with its agents replaced by no-ops (each stage
-/// agent reports the artifacts its stages require; each gate agent passes), on an in-memory store and a manual
-/// clock: proves the wiring, the artifacts and the gates without running anything real.
+/// agent reports the artifacts its stages require; each gate agent passes; each stage approval is granted), on an
+/// in-memory store and a manual clock: proves the wiring, the artifacts, the gates and the approvals without running
+/// anything real.
 struct PipelineDryRun {
     /// One stage as the dry run went through it.
     struct StageReport: Codable, Sendable {
@@ -51,13 +52,20 @@ struct PipelineDryRun {
         try await coordinator.submit(candidateID: candidateID, pipeline: pipeline.name)
         var stages: [StageReport] = []
         for stage in pipeline.stages {
-            let step = try await coordinator.advance(candidateID: candidateID)
+            var step = try await coordinator.advance(candidateID: candidateID)
+            if case .awaitingApproval(_, let runID) = step {
+                // The stage's approval is granted by the dry run, as its first approver when it names some.
+                let approver = stage.approval?.approvers.first ?? "dry-run approver"
+                _ = try await ApprovalDesk(store: store).decide(runID: runID, verdict: .approve, by: approver)
+                step = try await coordinator.settleApproval(candidateID: candidateID)
+            }
             let (outcome, detail): (String, String) =
                 switch step {
                 case .promoted(let promotion, _): ("promoted", promotion.artifactDigest)
                 case .failed(_, let reason): ("failed", reason)
                 case .paused(let candidate): ("paused", candidate.state.description)
                 case .refused(_, let reason): ("refused", reason)
+                case .awaitingApproval(_, let runID): ("awaitingApproval", "run \(runID)")
                 }
             stages.append(
                 StageReport(

@@ -19,6 +19,10 @@ public struct Candidate: Sendable, Hashable, Codable {
     public var failures: [Int]
     /// Stage runs started per stage (index = stage); the next run's attempt number is this plus one.
     public var attempts: [Int]
+    /// Who asked for the current stage to run again after a final failure (a person, or `pipeline` after an
+    /// abandoned stage run), until the next stage run starts: a runner starts a `ready` candidate by itself only
+    /// when its stage has no failure counted or a retry was asked for. The store clears it when a stage run starts.
+    public var retryRequestedBy: String?
     /// The latest gate verdict of the current stage, if any.
     public var gate: GateRecord?
     /// When the current stage became ready (the previous stage's promotion, or the submission): hand-off latency
@@ -44,6 +48,7 @@ public struct Candidate: Sendable, Hashable, Codable {
         self.activeRunID = nil
         self.failures = []
         self.attempts = []
+        self.retryRequestedBy = nil
         self.gate = nil
         self.readySince = at
         self.createdAt = at

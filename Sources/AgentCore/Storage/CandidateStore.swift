@@ -18,7 +18,8 @@ public protocol CandidateStore: Sendable {
         -> (candidate: Candidate, created: Bool)
 
     /// Makes `runID` the candidate's active stage run, in one compare-and-set: only a `ready` candidate at `stage`
-    /// with no active run starts one (its state becomes `running` and its attempt count at the stage grows by one).
+    /// with no active run starts one (its state becomes `running`, its attempt count at the stage grows by one and
+    /// its ``Candidate/retryRequestedBy`` is cleared).
     /// - Parameters:
     ///   - candidateID: The candidate.
     ///   - stage: The stage the run is for.

@@ -4,7 +4,8 @@ import Foundation
 extension RunnerConfiguration {
     /// The `pipelines` array: each pipeline a `name` and `stages`, each stage a `name`, the `agent` that runs it,
     /// `requiredArtifacts` (names), an optional `gateAgent` (without one the gate passes when the artifacts are
-    /// present) and `pauseAfterFailures` (default 3). Unknown agents, repeated names and bad values are reported
+    /// present), `pauseAfterFailures` (default 3) and an optional `approval` (`timeout`, `approvers`,
+    /// `preventSelfApproval`, as in `approvals`). Unknown agents, repeated names and bad values are reported
     /// with their JSON path (`$.pipelines[0].stages[2].agent`).
     package static func readPipelines(_ reader: ConfigReader, agents: Set<AgentName>) -> [PipelineDefinition] {
         guard let elements = reader.array("pipelines") else { return [] }
@@ -64,10 +65,11 @@ extension RunnerConfiguration {
         let gate = reader.has("gateAgent") ? readAgent(reader, "gateAgent", agents: agents, required: nil) : nil
         let artifacts = reader.strings("requiredArtifacts") ?? []
         let pauseAfter = reader.has("pauseAfterFailures") ? reader.integer("pauseAfterFailures", in: 1...1_000) : 3
+        let approval = reader.object("approval").map(readApprovalPolicy)
         guard let name, let agent, let pauseAfter, problems.list.count == before else { return nil }
         return StageDefinition(
             name: name, agent: agent, requiredArtifacts: artifacts, gate: gate.map { .agent($0) } ?? .artifactsPresent,
-            pauseAfterFailures: pauseAfter)
+            pauseAfterFailures: pauseAfter, approval: approval)
     }
 
     private static func readAgent(_ reader: ConfigReader, _ key: String, agents: Set<AgentName>, required: String?)

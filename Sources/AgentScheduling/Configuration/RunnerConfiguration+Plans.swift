@@ -140,14 +140,19 @@ extension RunnerConfiguration {
                 continue
             }
             guard let entry = object.object(key) else { continue }
-            defer { entry.finish() }
-            policies[name] = ApprovalPolicy(
-                timeout: entry.duration("timeout", minimum: .seconds(1)) ?? ApprovalRequest.defaultTimeout,
-                approvers: entry.strings("approvers") ?? [],
-                preventSelfApproval: entry.bool("preventSelfApproval") ?? false)
+            policies[name] = readApprovalPolicy(entry)
         }
         object.finish()
         return policies
+    }
+
+    /// One approval rule object: `timeout` (default 72h), `approvers` and `preventSelfApproval`.
+    package static func readApprovalPolicy(_ entry: ConfigReader) -> ApprovalPolicy {
+        defer { entry.finish() }
+        return ApprovalPolicy(
+            timeout: entry.duration("timeout", minimum: .seconds(1)) ?? ApprovalRequest.defaultTimeout,
+            approvers: entry.strings("approvers") ?? [],
+            preventSelfApproval: entry.bool("preventSelfApproval") ?? false)
     }
 }
 

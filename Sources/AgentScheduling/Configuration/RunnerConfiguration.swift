@@ -60,6 +60,7 @@ public struct RunnerConfiguration: Sendable {
         options.overdueGracePeriod = overdueGracePeriod
         options.plans = plans
         options.approvalPolicies = approvalPolicies
+        options.pipelines = pipelines
         return options
     }
 

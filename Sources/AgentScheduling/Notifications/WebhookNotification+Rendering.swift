@@ -76,7 +76,7 @@ extension WebhookNotification {
     /// ntfy tags (shown as emoji): `x`, `hourglass`, `pause_button`, `white_check_mark`, `warning`.
     var ntfyTags: String {
         switch (kind, status) {
-        case (.autoPause, _): "pause_button"
+        case (.autoPause, _), (.candidatePause, _): "pause_button"
         case (.slaBreach, _), (.fireOverdue, _): "warning"
         case (_, .timedOut): "hourglass"
         case (_, .succeeded), (_, .noOp): "white_check_mark"

@@ -18,6 +18,8 @@ struct WebhookNotification: Sendable, Hashable {
         case fireOverdue
         /// A run waits for approval (rendered from ``WebhookNotification/approval``).
         case approval
+        /// A pipeline candidate was paused automatically (repeated final failures on a stage, an inconclusive gate).
+        case candidatePause
     }
 
     let kind: Kind
@@ -49,6 +51,8 @@ struct WebhookNotification: Sendable, Hashable {
             return "\(agent) scheduled fire is overdue"
         case .approval:
             return approval?.slackText ?? "\(agent) awaits approval"
+        case .candidatePause:
+            return "pipeline candidate paused at a stage run by \(agent)"
         case .failure, .run:
             let verb: String =
                 switch status {
@@ -71,7 +75,7 @@ struct WebhookNotification: Sendable, Hashable {
     /// The details below the title, one fact per line.
     var details: [String] {
         var lines: [String] = []
-        if kind == .autoPause || kind == .slaBreach || kind == .fireOverdue {
+        if kind == .autoPause || kind == .candidatePause || kind == .slaBreach || kind == .fireOverdue {
             if let reason = event.message { lines.append(Self.clip(reason, 1000)) }
             return lines
         }
@@ -107,7 +111,7 @@ struct WebhookNotification: Sendable, Hashable {
             "agent": .string(agent), "title": .string(title), "text": .string(text),
             "timestamp": .string(Timestamp.format(event.timestamp)),
         ]
-        if kind == .autoPause {
+        if kind == .autoPause || kind == .candidatePause {
             if let reason = event.message { object["reason"] = .string(reason) }
             if let count = event.pause?.consecutiveFailures {
                 object["consecutiveFailures"] = .integer(Int64(count))

@@ -15,7 +15,9 @@ import Synchronization
 ///   posted at once. So a flaky agent that succeeds on its second attempt is not reported, and one that keeps
 ///   failing is reported once, for its last attempt. Only an event without that payload (built by hand) makes
 ///   the notifier wait ``retryDecisionDelay`` for a ``AgentCore/RunEvent/Kind/runRetryScheduled`` of the run.
-/// - ``AgentCore/RunEvent/Kind/agentPaused`` with `automatic = true` (``WebhookTrigger/autoPause``).
+/// - ``AgentCore/RunEvent/Kind/agentPaused`` with `automatic = true` (``WebhookTrigger/autoPause``), and
+///   ``AgentCore/RunEvent/Kind/candidatePaused`` (a pipeline candidate paused by its coordinator, published once
+///   across runners by the one that wrote the pause; also ``WebhookTrigger/autoPause``, scoped by the stage's agent).
 /// - ``AgentCore/RunEvent/Kind/slaBreached`` (``WebhookTrigger/slaBreach``) and ``AgentCore/RunEvent/Kind/fireOverdue``
 ///   (``WebhookTrigger/fireOverdue``), which a runner's service-level monitor publishes once per breach.
 /// - every run that ends (``WebhookTrigger/everyRun``), attempts that will be retried included.
@@ -30,10 +32,10 @@ import Synchronization
 /// your own timeout and then ``cancelAll()``).
 ///
 /// The generic JSON payload (``WebhookFormat/json``) has the keys `version` (1), `notification`
-/// (`failure`, `autoPause`, `run`, `slaBreach`, `fireOverdue`), `event`, `agent`, `title`, `text`, `timestamp`; for runs also `runID`,
+/// (`failure`, `autoPause`, `candidatePause`, `run`, `slaBreach`, `fireOverdue`), `event`, `agent`, `title`, `text`, `timestamp`; for runs also `runID`,
 /// `status`, `attempt`, `retryScheduled`, `trigger`, `idempotencyKey`, `queuedAt`, `startedAt`, `endedAt`,
 /// `durationMs`, `errorClass`, `errorMessage`, `summary`, `outputsURI` and `logExcerpt` (last 10 lines);
-/// for pauses `reason` and `consecutiveFailures`; for SLA breaches `message`, `runID` (for `maxDuration`), `rule`,
+/// for pauses `reason` (and `consecutiveFailures` for agents); for SLA breaches `message`, `runID` (for `maxDuration`), `rule`,
 /// `deadline` and `day`; for overdue fires `message`, `fire` and `overdueSince`.
 ///
 /// ```swift
@@ -118,6 +120,8 @@ public final class WebhookNotifier: Sendable {
             }
         case .agentPaused where event.pause?.automatic == true:
             post(event, as: .autoPause, for: .autoPause)
+        case .candidatePaused:
+            post(event, as: .candidatePause, for: .autoPause)
         case .slaBreached:
             post(event, as: .slaBreach, for: .slaBreach)
         case .fireOverdue:

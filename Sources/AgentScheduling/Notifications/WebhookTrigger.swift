@@ -11,7 +11,8 @@ public struct WebhookTrigger: RawRepresentable, Sendable, Hashable, Codable, Cus
     /// A run ended `failed`, `timedOut` or `abandoned` and no retry of it was scheduled (an attempt that
     /// will be retried is not reported; the last attempt is).
     public static let failure = WebhookTrigger(rawValue: "failure")
-    /// An agent was paused automatically after consecutive failures.
+    /// An agent was paused automatically after consecutive failures, or a pipeline candidate was paused by its
+    /// coordinator (repeated final failures on a stage, an inconclusive gate).
     public static let autoPause = WebhookTrigger(rawValue: "autoPause")
     /// An agent broke a service-level rule (``AgentCore/RunEvent/Kind/slaBreached``): a run over its `maxDuration`,
     /// or no success by its `mustSucceedBy` time.

@@ -14,10 +14,22 @@ public actor PipelineCoordinator {
     public nonisolated let definitions: [String: PipelineDefinition]
     /// The store.
     public nonisolated let store: any PipelineStore
+    /// How often a running coordinator (``run()``) re-reads the candidates nobody announced.
+    public nonisolated let sweepInterval: Duration
+    /// How long a `running` or `gating` candidate without a live stage run is left to the process that started it
+    /// before ``run()`` carries the stage on itself (that process died between two writes).
+    public nonisolated let takeoverGrace: Duration
     let scheduler: AgentScheduler
     let clock: any AgentClock
     let events: EventBroadcaster
     let metrics: PipelineMetrics
+    let desk: ApprovalDesk
+    /// Who this coordinator's stage runs and approval requests belong to (the scheduler's owner).
+    let owner: String
+    let work: AsyncStream<String>
+    let workSink: AsyncStream<String>.Continuation
+    /// Candidates a child task of ``run()`` is driving now.
+    var driving: Set<String> = []
 
     /// Creates a coordinator.
     /// - Parameters:
@@ -26,10 +38,12 @@ public actor PipelineCoordinator {
     ///   - scheduler: The scheduler that runs stage and gate agents.
     ///   - clock: The clock.
     ///   - events: Where `candidatePromoted` and `candidatePaused` are published.
+    ///   - sweepInterval: How often ``run()`` re-reads the candidates (default 10 s).
+    ///   - takeoverGrace: How long a stage left without a live run waits for its process (default 30 s).
     /// - Throws: ``PipelineError`` for two pipelines with one name.
     public init(
         pipelines: [PipelineDefinition], store: any PipelineStore, scheduler: AgentScheduler, clock: any AgentClock,
-        events: EventBroadcaster
+        events: EventBroadcaster, sweepInterval: Duration = .seconds(10), takeoverGrace: Duration = .seconds(30)
     ) throws(PipelineError) {
         var definitions: [String: PipelineDefinition] = [:]
         for pipeline in pipelines {
@@ -43,6 +57,11 @@ public actor PipelineCoordinator {
         self.clock = clock
         self.events = events
         self.metrics = PipelineMetrics()
+        self.desk = ApprovalDesk(store: store)
+        self.owner = scheduler.orchestrator.owner
+        self.sweepInterval = sweepInterval
+        self.takeoverGrace = takeoverGrace
+        (work, workSink) = AsyncStream.makeStream(of: String.self)
     }
 
     /// Submits a candidate into a pipeline, or returns the existing one.
@@ -127,27 +146,13 @@ public actor PipelineCoordinator {
     /// - Returns: The figures, by pipeline and stage.
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func figures() async throws -> [PipelineMetrics.StageFigures] {
-        var figures = metrics.snapshot()
-        for (name, pipeline) in definitions {
-            let waiting = try await store.candidates(pipeline: name, limit: 100_000).filter { $0.state == .ready }
-            for (index, stage) in pipeline.stages.enumerated() {
-                let depth = waiting.filter { $0.stage == index }.count
-                if let at = figures.firstIndex(where: { $0.pipeline == name && $0.stage == stage.name }) {
-                    figures[at].queueDepth = depth
-                } else if depth > 0 {
-                    figures.append(
-                        PipelineMetrics.StageFigures(
-                            pipeline: name, stage: stage.name, runs: 0, retries: 0, failureClasses: [:],
-                            queueDepth: depth))
-                }
-            }
-        }
-        return figures.sorted { ($0.pipeline, $0.stage) < ($1.pipeline, $1.stage) }
+        try await PipelineMetrics.withQueueDepth(metrics.snapshot(), of: Array(definitions.values), in: store)
     }
 
     // MARK: Running a stage
 
-    private func execute(_ stage: StageDefinition, of pipeline: PipelineDefinition, identity: StageRunIdentity)
+    /// Hands the stage run to the scheduler and carries its outcome on.
+    func execute(_ stage: StageDefinition, of pipeline: PipelineDefinition, identity: StageRunIdentity)
         async throws -> StageStep
     {
         let parameters: JSONValue = [
@@ -158,7 +163,20 @@ public actor PipelineCoordinator {
         let execution = try await scheduler.trigger(
             stage.agent, parameters: parameters, idempotencyKey: identity.idempotencyKey,
             correlationID: identity.runID.description)
-        let record = execution.record
+        return try await finish(stage, of: pipeline, identity: identity, record: execution.record)
+    }
+
+    /// Carries a stage run's outcome on: counts a failure, or checks the artifacts, runs the gate and promotes.
+    /// Nothing happens when the candidate has moved on from this stage run (another process carried it on).
+    func finish(
+        _ stage: StageDefinition, of pipeline: PipelineDefinition, identity: StageRunIdentity, record: RunRecord
+    ) async throws -> StageStep {
+        let current = try await existing(identity.candidateID)
+        guard record.status.isTerminal, Self.isAt(identity, current) else {
+            return .refused(
+                current, reason: "stage run \(identity.runID) of candidate \(identity.candidateID) is not for this step"
+            )
+        }
         metrics.recordRun(pipeline: pipeline.name, stage: stage.name, record: record)
         guard record.status == .succeeded else {
             let reason = "stage \(stage.name) run \(record.status): \(record.errorMessage ?? record.summary ?? "")"
@@ -176,12 +194,18 @@ public actor PipelineCoordinator {
             )
         }
         let digest = StageRunIdentity.digest(of: record.artifacts)
-        try await update(identity.candidateID) { candidate in
+        let gating = try await update(identity.candidateID) { candidate in
+            guard Self.isAt(identity, candidate) else { return false }
             candidate.state = .gating
             candidate.activeRunID = nil
+            return true
         }
-        let (outcome, evidence) = try await judge(
-            stage, pipeline: pipeline, identity: identity, record: record, digest: digest)
+        guard
+            case let (outcome, evidence)? = try await judge(
+                stage, pipeline: pipeline, identity: identity, record: record, digest: digest)
+        else {
+            return .refused(gating.candidate, reason: "the gate of stage \(stage.name) is still running elsewhere")
+        }
         let gate = GateRecord(
             stage: identity.stage, runID: identity.runID, outcome: outcome, artifactDigest: digest, evidence: evidence,
             at: clock.now)
@@ -190,38 +214,59 @@ public actor PipelineCoordinator {
             metrics.recordFailure(pipeline: pipeline.name, stage: stage.name, class: "gateFailed")
             return try await countFailure(identity, stage: stage, reason: "gate failed: \(evidence)", gate: gate)
         case .inconclusive:
-            let candidate = try await update(identity.candidateID) { candidate in
+            let paused = try await update(identity.candidateID) { candidate in
+                guard Self.isAt(identity, candidate) else { return false }
                 candidate.gate = gate
                 candidate.state = .paused(
                     PauseRecord(by: "pipeline", reason: "gate inconclusive: \(evidence)", at: self.clock.now))
+                return true
             }
-            announcePause(candidate)
-            return .paused(candidate)
+            if paused.written { announcePause(paused.candidate, stage: stage) }
+            return .paused(paused.candidate)
         case .passed:
-            _ = try await update(identity.candidateID) { $0.gate = gate }
-            // The digest is taken again: artifacts changed since the gate judged them promote nothing.
-            let current = StageRunIdentity.digest(of: record.artifacts)
-            let promotion = Promotion(
-                candidateID: identity.candidateID, stage: identity.stage, artifactDigest: current,
-                runID: identity.runID, completesPipeline: identity.stage + 1 >= pipeline.stages.count)
-            do {
-                let result = try await store.promote(promotion)
-                if result.created { announcePromotion(result.promotion, result.candidate) }
-                return .promoted(result.promotion, result.candidate)
-            } catch let error as StoreError where error.code == .transitionRefused {
-                let candidate = try await update(identity.candidateID) { candidate in
-                    candidate.state = .ready
-                    candidate.readySince = self.clock.now
-                }
-                return .refused(candidate, reason: error.message)
+            let approval = stage.approval
+            let judged = try await update(identity.candidateID) { candidate in
+                guard Self.isAt(identity, candidate) else { return false }
+                candidate.gate = gate
+                if approval != nil { candidate.state = .awaitingApproval }
+                return true
             }
+            guard let approval else { return try await promote(identity, of: pipeline, record: record) }
+            guard judged.written else { return .refused(judged.candidate, reason: "already gated elsewhere") }
+            try await desk.request(for: record, policy: approval, taskID: stage.name, requestedBy: owner)
+            return .awaitingApproval(judged.candidate, runID: record.id)
+        }
+    }
+
+    /// Promotes a candidate past a stage whose gate passed over this run's artifacts (and whose approval, if any,
+    /// was granted); back to `ready` when the store refuses (the artifacts changed since the gate judged them).
+    func promote(_ identity: StageRunIdentity, of pipeline: PipelineDefinition, record: RunRecord) async throws
+        -> StageStep
+    {
+        // The digest is taken again: artifacts changed since the gate judged them promote nothing.
+        let current = StageRunIdentity.digest(of: record.artifacts)
+        let promotion = Promotion(
+            candidateID: identity.candidateID, stage: identity.stage, artifactDigest: current,
+            runID: identity.runID, completesPipeline: identity.stage + 1 >= pipeline.stages.count)
+        do {
+            let result = try await store.promote(promotion)
+            if result.created { announcePromotion(result.promotion, result.candidate) }
+            return .promoted(result.promotion, result.candidate)
+        } catch let error as StoreError where error.code == .transitionRefused {
+            let candidate = try await update(identity.candidateID) { candidate in
+                guard Self.isAt(identity, candidate) else { return false }
+                candidate.state = .ready
+                candidate.readySince = self.clock.now
+                return true
+            }
+            return .refused(candidate.candidate, reason: error.message)
         }
     }
 
     private func judge(
         _ stage: StageDefinition, pipeline: PipelineDefinition, identity: StageRunIdentity, record: RunRecord,
         digest: String
-    ) async throws -> (GateOutcome, String) {
+    ) async throws -> (GateOutcome, String)? {
         switch stage.gate {
         case .artifactsPresent:
             return (.passed, "artifacts present: \(record.artifacts.map(\.name).sorted().joined(separator: ", "))")
@@ -240,6 +285,8 @@ public actor PipelineCoordinator {
                 ], idempotencyKey: key, correlationID: identity.runID.description
             ).record
             let summary = gateRun.summary ?? ""
+            // A gate run under a live lease elsewhere (a takeover found it): its process carries it on.
+            guard gateRun.status.isTerminal else { return nil }
             guard gateRun.status == .succeeded else {
                 return (.failed, "gate agent \(agent) \(gateRun.status): \(gateRun.errorMessage ?? summary)")
             }
@@ -251,10 +298,12 @@ public actor PipelineCoordinator {
     }
 
     /// Counts one final failure at the stage; pauses the candidate when the count reaches the stage's limit.
-    private func countFailure(_ identity: StageRunIdentity, stage: StageDefinition, reason: String, gate: GateRecord?)
+    func countFailure(_ identity: StageRunIdentity, stage: StageDefinition, reason: String, gate: GateRecord?)
         async throws -> StageStep
     {
-        let candidate = try await update(identity.candidateID) { candidate in
+        let (candidate, written) = try await update(identity.candidateID) { candidate in
+            // Counted once, by whoever carries this stage run on first.
+            guard Self.isAt(identity, candidate) else { return false }
             let failures = candidate.failureCount(at: identity.stage) + 1
             candidate.setFailureCount(failures, at: identity.stage)
             candidate.activeRunID = nil
@@ -266,23 +315,35 @@ public actor PipelineCoordinator {
                     PauseRecord(
                         by: "pipeline", reason: "\(failures) final failures on stage \(stage.name); last: \(reason)",
                         at: self.clock.now)) : .ready
+            return true
         }
+        guard written else { return .refused(candidate, reason: "already counted: \(reason)") }
         if candidate.state.pause != nil {
-            announcePause(candidate)
+            announcePause(candidate, stage: stage)
             return .paused(candidate)
         }
         return .failed(candidate, reason: reason)
     }
 
-    /// Applies a change to the stored candidate by compare-and-set, reading again on a conflict.
+    /// Whether a candidate is still where a stage run left it: at its stage and attempt, running, gating or
+    /// awaiting the stage's approval.
+    static func isAt(_ identity: StageRunIdentity, _ candidate: Candidate) -> Bool {
+        candidate.stage == identity.stage && candidate.attemptCount(at: identity.stage) == identity.attempt
+            && [.running, .gating, .awaitingApproval].contains(candidate.state)
+    }
+
+    /// Applies a change to the stored candidate by compare-and-set, reading again on a conflict; a change that
+    /// answers `false` writes nothing and returns the candidate as read.
     @discardableResult
-    private func update(_ id: String, _ change: @Sendable (inout Candidate) -> Void) async throws -> Candidate {
+    func update(_ id: String, _ change: @Sendable (inout Candidate) -> Bool) async throws
+        -> (candidate: Candidate, written: Bool)
+    {
         for _ in 0..<50 {
             let stored = try await existing(id)
             var next = stored
-            change(&next)
+            guard change(&next) else { return (stored, false) }
             do {
-                return try await store.replaceCandidate(next, expectedVersion: stored.version)
+                return (try await store.replaceCandidate(next, expectedVersion: stored.version), true)
             } catch let error as StoreError where error.code == .versionConflict {
                 continue
             }
@@ -290,7 +351,7 @@ public actor PipelineCoordinator {
         throw StoreError(.versionConflict, "candidate \(id) kept changing under 50 attempts to update it")
     }
 
-    private func existing(_ id: String) async throws -> Candidate {
+    func existing(_ id: String) async throws -> Candidate {
         guard let candidate = try await store.candidate(id: id) else {
             throw PipelineError("candidate \(id)", "no such candidate; submit it first")
         }
@@ -314,10 +375,14 @@ public actor PipelineCoordinator {
                 message: "candidate \(candidate.id) promoted from stage \(promotion.stage) to \(target)\(who)"))
     }
 
-    private func announcePause(_ candidate: Candidate) {
+    /// Publishes a pause this coordinator wrote (so exactly once across processes), naming the stage's agent so
+    /// that webhooks scoped to agents apply.
+    func announcePause(_ candidate: Candidate, stage: StageDefinition) {
         events.emit(
             RunEvent(
-                kind: .candidatePaused, timestamp: clock.now,
-                message: "candidate \(candidate.id) \(candidate.state.description)"))
+                kind: .candidatePaused, timestamp: clock.now, agentName: stage.agent,
+                message:
+                    "candidate \(candidate.id) of pipeline \(candidate.pipeline) at stage \(stage.name) \(candidate.state.description)"
+            ))
     }
 }

@@ -17,6 +17,10 @@ public struct StageDefinition: Sendable {
     public var gate: GateDefinition
     /// Consecutive final failures on this stage that pause the candidate (default 3).
     public var pauseAfterFailures: Int
+    /// When set, a passed gate is not enough: a person approves the stage run through the ``ApprovalDesk`` (who may
+    /// decide, and how long they have) before the candidate is promoted; a rejection or an expiry counts as a final
+    /// failure.
+    public var approval: ApprovalPolicy?
 
     /// Creates a stage.
     /// - Parameters:
@@ -25,14 +29,16 @@ public struct StageDefinition: Sendable {
     ///   - requiredArtifacts: The artifacts it must produce.
     ///   - gate: The gate (default: the artifacts are present).
     ///   - pauseAfterFailures: Final failures that pause the candidate (default 3).
+    ///   - approval: The approval a passed gate still needs, if any (default none).
     public init(
         name: String, agent: AgentName, requiredArtifacts: [String] = [], gate: GateDefinition = .artifactsPresent,
-        pauseAfterFailures: Int = 3
+        pauseAfterFailures: Int = 3, approval: ApprovalPolicy? = nil
     ) {
         self.name = name
         self.agent = agent
         self.requiredArtifacts = requiredArtifacts
         self.gate = gate
         self.pauseAfterFailures = pauseAfterFailures
+        self.approval = approval
     }
 }

@@ -6,6 +6,9 @@ public enum StageStep: Sendable, Hashable {
     case promoted(Promotion, Candidate)
     /// The stage run or its gate failed finally: one failure counted; the candidate is ready to retry the stage.
     case failed(Candidate, reason: String)
+    /// The gate passed and the stage's approval is pending: a person decides it (`agentctl approve` with the run
+    /// id), then ``PipelineCoordinator/settleApproval(candidateID:)`` promotes the candidate or counts a failure.
+    case awaitingApproval(Candidate, runID: RunID)
     /// The candidate was paused (by this step or before): nothing runs until a named person resumes it.
     case paused(Candidate)
     /// Nothing ran: another stage run is active, the candidate is final, or the promotion was refused; the reason

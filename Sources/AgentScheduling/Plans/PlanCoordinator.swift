@@ -151,26 +151,8 @@ public actor PlanCoordinator {
     // MARK: Following the store
 
     private func followChanges() async {
-        var cursor: ChangeCursor?
-        while !Task.isCancelled {
-            do {
-                guard let current = cursor else {
-                    let start = try await store.latestChangeCursor()
-                    await reconcile()
-                    cursor = start
-                    continue
-                }
-                let page = try await store.changes(after: current, limit: 256)
-                if page.missedChanges { await reconcile() }
-                for change in page.changes { await handle(change) }
-                cursor = page.cursor
-                if page.changes.isEmpty { try await store.waitForChanges(after: page.cursor) }
-            } catch is CancellationError {
-                return
-            } catch {
-                try? await clock.sleep(until: clock.now.addingTimeInterval(1))
-            }
-        }
+        await ChangeFollower(store: store, clock: clock).run(
+            reconcile: { await self.reconcile() }, handle: { await self.handle($0) })
     }
 
     private func handle(_ change: StoreChange) async {

@@ -21,6 +21,8 @@ import Synchronization
 /// - sweeps runs whose owner died (expired leases) to ``RunStatus/abandoned`` and announces every abandoned run —
 ///   found by this runner, by another, by the store at claim or on open — exactly once across all runners
 ///   (``RunEvent/Kind/runAbandoned`` and the failure webhooks);
+/// - drives the candidates of its staged pipelines (``PipelineCoordinator/run()``), also those submitted by other
+///   processes;
 /// - posts webhooks (``WebhookNotifier``) and writes the final `metadata.json`/`summary.txt` of subprocess runs
 ///   (``RunLogFinalizer``);
 /// - warns once per breach, across all runners, when a run goes on past its ``ServiceLevel/maxDuration``, when no run
@@ -57,6 +59,9 @@ public final class AgentRunner: Sendable {
         public var plans: [PlanDefinition] = []
         /// How runs of each agent that end awaiting approval are decided (others: ``ApprovalPolicy/default``).
         public var approvalPolicies: [AgentName: ApprovalPolicy] = [:]
+        /// The staged pipelines whose candidates this runner drives (they need a store that is a
+        /// ``AgentCore/PipelineStore``).
+        public var pipelines: [PipelineDefinition] = []
 
         /// The grace period in effect: ``overdueGracePeriod``, or the larger of the misfire threshold and 5 minutes.
         public var effectiveOverdueGracePeriod: Duration {
@@ -113,6 +118,8 @@ public final class AgentRunner: Sendable {
     let monitor: ServiceLevelMonitor
     /// Plans and approvals, when the store is a ``AgentCore/WorkflowStore``.
     public let plans: PlanCoordinator?
+    /// The staged pipelines' coordinator, when pipelines are configured.
+    public let pipelines: PipelineCoordinator?
     private let started = Atomic(false)
 
     /// The orchestrator that executes runs.
@@ -162,6 +169,8 @@ public final class AgentRunner: Sendable {
             overdueGracePeriod: options.effectiveOverdueGracePeriod)
         self.plans = try Self.planCoordinator(
             options: options, agents: agents, store: store, scheduler: scheduler, clock: clock, events: events)
+        self.pipelines = try Self.pipelineCoordinator(
+            options: options, agents: agents, store: store, scheduler: scheduler, clock: clock, events: events)
         finalizer.attach(to: events)
         notifier?.attach(to: events)
     }
@@ -180,6 +189,7 @@ public final class AgentRunner: Sendable {
             group.addTask { await self.sweepAbandonedRuns() }
             group.addTask { await self.monitor.run() }
             if let plans { group.addTask { await plans.run() } }
+            if let pipelines { group.addTask { await pipelines.run() } }
             // The scheduler returns only after its graceful shutdown, which the caller's cancellation starts.
             do {
                 while try await group.next() != nil {}

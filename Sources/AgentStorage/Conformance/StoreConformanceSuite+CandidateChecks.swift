@@ -41,7 +41,30 @@ extension StoreConformanceSuite {
         CandidateCheck(name: "candidateCompareAndSet", body: candidateCompareAndSet),
         CandidateCheck(name: "promotionNeedsItsEvidenceAndHappensOnce", body: promotionNeedsItsEvidenceAndHappensOnce),
         CandidateCheck(name: "pausedCandidateStartsNothingUntilResumed", body: pausedCandidateStartsNothing),
+        CandidateCheck(name: "retryRequestLastsUntilTheNextStageRun", body: retryRequestLastsUntilTheNextStageRun),
     ]
+
+    static func retryRequestLastsUntilTheNextStageRun(
+        _ store: any PipelineStore, _ peer: any PipelineStore, _ clock: ManualClock
+    ) async throws {
+        let submitted = try await store.submitCandidate(Candidate(id: "c1", pipeline: "quant")).candidate
+        var asked = submitted
+        asked.setFailureCount(1, at: 0)
+        asked.retryRequestedBy = "ana"
+        _ = try await peer.replaceCandidate(asked, expectedVersion: submitted.version)
+        try expect(try await store.candidate(id: "c1")?.retryRequestedBy == "ana", "a retry request was not kept")
+        let start = try await peer.startStageRun(
+            candidateID: "c1", stage: 0, runID: RunIDGenerator().next(at: clock.now))
+        guard case .started(let started) = start else {
+            try expect(false, "a ready candidate with a retry request did not start: \(start)")
+            return
+        }
+        try expect(
+            started.retryRequestedBy == nil && started.failureCount(at: 0) == 1,
+            "starting a stage run must clear the retry request and keep the failure count: \(started)")
+        try expect(
+            try await store.candidate(id: "c1")?.retryRequestedBy == nil, "the cleared retry request was not stored")
+    }
 
     static func candidateSubmitOrGet(_ store: any PipelineStore, _ peer: any PipelineStore, _ clock: ManualClock)
         async throws

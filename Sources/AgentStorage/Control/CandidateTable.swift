@@ -89,6 +89,7 @@ public struct CandidateTable: Sendable {
         var stored = current
         stored.activeRunID = runID
         stored.state = .running
+        stored.retryRequestedBy = nil
         stored.setAttemptCount(current.attemptCount(at: stage) + 1, at: stage)
         return (.started(bumped(stored, from: current, now: now)), true)
     }

@@ -19,7 +19,7 @@ struct PipelineEndToEndTests {
                    {"name": "quant", "stages": [
                      {"name": "research", "agent": "researcher", "requiredArtifacts": ["spec"]},
                      {"name": "backtest", "agent": "backtester", "requiredArtifacts": ["report"],
-                      "gateAgent": "\(gateAgent)", "pauseAfterFailures": 3}
+                      "gateAgent": "\(gateAgent)", "pauseAfterFailures": 3, "approval": {"approvers": ["ana"]}}
                    ]}
                  ]}
                 """)

@@ -2,18 +2,22 @@ import AgentCore
 import AgentScheduling
 import Foundation
 
-/// `agentctl candidate submit|show|resume|promote ID …`: the transition guard of staged pipelines.
+/// `agentctl candidate submit|show|retry|resume|promote ID …`: the transition guard of staged pipelines.
 enum CandidateCommand: AgentCommand {
     static let name = "candidate"
-    static let summary = "Submit, show, resume or promote a pipeline candidate"
+    static let summary = "Submit, show, retry, resume or promote a pipeline candidate"
     static let help = """
         USAGE: agentctl candidate submit ID --pipeline P [--json]
                agentctl candidate show ID [--json]
+               agentctl candidate retry ID --as NAME [--comment TEXT] [--json]
                agentctl candidate resume ID --as NAME [--comment TEXT] [--json]
                agentctl candidate promote ID --as NAME [--stage N] [--comment TEXT] [--json]
 
         submit   puts a candidate at the first stage of a configured pipeline (an existing id is left as it is).
         show     prints the candidate and its promotions.
+        retry    runs the candidate's current stage again after a final failure (a running runner starts it; after a
+                 failure a stage waits for this), or resumes a paused candidate (as resume). Refused while a stage
+                 run is active and for completed or abandoned candidates.
         resume   ends a pause (repeated final failures, an inconclusive gate); NAME is recorded and the stage's
                  failure count starts again at zero.
         promote  the human override: moves the candidate past its current stage without a passed gate, recording
@@ -22,7 +26,7 @@ enum CandidateCommand: AgentCommand {
 
         OPTIONS:
           --pipeline P      The pipeline (submit)
-          --as NAME         Who resumes or promotes (required)
+          --as NAME         Who retries, resumes or promotes (required)
           --stage N         The stage to promote from (promote; default: the candidate's current stage)
           --comment TEXT    Why
           --json            The candidate as stored (show: with its promotions)
@@ -38,9 +42,11 @@ enum CandidateCommand: AgentCommand {
                 arguments, io: io, options: ["pipeline", "as", "comment", "stage", CommandContext.configOption],
                 flags: ["json"])
         else { return helpRequested(arguments) ? ExitCode.success : ExitCode.usage }
-        guard parsed.positionals.count == 2, ["submit", "show", "resume", "promote"].contains(parsed.positionals[0])
+        guard parsed.positionals.count == 2,
+            ["submit", "show", "retry", "resume", "promote"].contains(parsed.positionals[0])
         else {
-            io.printError("agentctl candidate: expected submit|show|resume|promote ID; see agentctl candidate --help")
+            io.printError(
+                "agentctl candidate: expected submit|show|retry|resume|promote ID; see agentctl candidate --help")
             return ExitCode.usage
         }
         let (action, id) = (parsed.positionals[0], parsed.positionals[1])
@@ -50,7 +56,7 @@ enum CandidateCommand: AgentCommand {
             io.printError("agentctl candidate \(action): --stage takes a stage number from 0")
             return ExitCode.usage
         }
-        if action == "resume" || action == "promote", person.trimmingCharacters(in: .whitespaces).isEmpty {
+        if ["retry", "resume", "promote"].contains(action), person.trimmingCharacters(in: .whitespaces).isEmpty {
             io.printError("agentctl candidate \(action): say who you are with --as NAME")
             return ExitCode.usage
         }
@@ -72,6 +78,9 @@ enum CandidateCommand: AgentCommand {
                 candidate = try await store.submitCandidate(Candidate(id: id, pipeline: pipeline)).candidate
             case "resume":
                 candidate = try await store.resumeCandidate(id: id, by: person, comment: parsed.value("comment"))
+            case "retry":
+                candidate = try await PipelineCoordinator.requestRetry(
+                    of: id, by: person, comment: parsed.value("comment"), in: store)
             default:
                 guard let found = try await store.candidate(id: id) else {
                     io.printError(
