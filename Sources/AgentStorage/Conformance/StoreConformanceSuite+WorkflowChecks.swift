@@ -177,10 +177,14 @@ extension StoreConformanceSuite {
         let approved = try await fixture.peer.decideApproval(
             runID: record.id, verdict: .approve, by: "alice", comment: "looks good")
         try expect(approved.outcome == .decided, "the first approval answered \(approved.outcome)")
+        // The decision is read into locals first: the `&&` chain over optional chains of the result crashed the
+        // Swift 6.3.1 optimizer (ownership verification) in release builds.
+        let decision = approved.request.decision
+        let decidedAt = Timestamp.roundedToMilliseconds(fixture.clock.now)
+        let recorded =
+            decision.map { $0.decidedBy == "alice" && $0.comment == "looks good" && $0.decidedAt == decidedAt } ?? false
         try expect(
-            approved.request.state == .approved && approved.request.decision?.decidedBy == "alice"
-                && approved.request.decision?.comment == "looks good"
-                && approved.request.decision?.decidedAt == Timestamp.roundedToMilliseconds(fixture.clock.now),
+            approved.request.state == .approved && recorded,
             "the decision was not stored with approver, comment and the store's time")
         let cursor = try await fixture.store.latestChangeCursor()
         let repeated = try await fixture.store.decideApproval(
