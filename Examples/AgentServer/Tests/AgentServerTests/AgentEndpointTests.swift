@@ -148,7 +148,16 @@ struct AgentEndpointTests {
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
                 #expect(html.contains("/dashboard.js"))
+                #expect(html.contains("id=\"approvals\""), "the approvals queue")
                 #expect(!html.contains("http://") && !html.contains("https://"))
+                #expect(!html.contains("style="), "the Content-Security-Policy refuses inline styles")
+            }
+            try await client.execute(uri: "/dashboard.js", method: .get) { response in
+                let script = String(buffer: response.body)
+                // Style attributes are refused by the page's Content-Security-Policy (the sparkline drew nothing
+                // when its bars were sized with them); SVG attributes and classes are not.
+                #expect(!script.contains("style:") && !script.contains("\"style\""))
+                #expect(script.contains("createElementNS(svg, \"rect\")"), "the sparkline's bars")
             }
             for file in ["/dashboard.js", "/dashboard.css"] {
                 try await client.execute(uri: file, method: .get) { response in
