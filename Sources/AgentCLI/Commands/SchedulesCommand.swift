@@ -10,7 +10,8 @@ enum SchedulesCommand: AgentCommand {
         USAGE: agentctl schedules [--json]
 
         Lists every configured agent: its schedule in plain English with its time zone, its next fire, its last
-        handled fire, its failure streak and whether it is disabled or paused (and why). The state comes from the
+        handled fire, its failure streak and whether it is disabled or paused (and why). A schedule set at run
+        time (through the HTTP API or RunnerControl.setSchedule) is shown in place of the configured one. The state comes from the
         store, so this shows what a running 'agentctl serve' will do. A next fire marked 'overdue' passed while
         no serve was running; serve handles it under the agent's misfire policy when it starts.
 
@@ -66,7 +67,8 @@ enum SchedulesCommand: AgentCommand {
     private static func state(_ row: StoreSnapshot.ScheduleRow) -> String {
         if row.state.isPaused { return "paused: \(row.state.pausedReason ?? "no reason given")" }
         if !row.agent.isEnabled { return "disabled" }
-        return row.agent.schedule.isManualOnly ? "manual only" : "active"
+        let active = row.schedule.isManualOnly ? "manual only" : "active"
+        return row.state.scheduleOverride == nil ? active : "\(active), schedule set at run time"
     }
 
     private static func json(_ row: StoreSnapshot.ScheduleRow) -> JSONValue {
@@ -74,10 +76,11 @@ enum SchedulesCommand: AgentCommand {
             "name": .string(row.agent.name.rawValue), "schedule": .string(row.description),
             "enabled": .bool(row.agent.isEnabled), "paused": .bool(row.state.isPaused),
             "consecutiveFailures": .integer(Int64(row.state.consecutiveFailures)), "overdue": .bool(row.isOverdue),
+            "scheduleOverridden": .bool(row.state.scheduleOverride != nil),
         ]
-        if let expression = row.agent.schedule.cronExpression { fields["cron"] = .string(expression) }
-        if let zone = row.agent.schedule.timeZoneIdentifier { fields["timeZone"] = .string(zone) }
-        if let every = row.agent.schedule.interval { fields["everySeconds"] = .double(every.timeInterval) }
+        if let expression = row.schedule.cronExpression { fields["cron"] = .string(expression) }
+        if let zone = row.schedule.timeZoneIdentifier { fields["timeZone"] = .string(zone) }
+        if let every = row.schedule.interval { fields["everySeconds"] = .double(every.timeInterval) }
         if let reason = row.state.pausedReason { fields["pausedReason"] = .string(reason) }
         if let next = row.nextFireAt { fields["nextFireAt"] = .string(Timestamp.format(next)) }
         if let last = row.state.lastFireAt { fields["lastFireAt"] = .string(Timestamp.format(last)) }

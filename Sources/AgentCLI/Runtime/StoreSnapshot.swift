@@ -11,6 +11,8 @@ struct StoreSnapshot: Sendable {
     /// One agent's schedule.
     struct ScheduleRow: Sendable {
         var agent: AgentConfiguration
+        /// The schedule in force: the one set at run time (``ScheduleState/scheduleOverride``), else the configured.
+        var schedule: ScheduleConfiguration
         /// The schedule in words, with its zone (`at 02:30 every day (Europe/Berlin)`).
         var description: String
         var state: ScheduleState
@@ -34,7 +36,8 @@ struct StoreSnapshot: Sendable {
             try await store.allScheduleStates().map { ($0.agentName, $0) }, uniquingKeysWith: { _, last in last })
         let rows = configuration.agents.map { agent in
             let state = states[agent.name] ?? ScheduleState(agentName: agent.name)
-            let schedule = try? Schedule(agent.schedule)
+            let configuration = state.scheduleOverride ?? agent.schedule
+            let schedule = try? Schedule(configuration)
             var next: Date?
             if agent.isEnabled, !state.isPaused, let schedule {
                 // As the scheduler resumes: at the persisted next fire while it is still a fire of the schedule.
@@ -43,7 +46,8 @@ struct StoreSnapshot: Sendable {
                     ?? schedule.next(after: now)
             }
             return ScheduleRow(
-                agent: agent, description: schedule?.description ?? agent.schedule.description, state: state,
+                agent: agent, schedule: configuration, description: schedule?.description ?? configuration.description,
+                state: state,
                 nextFireAt: next, isOverdue: next.map { $0 < now.addingTimeInterval(-1) } ?? false)
         }
         return StoreSnapshot(
@@ -64,7 +68,7 @@ struct StoreSnapshot: Sendable {
                 consecutiveFailures: row.state.consecutiveFailures)
             try await health.loadRunFigures(from: store, since: since)
             try await health.loadServiceLevel(
-                row.agent.policy.serviceLevel, schedule: row.agent.schedule, from: store, now: takenAt,
+                row.agent.policy.serviceLevel, schedule: row.schedule, from: store, now: takenAt,
                 overdueGracePeriod: overdueGracePeriod)
             result.append(health)
         }

@@ -10,6 +10,7 @@ public enum CommandRouter {
             ResumeCommand.self,
             BackfillCommand.self, HealthCommand.self, NextCommand.self, BenchCommand.self, VersionCommand.self,
             PlansCommand.self, PlanCommand.self, ApprovalsCommand.self, ApproveCommand.self, RejectCommand.self,
+            PipelineCommand.self, CandidatesCommand.self, CandidateCommand.self,
         ] + codingCommands
     }
 

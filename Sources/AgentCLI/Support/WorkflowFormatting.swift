@@ -69,3 +69,21 @@ extension CommandContext {
         return workflows
     }
 }
+
+extension CommandContext {
+    /// Opens the configured store as a pipeline store, or reports that it keeps no candidates.
+    /// - Parameters:
+    ///   - command: The command's name, for messages.
+    ///   - io: Where problems are reported.
+    /// - Returns: The store, or `nil` (reported).
+    func openPipelineStore(command: String, io: CommandIO) async -> (any PipelineStore)? {
+        guard let store = await openStore(forScheduling: false, command: command, io: io) else { return nil }
+        guard let pipelines = store as? any PipelineStore else {
+            io.printError(
+                "agentctl \(command): the store at \(store.location) keeps no pipeline candidates; "
+                    + "use a store that does (the JSON-file store, for example)")
+            return nil
+        }
+        return pipelines
+    }
+}

@@ -58,6 +58,11 @@ public struct RunEvent: Sendable, Hashable, Codable {
         public static let approvalExpired = Kind(rawValue: "approvalExpired")
         /// A plan run settled (succeeded or failed); the message names its status.
         public static let planRunEnded = Kind(rawValue: "planRunEnded")
+        /// A pipeline candidate was promoted to its next stage (or completed); the message names it.
+        public static let candidatePromoted = Kind(rawValue: "candidatePromoted")
+        /// A pipeline candidate was paused for people (repeated final failures, an inconclusive gate); the message
+        /// names who paused it and why.
+        public static let candidatePaused = Kind(rawValue: "candidatePaused")
 
         /// The name.
         public var description: String { rawValue }

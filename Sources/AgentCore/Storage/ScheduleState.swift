@@ -14,6 +14,9 @@ public struct ScheduleState: Sendable, Hashable, Codable {
     public var pausedReason: String?
     /// Failed runs in a row since the last success.
     public var consecutiveFailures: Int
+    /// A schedule set at run time (from `RunnerControl.setSchedule`, the HTTP API or another process) that
+    /// replaces the agent's configured schedule on every runner until it is cleared; `nil` keeps the configured one.
+    public var scheduleOverride: ScheduleConfiguration?
     /// How many times the state was written: set by the store on every write (0 for a state never stored).
     public var version: UInt64
 
@@ -25,10 +28,12 @@ public struct ScheduleState: Sendable, Hashable, Codable {
     ///   - isPaused: Whether the agent is paused.
     ///   - pausedReason: Why.
     ///   - consecutiveFailures: The current failure streak.
+    ///   - scheduleOverride: A schedule that replaces the configured one, if any.
     ///   - version: The store's write counter (stores set it).
     public init(
         agentName: AgentName, nextFireAt: Date? = nil, lastFireAt: Date? = nil, isPaused: Bool = false,
-        pausedReason: String? = nil, consecutiveFailures: Int = 0, version: UInt64 = 0
+        pausedReason: String? = nil, consecutiveFailures: Int = 0, scheduleOverride: ScheduleConfiguration? = nil,
+        version: UInt64 = 0
     ) {
         self.agentName = agentName
         self.nextFireAt = nextFireAt
@@ -36,11 +41,12 @@ public struct ScheduleState: Sendable, Hashable, Codable {
         self.isPaused = isPaused
         self.pausedReason = pausedReason
         self.consecutiveFailures = consecutiveFailures
+        self.scheduleOverride = scheduleOverride
         self.version = version
     }
 
     private enum CodingKeys: String, CodingKey {
-        case agent, nextFireAt, lastFireAt, isPaused, pausedReason, consecutiveFailures, version
+        case agent, nextFireAt, lastFireAt, isPaused, pausedReason, consecutiveFailures, scheduleOverride, version
     }
 
     /// Decodes a state with ISO-8601 timestamps.
@@ -61,6 +67,7 @@ public struct ScheduleState: Sendable, Hashable, Codable {
         isPaused = try container.decodeIfPresent(Bool.self, forKey: .isPaused) ?? false
         pausedReason = try container.decodeIfPresent(String.self, forKey: .pausedReason)
         consecutiveFailures = try container.decodeIfPresent(Int.self, forKey: .consecutiveFailures) ?? 0
+        scheduleOverride = try container.decodeIfPresent(ScheduleConfiguration.self, forKey: .scheduleOverride)
         version = try container.decodeIfPresent(UInt64.self, forKey: .version) ?? 0
     }
 
@@ -74,6 +81,7 @@ public struct ScheduleState: Sendable, Hashable, Codable {
         try container.encode(isPaused, forKey: .isPaused)
         try container.encodeIfPresent(pausedReason, forKey: .pausedReason)
         try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
+        try container.encodeIfPresent(scheduleOverride, forKey: .scheduleOverride)
         try container.encode(version, forKey: .version)
     }
 }

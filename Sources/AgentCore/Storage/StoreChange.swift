@@ -21,6 +21,9 @@ public struct StoreChange: Sendable, Hashable {
         case planRun(PlanRun)
         /// An approval request was written, decided or expired (``ApprovalStore``).
         case approval(ApprovalRequest)
+        /// A pipeline candidate was submitted, started a stage run, was promoted, paused or resumed
+        /// (``CandidateStore``).
+        case candidate(Candidate)
     }
 
     /// The change's position in the feed; positions grow by one with every change.

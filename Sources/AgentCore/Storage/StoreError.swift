@@ -10,7 +10,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         private enum Storage: String, Sendable, Hashable {
             case duplicateRunID, runNotFound, terminalRecordImmutable, invalidRecord, leaseNotHeld, invalidCursor
             case invalidQuery, corruptData, unsupportedFormatVersion, io, unavailable, requestNotFound
-            case versionConflict, planRunNotFound, approvalNotFound
+            case versionConflict, planRunNotFound, approvalNotFound, candidateNotFound, transitionRefused
         }
 
         private let storage: Storage
@@ -46,6 +46,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let planRunNotFound = Code(.planRunNotFound)
         /// The run has no approval request.
         public static let approvalNotFound = Code(.approvalNotFound)
+        /// No pipeline candidate has that id.
+        public static let candidateNotFound = Code(.candidateNotFound)
+        /// A pipeline candidate may not make that transition (a promotion without its evidence, a resume of a
+        /// candidate that is not paused); the message names what is missing.
+        public static let transitionRefused = Code(.transitionRefused)
 
         /// The code's name.
         public var description: String { storage.rawValue }

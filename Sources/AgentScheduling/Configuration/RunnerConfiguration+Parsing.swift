@@ -148,6 +148,7 @@ extension RunnerConfiguration {
         configuration.agents += plans.inlineAgents
         configuration.notifications += plans.inlineAgents.flatMap(\.notifications)
         configuration.approvalPolicies = readApprovals(reader, agents: Set(agents.map(\.name)))
+        configuration.pipelines = readPipelines(reader, agents: Set(agents.map(\.name)))
         configuration.coding = coding.configuration
         configuration.server = server
         return configuration

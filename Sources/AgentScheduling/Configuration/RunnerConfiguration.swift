@@ -37,6 +37,8 @@ public struct RunnerConfiguration: Sendable {
     public var notifications: [NotificationConfiguration]
     /// The plans (`plans`), validated as DAGs over the configured agents.
     public var plans: [PlanDefinition] = []
+    /// The staged pipelines (`pipelines`), validated over the configured agents.
+    public var pipelines: [PipelineDefinition] = []
     /// Approval rules per agent (`approvals`); other agents use ``ApprovalPolicy/default``.
     public var approvalPolicies: [AgentName: ApprovalPolicy] = [:]
     /// The coding tools and tasks (`tools`, `tasks`, `taskSchedules`; see Docs/CodingAgents.md).

@@ -69,6 +69,44 @@ public struct RunnerControl: Sendable {
         return (state, state.version != before)
     }
 
+    /// Replaces an agent's configured schedule on every runner that shares the store, until
+    /// ``clearSchedule(of:)``: each live runner applies it within a second and fires from then on by it (fires of
+    /// the old schedule that have not started are dropped, not caught up). The override survives restarts; a pause
+    /// stays as it is.
+    /// - Parameters:
+    ///   - schedule: The schedule to fire by (`.manualOnly` stops the agent's scheduled fires).
+    ///   - agent: The agent.
+    /// - Returns: The state as stored, and whether this call changed it (setting the schedule in force again
+    ///   changes nothing).
+    /// - Throws: ``SchedulerError`` with ``SchedulerError/Code/invalidSchedule`` when the schedule does not parse or
+    ///   never fires (nothing is written then); ``StoreError`` when the store cannot be written.
+    @discardableResult
+    public func setSchedule(_ schedule: ScheduleConfiguration, of agent: AgentName) async throws -> (
+        state: ScheduleState, changed: Bool
+    ) {
+        _ = try AgentScheduler.validate(schedule, from: clock.now, count: 1)
+        return try await changeScheduleState(of: agent) { $0.scheduleOverride = schedule }
+    }
+
+    /// Removes a schedule set with ``setSchedule(_:of:)``: every live runner goes back to the agent's configured
+    /// schedule within a second, firing from then on. Clearing when no override is set changes nothing.
+    /// - Parameter agent: The agent.
+    /// - Returns: The state as stored, and whether this call changed it.
+    /// - Throws: ``StoreError`` when the store cannot be written.
+    @discardableResult
+    public func clearSchedule(of agent: AgentName) async throws -> (state: ScheduleState, changed: Bool) {
+        try await changeScheduleState(of: agent) { $0.scheduleOverride = nil }
+    }
+
+    /// Applies one atomic change to an agent's stored state and says whether it wrote anything.
+    private func changeScheduleState(
+        of agent: AgentName, _ change: @escaping @Sendable (inout ScheduleState) -> Void
+    ) async throws -> (state: ScheduleState, changed: Bool) {
+        let before = try await store.scheduleState(for: agent)?.version ?? 0
+        let state = try await store.updateScheduleState(for: agent, change)
+        return (state, state.version != before)
+    }
+
     /// Asks the runners to run an agent now; one live runner that schedules the agent takes the request, runs it
     /// (through its queue, concurrency limit and retry policy) and completes the request with the run's outcome.
     /// - Parameter request: The run request.

@@ -49,10 +49,13 @@ extension AgentScheduler {
     public func update(_ agent: some AgentDefinition) async throws(SchedulerError) {
         guard let entry = registry[agent.name] else { throw unknown(agent.name) }
         let replacement = try Self.entry(for: agent, at: clock.now)
-        let scheduleChanged = entry.definition.schedule != agent.schedule || entry.isEnabled != agent.isEnabled
+        // A schedule set at run time stays in force over the new definition's schedule until it is cleared.
+        let overridden = entry.state.scheduleOverride != nil
+        let scheduleChanged =
+            (!overridden && entry.definition.schedule != agent.schedule) || entry.isEnabled != agent.isEnabled
         entry.definition = agent
         entry.policy = replacement.policy
-        entry.schedule = replacement.schedule
+        if !overridden { entry.schedule = replacement.schedule }
         entry.isEnabled = replacement.isEnabled
         if scheduleChanged { reschedule(entry) }
         dirty.insert(agent.name)
@@ -156,9 +159,15 @@ extension AgentScheduler {
         var saved = entry.saved ?? entry.persistentState
         saved.isPaused = stored.isPaused
         saved.pausedReason = stored.pausedReason
+        saved.scheduleOverride = stored.scheduleOverride
         saved.version = stored.version
         entry.saved = saved
+        if adoptScheduleOverride(stored.scheduleOverride, for: entry) {
+            reschedule(entry)
+            dirty.insert(name)
+        }
         guard entry.state.isPaused != stored.isPaused || entry.state.pausedReason != stored.pausedReason else {
+            await pump()
             return
         }
         if stored.isPaused {
@@ -214,8 +223,11 @@ extension AgentScheduler {
     public func agents() -> [ScheduledAgent] {
         registry.values.sorted { $0.definition.name < $1.definition.name }.map { entry in
             ScheduledAgent(
-                name: entry.definition.name, schedule: entry.definition.schedule,
-                scheduleDescription: entry.schedule.description, isEnabled: entry.isEnabled,
+                name: entry.definition.name, schedule: entry.state.scheduleOverride ?? entry.definition.schedule,
+                configuredSchedule: entry.definition.schedule,
+                isScheduleOverridden: entry.state.scheduleOverride != nil,
+                scheduleDescription: entry.schedule.description,
+                isEnabled: entry.isEnabled,
                 isPaused: entry.state.isPaused, pausedReason: entry.state.pausedReason,
                 nextFireAt: entry.isScheduled ? entry.nextFire : nil, lastFireAt: entry.state.lastFireAt,
                 consecutiveFailures: entry.state.consecutiveFailures, priority: entry.policy.priority,
@@ -225,6 +237,20 @@ extension AgentScheduler {
 
     /// The scheduler's state.
     public var state: SchedulerState { currentState }
+
+    /// Takes over a schedule override read from the store: the agent then fires on the override, or on its
+    /// configured schedule again when the override is cleared. An override that does not resolve (written by a
+    /// newer version, say) is ignored and the configured schedule stays in force.
+    /// - Returns: Whether the schedule in force changed (the caller restarts the agent's fires).
+    @discardableResult
+    func adoptScheduleOverride(_ override: ScheduleConfiguration?, for entry: SchedulerAgent) -> Bool {
+        guard entry.state.scheduleOverride != override else { return false }
+        guard let schedule = try? Self.resolve(override ?? entry.definition.schedule, of: entry.definition.name)
+        else { return false }
+        entry.state.scheduleOverride = override
+        entry.schedule = schedule
+        return true
+    }
 
     /// Restarts an agent's fires from now after its schedule or enabled flag changed.
     private func reschedule(_ entry: SchedulerAgent) {

@@ -107,6 +107,7 @@ extension AgentScheduler {
                 entry.state.consecutiveFailures = state.consecutiveFailures
                 entry.state.lastFireAt = state.lastFireAt
                 entry.saved = state
+                adoptScheduleOverride(state.scheduleOverride, for: entry)
             }
             entry.nextFire = Self.firstFire(of: entry, persisted: loaded[name])
             dirty.insert(name)

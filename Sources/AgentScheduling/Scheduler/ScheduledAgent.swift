@@ -5,8 +5,10 @@ import Foundation
 public struct ScheduledAgent: Sendable, Hashable {
     /// The agent's name.
     public var name: AgentName
-    /// Its schedule configuration.
+    /// The schedule in force: the override set at run time, if any, otherwise the configured one.
     public var schedule: ScheduleConfiguration
+    /// The schedule its definition (or `agentctl.json`) gives it.
+    public var configuredSchedule: ScheduleConfiguration
     /// The schedule in plain English (`at 02:30 every day`, `every 15 minutes`, `manual only`).
     public var scheduleDescription: String
     /// Whether it runs on its schedule.
@@ -21,6 +23,8 @@ public struct ScheduledAgent: Sendable, Hashable {
     public var lastFireAt: Date?
     /// Failed runs in a row (a run and its retries count once).
     public var consecutiveFailures: Int
+    /// Whether a schedule set at run time replaces the configured one.
+    public var isScheduleOverridden: Bool
     /// Its dispatch priority.
     public var priority: RunPriority
     /// Its overlap policy.
@@ -31,7 +35,9 @@ public struct ScheduledAgent: Sendable, Hashable {
     /// Creates a description.
     /// - Parameters:
     ///   - name: The agent's name.
-    ///   - schedule: Its schedule configuration.
+    ///   - schedule: The schedule in force.
+    ///   - configuredSchedule: The definition's schedule (default: `schedule`).
+    ///   - isScheduleOverridden: Whether `schedule` was set at run time over the configured one.
     ///   - scheduleDescription: The schedule in plain English.
     ///   - isEnabled: Whether it runs on its schedule.
     ///   - isPaused: Whether it is paused.
@@ -43,12 +49,15 @@ public struct ScheduledAgent: Sendable, Hashable {
     ///   - overlap: Its overlap policy.
     ///   - misfire: Its misfire policy.
     public init(
-        name: AgentName, schedule: ScheduleConfiguration, scheduleDescription: String, isEnabled: Bool,
+        name: AgentName, schedule: ScheduleConfiguration, configuredSchedule: ScheduleConfiguration? = nil,
+        isScheduleOverridden: Bool = false, scheduleDescription: String, isEnabled: Bool,
         isPaused: Bool, pausedReason: String?, nextFireAt: Date?, lastFireAt: Date?, consecutiveFailures: Int,
         priority: RunPriority, overlap: OverlapPolicy, misfire: MisfirePolicy
     ) {
         self.name = name
         self.schedule = schedule
+        self.configuredSchedule = configuredSchedule ?? schedule
+        self.isScheduleOverridden = isScheduleOverridden
         self.scheduleDescription = scheduleDescription
         self.isEnabled = isEnabled
         self.isPaused = isPaused

@@ -61,6 +61,48 @@ extension StoreConformanceSuite {
         try expect(renamed.agentName == "gamma", "an update changed the agent a state belongs to")
     }
 
+    static func scheduleOverride(_ fixture: Fixture) async throws {
+        let cron = ScheduleConfiguration.cron("*/5 9-17 * * 1-5", timeZone: "Europe/Berlin")
+        let start = try await fixture.store.latestChangeCursor()
+        let set = try await fixture.store.updateScheduleState(for: "alpha") { $0.scheduleOverride = cron }
+        try expect(set.scheduleOverride == cron, "an update did not return the schedule override it set")
+        let read = try await fixture.peer.scheduleState(for: "alpha")
+        try expect(
+            read?.scheduleOverride == cron,
+            "another handle read schedule override \(String(describing: read?.scheduleOverride)), expected \(cron)")
+        let page = try await fixture.peer.changes(after: start, limit: 10)
+        let announced = page.changes.contains { change in
+            if case .scheduleState(let state) = change.kind { return state.scheduleOverride == cron }
+            return false
+        }
+        try expect(announced, "the change feed did not carry the schedule override")
+
+        // A runner's next-fire bookkeeping leaves the override alone.
+        let base = Timestamp.roundedToMilliseconds(fixture.clock.now)
+        let fired = try await fixture.peer.updateScheduleState(for: "alpha") {
+            $0.nextFireAt = base.addingTimeInterval(300)
+            $0.lastFireAt = base
+        }
+        try expect(fired.scheduleOverride == cron, "a next-fire update dropped the schedule override")
+
+        let interval = ScheduleConfiguration.interval(.seconds(900))
+        var replaced = fired
+        replaced.scheduleOverride = interval
+        try await fixture.store.saveScheduleState(replaced)
+        try expect(
+            try await fixture.peer.scheduleState(for: "alpha")?.scheduleOverride == interval,
+            "an interval override did not round-trip through saveScheduleState")
+        try expect(
+            try await fixture.peer.allScheduleStates().first?.scheduleOverride == interval,
+            "allScheduleStates did not return the schedule override")
+
+        let cleared = try await fixture.peer.updateScheduleState(for: "alpha") { $0.scheduleOverride = nil }
+        try expect(cleared.scheduleOverride == nil, "clearing the schedule override left it set")
+        try expect(
+            try await fixture.store.scheduleState(for: "alpha")?.scheduleOverride == nil,
+            "a cleared schedule override came back on read")
+    }
+
     static func changeFeedOrderAndResume(_ fixture: Fixture) async throws {
         let store = fixture.store
         try await expectStoreError(.invalidQuery) { _ = try await store.changes(after: .start, limit: 0) }
@@ -111,6 +153,7 @@ extension StoreConformanceSuite {
             case .runEnded(let id, _, let status): "run \(id == claimed.id ? "first" : "orphan") \(status)"
             case .planRun(let run): "plan run \(run.id) v\(run.version)"
             case .approval(let request): "approval \(request.runID) \(request.state)"
+            case .candidate(let candidate): "candidate \(candidate.id) v\(candidate.version)"
             }
         }
         let expected = [

@@ -100,6 +100,7 @@ public enum StoreConformanceSuite {
         Check(name: "namedLeases", body: namedLeases),
         Check(name: "scheduleStates", body: scheduleStates),
         Check(name: "scheduleStateAtomicUpdate", body: scheduleStateAtomicUpdate),
+        Check(name: "scheduleOverride", body: scheduleOverride),
         Check(name: "changeFeedOrderAndResume", body: changeFeedOrderAndResume),
         Check(name: "changeFeedWakesWaiters", body: changeFeedWakesWaiters),
         Check(name: "controlRequests", body: controlRequests),

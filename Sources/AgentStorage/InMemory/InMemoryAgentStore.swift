@@ -24,6 +24,7 @@ public final class InMemoryAgentStore: WorkflowStore {
         var requests = RequestTable()
         var presences = PresenceTable()
         var workflows = WorkflowTable()
+        var candidates = CandidateTable()
         var changes = ChangeLog()
     }
 

@@ -337,7 +337,7 @@ struct ConfigParsingTests {
                 "agents[2].retry.maxRetries: -1 is out of range: use 0 to 100",
                 "colour: unknown key \"colour\"; known keys here: version, store, logs, maxConcurrentRuns, "
                     + "shutdownGracePeriod, misfireThreshold, overdueGracePeriod, timeZone, retention, notifications, "
-                    + "server, agents, tools, tasks, taskSchedules, plans, approvals",
+                    + "server, agents, tools, tasks, taskSchedules, plans, approvals, pipelines",
             ])
     }
 

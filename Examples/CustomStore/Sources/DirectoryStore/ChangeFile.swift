@@ -18,6 +18,7 @@ struct ChangeFile: Codable {
     var endedRun: EndedRun?
     var planRun: PlanRun?
     var approval: ApprovalRequest?
+    var candidate: Candidate?
 
     /// The file of a change.
     init(_ change: StoreChange) {
@@ -29,6 +30,7 @@ struct ChangeFile: Codable {
         case .runEnded(let id, let agent, let status): endedRun = EndedRun(id: id, agent: agent, status: status)
         case .planRun(let run): planRun = run
         case .approval(let request): approval = request
+        case .candidate(let value): candidate = value
         }
     }
 
@@ -47,6 +49,8 @@ struct ChangeFile: Codable {
             kind = .planRun(planRun)
         } else if let approval {
             kind = .approval(approval)
+        } else if let candidate {
+            kind = .candidate(candidate)
         } else {
             return nil
         }

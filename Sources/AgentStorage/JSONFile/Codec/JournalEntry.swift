@@ -15,6 +15,8 @@ import Foundation
 /// {"op":"presenceRemoved","id":"host-1-4242"}
 /// {"op":"planRun","planRun":{…the plan run…}}
 /// {"op":"approval","approval":{…the approval request…}}
+/// {"op":"candidate","candidate":{…the pipeline candidate…}}
+/// {"op":"promotion","promotion":{…the promotion…}}
 /// ```
 enum JournalEntry: Sendable, Hashable {
     /// A run record was inserted or replaced (the whole record).
@@ -39,6 +41,10 @@ enum JournalEntry: Sendable, Hashable {
     case planRun(PlanRun)
     /// An approval request was written, decided or expired (the whole request).
     case approval(ApprovalRequest)
+    /// A pipeline candidate was written (the whole candidate).
+    case candidate(Candidate)
+    /// A promotion was recorded; the candidate line that moves the candidate follows it in the same append.
+    case promotion(Promotion)
 
     /// The text before a run record on a `run` line; a record's object starts right after it.
     static let runLinePrefix: StaticString = "{\"op\":\"run\",\"run\":"
@@ -98,6 +104,10 @@ enum JournalEntry: Sendable, Hashable {
             }
             writer.nextKey("consecutiveFailures")
             writer.integer(state.consecutiveFailures)
+            if let override = state.scheduleOverride {
+                writer.nextKey("scheduleOverride")
+                try ControlRecordCodec.encode(override, into: &writer)
+            }
             writer.nextKey("version")
             writer.integer(state.version)
             writer.raw("}}")
@@ -124,6 +134,14 @@ enum JournalEntry: Sendable, Hashable {
         case .approval(let request):
             writer.raw("{\"op\":\"approval\",\"approval\":")
             try ControlRecordCodec.encode(request, into: &writer)
+            writer.byte(0x7D)
+        case .candidate(let candidate):
+            writer.raw("{\"op\":\"candidate\",\"candidate\":")
+            try ControlRecordCodec.encode(candidate, into: &writer)
+            writer.byte(0x7D)
+        case .promotion(let promotion):
+            writer.raw("{\"op\":\"promotion\",\"promotion\":")
+            try ControlRecordCodec.encode(promotion, into: &writer)
             writer.byte(0x7D)
         }
         writer.byte(0x0A)
@@ -158,6 +176,10 @@ enum ParsedEntry: Sendable {
     case planRun(PlanRun)
     /// An approval request written.
     case approval(ApprovalRequest)
+    /// A pipeline candidate written.
+    case candidate(Candidate)
+    /// A promotion recorded.
+    case promotion(Promotion)
 
     /// Parses one line (without its line feed).
     /// - Parameters:
@@ -217,6 +239,10 @@ enum ParsedEntry: Sendable {
                 entry = .planRun(try ControlRecordCodec.decode(PlanRun.self, from: &scanner))
             } else if scanner.key(key, is: "approval") {
                 entry = .approval(try ControlRecordCodec.decode(ApprovalRequest.self, from: &scanner))
+            } else if scanner.key(key, is: "candidate") {
+                entry = .candidate(try ControlRecordCodec.decode(Candidate.self, from: &scanner))
+            } else if scanner.key(key, is: "promotion") {
+                entry = .promotion(try ControlRecordCodec.decode(Promotion.self, from: &scanner))
             } else if scanner.key(key, is: "id") {
                 id = try scanner.string()
             } else if scanner.key(key, is: "name") {
@@ -245,6 +271,10 @@ enum ParsedEntry: Sendable {
             if let entry, case .planRun = entry { return entry }
         case "approval":
             if let entry, case .approval = entry { return entry }
+        case "candidate":
+            if let entry, case .candidate = entry { return entry }
+        case "promotion":
+            if let entry, case .promotion = entry { return entry }
         case "presenceRemoved":
             if let id { return .presenceRemoved(id: id) }
         case "runsRemoved":
@@ -328,6 +358,10 @@ enum ParsedEntry: Sendable {
                 state.pausedReason = try scanner.optionalString()
             } else if scanner.key(key, is: "consecutiveFailures") {
                 state.consecutiveFailures = scanner.consumeNull() ? 0 : Int(clamping: try scanner.int64())
+            } else if scanner.key(key, is: "scheduleOverride") {
+                if !scanner.consumeNull() {
+                    state.scheduleOverride = try ControlRecordCodec.decode(ScheduleConfiguration.self, from: &scanner)
+                }
             } else if scanner.key(key, is: "version") {
                 if !scanner.consumeNull() {
                     state.version = try scanner.uint64()

@@ -139,6 +139,9 @@ extension StoreEngine {
         // Plan runs and approval requests are never pruned.
         for run in state.workflows.allPlanRuns { entries.append(.planRun(run)) }
         for request in state.workflows.allApprovals { entries.append(.approval(request)) }
+        // Candidates and promotions are never pruned either.
+        for promotion in state.candidates.allPromotions { entries.append(.promotion(promotion)) }
+        for candidate in state.candidates.allCandidates { entries.append(.candidate(candidate)) }
         return CompactionPlan(
             journalGeneration: state.journal.generation, journalSegment: state.journal.segment,
             journalOffset: state.journal.end, journalLines: state.journal.lineCount,

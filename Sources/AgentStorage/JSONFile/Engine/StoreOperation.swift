@@ -28,6 +28,11 @@ enum StoreOperation: Sendable {
     case decideApproval(runID: RunID, verdict: ApprovalVerdict, by: String, comment: String?)
     case expireApprovals
     case markApprovalNotified(RunID)
+    case submitCandidate(Candidate)
+    case startStageRun(candidateID: String, stage: Int, runID: RunID)
+    case replaceCandidate(Candidate, expectedVersion: UInt64)
+    case resumeCandidate(id: String, by: String)
+    case promote(Promotion)
     /// Nothing to write: the batch's catch-up is all the caller wants.
     case synchronize
 }
@@ -47,6 +52,9 @@ enum OperationOutcome: Sendable {
     case approvalRequest(ApprovalRequest?, created: Bool)
     case approvalDecision(ApprovalDecisionResult)
     case approvals([ApprovalRequest])
+    case candidate(Candidate, created: Bool)
+    case stageRunStart(StageRunStart)
+    case promotion(Promotion, created: Bool, candidate: Candidate)
 }
 
 /// The journal bytes a batch appends, where they will land, and how to undo the batch in memory if
@@ -83,6 +91,8 @@ struct Batch {
         var presences: PresenceTable?
         /// Plan runs and approvals before the batch, saved on their first change.
         var workflows: WorkflowTable?
+        /// Candidates and promotions before the batch, saved on their first change.
+        var candidates: CandidateTable?
     }
 
     /// Appends an entry.

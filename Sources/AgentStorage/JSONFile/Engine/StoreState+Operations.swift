@@ -129,9 +129,45 @@ extension StoreState {
             }
             try writeApproval(request, in: &batch)
             return .approvalRequest(request, created: false)
+        case .submitCandidate(let candidate):
+            let result = try candidates.submitting(candidate, now: clock.now)
+            if result.created { try writeCandidate(result.candidate, in: &batch) }
+            return .candidate(result.candidate, created: result.created)
+        case .startStageRun(let candidateID, let stage, let runID):
+            let (start, changed) = try candidates.starting(
+                candidateID: candidateID, stage: stage, runID: runID, now: clock.now)
+            if changed { try writeCandidate(start.candidate, in: &batch) }
+            return .stageRunStart(start)
+        case .replaceCandidate(let candidate, let expectedVersion):
+            let stored = try candidates.replacing(candidate, expectedVersion: expectedVersion, now: clock.now)
+            try writeCandidate(stored, in: &batch)
+            return .candidate(stored, created: false)
+        case .resumeCandidate(let id, let person):
+            let stored = try candidates.resuming(id: id, by: person, now: clock.now)
+            try writeCandidate(stored, in: &batch)
+            return .candidate(stored, created: false)
+        case .promote(let promotion):
+            let result = try candidates.promoting(promotion, now: clock.now)
+            if result.created { try writeCandidate(result.candidate, promotion: result.promotion, in: &batch) }
+            return .promotion(result.promotion, created: result.created, candidate: result.candidate)
         case .synchronize:
             return .done
         }
+    }
+
+    // MARK: Candidates
+
+    /// Writes a candidate (after the promotion that moves it, if any) and adds it to the batch's changes. Both
+    /// lines go into the same append, so a crash keeps both or neither.
+    private mutating func writeCandidate(
+        _ candidate: Candidate, promotion: Promotion? = nil, in batch: inout Batch
+    ) throws(StoreError) {
+        if let promotion { _ = try batch.append(.promotion(promotion)) }
+        _ = try batch.append(.candidate(candidate))
+        batch.changes.append(.candidate(candidate))
+        if batch.undo.candidates == nil { batch.undo.candidates = candidates }
+        if let promotion { candidates.put(promotion) }
+        candidates.put(candidate)
     }
 
     // MARK: Workflows
@@ -354,6 +390,7 @@ extension StoreState {
         if let requests = undo.requests { self.requests = requests }
         if let presences = undo.presences { self.presences = presences }
         if let workflows = undo.workflows { self.workflows = workflows }
+        if let candidates = undo.candidates { self.candidates = candidates }
         unwritten.removeAll()
     }
 }

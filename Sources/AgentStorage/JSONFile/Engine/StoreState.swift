@@ -51,6 +51,8 @@ struct StoreState: Sendable {
     var presences = PresenceTable()
     /// Plan runs and approval requests (never pruned).
     var workflows = WorkflowTable()
+    /// Pipeline candidates and promotions (never pruned).
+    var candidates = CandidateTable()
     /// The recent change feed, derived from the journal in journal order so that every process numbers the
     /// changes alike.
     var changes = ChangeLog()
@@ -200,6 +202,11 @@ struct StoreState: Sendable {
         case .approval(let request):
             workflows.put(request)
             if feeds { changes.append(.approval(request)) }
+        case .candidate(let candidate):
+            candidates.put(candidate)
+            if feeds { changes.append(.candidate(candidate)) }
+        case .promotion(let promotion):
+            candidates.put(promotion)
         }
     }
 }

@@ -5,7 +5,7 @@ import PostgresNIO
 /// A change-feed entry as JSON in `changes.body`: `{"kind": "scheduleState", "state": {…}}`,
 /// `{"kind": "scheduleStateRemoved", "agent": "…"}`, `{"kind": "request", "request": {…}}` or
 /// `{"kind": "runEnded", "id": "…", "agent": "…", "status": "…"}`, `{"kind": "planRun", "planRun": {…}}` or
-/// `{"kind": "approval", "approval": {…}}`.
+/// `{"kind": "approval", "approval": {…}}` or `{"kind": "candidate", "candidate": {…}}`.
 struct ChangeBody: Codable {
     var kind: String
     var state: ScheduleState?
@@ -15,6 +15,7 @@ struct ChangeBody: Codable {
     var status: RunStatus?
     var planRun: PlanRun?
     var approval: ApprovalRequest?
+    var candidate: Candidate?
 
     /// The JSON of a change.
     /// - Parameter kind: The change.
@@ -43,6 +44,9 @@ struct ChangeBody: Codable {
         case .approval(let request):
             body.kind = "approval"
             body.approval = request
+        case .candidate(let candidate):
+            body.kind = "candidate"
+            body.candidate = candidate
         }
         return String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
     }
@@ -70,6 +74,7 @@ struct ChangeBody: Codable {
             }
         case "planRun": if let run = body.planRun { return .planRun(run) }
         case "approval": if let request = body.approval { return .approval(request) }
+        case "candidate": if let candidate = body.candidate { return .candidate(candidate) }
         default: break
         }
         throw StoreError(.corruptData, "change \(sequence) of the feed is an unknown or incomplete \"\(body.kind)\"")
