@@ -21,6 +21,7 @@ struct AuthorizationTests {
         (.post, "/api/v1/runs/{run}/cancel", .operate), (.post, "/api/v1/agents/echo/pause", .operate),
         (.post, "/api/v1/agents/echo/resume", .operate), (.get, "/api/v1/approvals", .read),
         (.post, "/api/v1/runs/{run}/approve", .approve), (.post, "/api/v1/runs/{run}/reject", .approve),
+        (.put, "/api/v1/agents/echo/schedule", .operate), (.delete, "/api/v1/agents/echo/schedule", .operate),
     ]
 
     @Test("401 without a token or with a wrong one, 403 for a role that does not allow the call, else allowed")

@@ -1,7 +1,6 @@
 import AgentCore
 
-/// The OpenAPI 3.1 document of the API, served at `/api/v1/openapi.json` (and printed by
-/// `agent-server openapi`). Endpoints this build does not serve yet are listed under `x-pending`.
+/// The OpenAPI 3.1 document of the API, served at `/api/v1/openapi.json`.
 public enum OpenAPIDocument {
     /// The document's text.
     public static let json = #"""
@@ -10,7 +9,7 @@ public enum OpenAPIDocument {
           "info": {
             "title": "agent-server",
             "version": "1.0.0",
-            "description": "The HTTP API of swift-agent-runner's agent-server: trigger and follow runs, read health, manage schedules, export history. Every error is {\"error\": {\"code\", \"message\", \"field\"}} with a 4xx status. With tokens configured, send \"Authorization: Bearer <token>\"; roles: read (every GET), operate (runs, cancel, pause, resume), approve (approvals). The WebSocket GET /api/v1/events streams the runner's events as JSON text messages (optional ?agent=NAME, heartbeat messages {\"event\": \"heartbeat\"}); browsers pass the token as ?access_token=."
+            "description": "The HTTP API of swift-agent-runner's agent-server: trigger and follow runs, read health, manage schedules, export history. Every error is {\"error\": {\"code\", \"message\", \"field\"}} with a 4xx status. With tokens configured, send \"Authorization: Bearer <token>\"; roles: read (every GET), operate (runs, cancel, pause, resume, schedule changes), approve (approvals). The WebSocket GET /api/v1/events streams the runner's events as JSON text messages (optional ?agent=NAME, heartbeat messages {\"event\": \"heartbeat\"}); browsers pass the token as ?access_token=."
           },
           "servers": [{"url": "/"}],
           "security": [{"bearer": []}, {}],
@@ -152,6 +151,35 @@ public enum OpenAPIDocument {
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
+              },
+              "put": {
+                "tags": ["agents"], "operationId": "setSchedule",
+                "summary": "Replace an agent's schedule until it is deleted (role operate)",
+                "description": "Written to the store and applied by every live runner within a second (fires of the old schedule that have not started are dropped, not caught up); kept across restarts. A pause stays as it is. A cron expression that does not parse, or a schedule that never fires, is answered 400 with the parser's message.",
+                "parameters": [{"$ref": "#/components/parameters/agentNamePath"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScheduleChange"}}}},
+                "responses": {
+                  "200": {"description": "The schedule afterwards", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Schedule"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"}
+                }
+              },
+              "delete": {
+                "tags": ["agents"], "operationId": "clearSchedule",
+                "summary": "Go back to the configured schedule (role operate)",
+                "description": "Removes the schedule set with PUT on every runner of the store; without one, changes nothing.",
+                "parameters": [{"$ref": "#/components/parameters/agentNamePath"}],
+                "responses": {
+                  "200": {"description": "The schedule afterwards", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Schedule"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
               }
             },
             "/api/v1/agents/{agentName}/pause": {
@@ -259,15 +287,6 @@ public enum OpenAPIDocument {
               }
             }
           },
-          "x-pending": {
-            "description": "Documented, not served by this build: schedule changes wait for library support (see the package README).",
-            "paths": {
-              "/api/v1/agents/{agentName}/schedule": {
-                "put": {"summary": "Replace an agent's schedule, persisted in the store and applied by every live runner (role operate)", "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"cron": {"type": "string"}, "timeZone": {"type": "string"}, "every": {"type": "string"}}}}}}},
-                "delete": {"summary": "Drop the override; the configured schedule applies again (role operate)"}
-              }
-            }
-          },
           "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "headers": {"Location": {"schema": {"type": "string"}}},
@@ -356,10 +375,28 @@ public enum OpenAPIDocument {
                   "storeError": {"type": "string"}, "liveRunners": {"type": "array", "items": {"type": "object"}}
                 }
               },
+              "ScheduleConfiguration": {
+                "oneOf": [
+                  {"type": "object", "required": ["kind", "expression", "timeZone"], "properties": {"kind": {"const": "cron"}, "expression": {"type": "string"}, "timeZone": {"type": "string"}}},
+                  {"type": "object", "required": ["kind", "everySeconds"], "properties": {"kind": {"const": "interval"}, "everySeconds": {"type": "number"}, "anchor": {"type": "string", "format": "date-time"}}},
+                  {"type": "object", "required": ["kind"], "properties": {"kind": {"const": "manual"}}}
+                ]
+              },
+              "ScheduleChange": {
+                "oneOf": [
+                  {"type": "object", "required": ["cron"], "additionalProperties": false, "properties": {"cron": {"type": "string", "minLength": 1, "maxLength": 200, "examples": ["*/5 * * * *"]}, "timeZone": {"type": ["string", "null"], "examples": ["UTC", "Europe/Berlin"]}}},
+                  {"type": "object", "required": ["interval"], "additionalProperties": false, "properties": {"interval": {"oneOf": [{"type": "string", "examples": ["15m", "1h30m"]}, {"type": "number", "minimum": 1}]}}},
+                  {"type": "object", "required": ["manual"], "additionalProperties": false, "properties": {"manual": {"const": true}}}
+                ]
+              },
               "Schedule": {
-                "type": "object", "required": ["agent", "description", "paused", "enabled"],
+                "type": "object", "required": ["agent", "schedule", "configuredSchedule", "overridden", "description", "paused", "enabled", "upcoming"],
                 "properties": {
-                  "agent": {"type": "string"}, "schedule": {}, "description": {"type": "string"}, "enabled": {"type": "boolean"},
+                  "agent": {"type": "string"}, "schedule": {"$ref": "#/components/schemas/ScheduleConfiguration"},
+                  "configuredSchedule": {"$ref": "#/components/schemas/ScheduleConfiguration"},
+                  "overridden": {"type": "boolean", "description": "Whether a schedule set with PUT replaces the configured one"},
+                  "upcoming": {"type": "array", "items": {"type": "string", "format": "date-time"}, "description": "The schedule's next five fire times (empty for manual)"},
+                  "description": {"type": "string"}, "enabled": {"type": "boolean"},
                   "paused": {"type": "boolean"}, "pausedReason": {"type": "string"}, "consecutiveFailures": {"type": "integer"},
                   "nextFireAt": {"type": "string"}, "lastFireAt": {"type": "string"}
                 }
