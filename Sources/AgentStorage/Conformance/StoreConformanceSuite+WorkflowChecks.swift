@@ -177,10 +177,14 @@ extension StoreConformanceSuite {
         let approved = try await fixture.peer.decideApproval(
             runID: record.id, verdict: .approve, by: "alice", comment: "looks good")
         try expect(approved.outcome == .decided, "the first approval answered \(approved.outcome)")
+        // The decision is read into a local first: Swift 6.3.1's optimizer crashes (CopyPropagation, "found
+        // outside of lifetime use") on the optional chains through `approved` inside the `&&` autoclosures, which
+        // stopped every release build of AgentStorage.
+        let decision = approved.request.decision
+        let decidedAt = Timestamp.roundedToMilliseconds(fixture.clock.now)
         try expect(
-            approved.request.state == .approved && approved.request.decision?.decidedBy == "alice"
-                && approved.request.decision?.comment == "looks good"
-                && approved.request.decision?.decidedAt == Timestamp.roundedToMilliseconds(fixture.clock.now),
+            approved.request.state == .approved && decision?.decidedBy == "alice" && decision?.comment == "looks good"
+                && decision?.decidedAt == decidedAt,
             "the decision was not stored with approver, comment and the store's time")
         let cursor = try await fixture.store.latestChangeCursor()
         let repeated = try await fixture.store.decideApproval(
