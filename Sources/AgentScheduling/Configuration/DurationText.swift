@@ -2,9 +2,9 @@ import Foundation
 
 /// Durations as people write them in configuration and on the command line: `500ms`, `30s`, `5m`, `2h`, `1d`,
 /// combinations such as `1h30m`, or a plain number of seconds (`90`, `1.5`).
-package enum DurationText {
+public enum DurationText {
     /// What a duration looks like, for error messages.
-    package static let expected = "a duration such as \"30s\", \"5m\", \"1h30m\", \"500ms\" or a number of seconds"
+    public static let expected = "a duration such as \"30s\", \"5m\", \"1h30m\", \"500ms\" or a number of seconds"
 
     /// Longer suffixes first, so that `ms` is not read as minutes.
     private static let units: [(suffix: String, milliseconds: Int64)] = [
@@ -12,7 +12,7 @@ package enum DurationText {
     ]
 
     /// Parses `text`, or returns `nil` when it is not a duration.
-    package static func parse(_ text: String) -> Duration? {
+    public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let number = Double(trimmed), !trimmed.isEmpty { return Self.seconds(number) }
         var total = 0.0
@@ -31,13 +31,13 @@ package enum DurationText {
     }
 
     /// A duration of `seconds`, rounded to milliseconds; `nil` when negative or not finite.
-    package static func seconds(_ seconds: Double) -> Duration? {
+    public static func seconds(_ seconds: Double) -> Duration? {
         guard seconds.isFinite, seconds >= 0, seconds < 1e12 else { return nil }
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
     /// The shortest exact form: `1h30m`, `45s`, `1.5s`, `250ms`, `0s`.
-    package static func format(_ duration: Duration) -> String {
+    public static func format(_ duration: Duration) -> String {
         let milliseconds =
             duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         guard milliseconds > 0 else { return "0s" }

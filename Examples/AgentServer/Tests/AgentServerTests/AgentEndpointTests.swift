@@ -25,7 +25,10 @@ struct AgentEndpointTests {
                 Issue.record("no agents in \(body)")
                 return
             }
-            #expect(agents.compactMap { $0.objectValue?["name"] } == [.string("echo"), .string("sleeper")])
+            #expect(
+                agents.compactMap { $0.objectValue?["name"] } == [
+                    .string("echo"), .string("proposer"), .string("sleeper"),
+                ])
             let echo = agents.first?.objectValue
             #expect(echo?["lastStatus"] == .string("succeeded"))
             #expect(echo?["successRate"] == .double(1) || echo?["successRate"] == .integer(1))
@@ -122,7 +125,7 @@ struct AgentEndpointTests {
             let agentName = document["components"]?.objectValue?["parameters"]?.objectValue?["agentNamePath"]
             #expect(
                 agentName?.objectValue?["schema"]?.objectValue?["enum"]
-                    == .array([.string("echo"), .string("sleeper")]),
+                    == .array([.string("echo"), .string("proposer"), .string("sleeper")]),
                 "the served document names the configured agents")
             let paths = document["paths"]?.objectValue ?? [:]
             for path in [
@@ -130,7 +133,8 @@ struct AgentEndpointTests {
                 "/api/v1/runs/{id}",
                 "/api/v1/runs/{id}/logs", "/api/v1/runs/{id}/cancel", "/api/v1/agents/health",
                 "/api/v1/scheduler/status", "/api/v1/agents/{agentName}/schedule", "/api/v1/agents/{agentName}/pause",
-                "/api/v1/agents/{agentName}/resume", "/api/v1/metrics",
+                "/api/v1/agents/{agentName}/resume", "/api/v1/metrics", "/api/v1/approvals",
+                "/api/v1/runs/{id}/approve", "/api/v1/runs/{id}/reject",
             ] {
                 #expect(paths[path] != nil, "\(path) is not documented")
             }
@@ -144,7 +148,16 @@ struct AgentEndpointTests {
                 #expect(response.status == .ok)
                 let html = String(buffer: response.body)
                 #expect(html.contains("/dashboard.js"))
+                #expect(html.contains("id=\"approvals\""), "the approvals queue")
                 #expect(!html.contains("http://") && !html.contains("https://"))
+                #expect(!html.contains("style="), "the Content-Security-Policy refuses inline styles")
+            }
+            try await client.execute(uri: "/dashboard.js", method: .get) { response in
+                let script = String(buffer: response.body)
+                // Style attributes are refused by the page's Content-Security-Policy (the sparkline drew nothing
+                // when its bars were sized with them); SVG attributes and classes are not.
+                #expect(!script.contains("style:") && !script.contains("\"style\""))
+                #expect(script.contains("createElementNS(svg, \"rect\")"), "the sparkline's bars")
             }
             for file in ["/dashboard.js", "/dashboard.css"] {
                 try await client.execute(uri: file, method: .get) { response in

@@ -19,7 +19,9 @@ struct AuthorizationTests {
         (.get, "/api/v1/agents/echo/schedule", .read), (.get, "/metrics", .read), (.get, "/api/v1/metrics", .read),
         (.get, "/api/v1/events", .read), (.post, "/api/v1/agents/echo/runs", .operate),
         (.post, "/api/v1/runs/{run}/cancel", .operate), (.post, "/api/v1/agents/echo/pause", .operate),
-        (.post, "/api/v1/agents/echo/resume", .operate),
+        (.post, "/api/v1/agents/echo/resume", .operate), (.get, "/api/v1/approvals", .read),
+        (.post, "/api/v1/runs/{run}/approve", .approve), (.post, "/api/v1/runs/{run}/reject", .approve),
+        (.put, "/api/v1/agents/echo/schedule", .operate), (.delete, "/api/v1/agents/echo/schedule", .operate),
     ]
 
     @Test("401 without a token or with a wrong one, 403 for a role that does not allow the call, else allowed")

@@ -9,8 +9,9 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// A real server over a real JSON-file store in a temporary directory, with two manual-only shell agents
-/// (`echo` succeeds and prints three lines, `sleeper` runs until cancelled) and three tokens, one per role. The
+/// A real server over a real JSON-file store in a temporary directory, with three manual-only shell agents
+/// (`echo` succeeds and prints three lines, `sleeper` runs until cancelled, `proposer` ends awaiting the approval
+/// of alice or bob) and three tokens, one per role. The
 /// runner runs for the fixture's life.
 struct ServerFixture {
     static let readToken = "read-token-0123456789abcdef"
@@ -34,8 +35,11 @@ struct ServerFixture {
           "agents": [
             {"name": "echo", "command": ["sh", "-c", "echo one; echo two; echo three; echo oops >&2"], "schedule": "manual"},
             {"name": "sleeper", "command": ["sh", "-c", "echo started; sleep 60 & wait"], "schedule": "manual",
-             "retry": false}
-          ]
+             "retry": false},
+            {"name": "proposer", "command": ["sh", "-c", "echo opened https://example.test/pull/42"],
+             "schedule": "manual", "awaitApprovalOn": "https://example[.]test/pull/[0-9]+"}
+          ],
+          "approvals": {"proposer": {"approvers": ["alice", "bob"]}}
         }
         """
 

@@ -5,7 +5,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The agent endpoints: health, scheduler status, schedules, pause and resume.
+/// The agent endpoints: health, scheduler status, schedules, pause and resume (schedule changes:
+/// ``ScheduleController``).
 struct AgentsController {
     let gateway: RunnerGateway
     /// How many recent runs each agent's sparkline shows.
@@ -109,22 +110,32 @@ struct AgentsController {
         return try await scheduleResponse(name)
     }
 
-    private func scheduleResponse(_ name: AgentName) async throws -> Response {
+    /// The schedule of an agent as `GET /agents/{agentName}/schedule` shows it: the schedule in force (cron and time
+    /// zone, interval or manual), its description, whether it is set at run time over the configured one (and that
+    /// one), paused, and the next fire times.
+    func scheduleResponse(_ name: AgentName) async throws -> Response {
         guard let agent = await gateway.runner.scheduler.agents().first(where: { $0.name == name }) else {
             throw APIError.notFound("unknownAgent", "no agent named \"\(name)\"", field: "agentName")
         }
-        // Pauses are written to the store, which every runner follows; a runner that is still loading its agents
-        // may not have applied the latest one yet, so the stored state answers for it.
+        // Pauses and schedule overrides are written to the store, which every runner follows; a runner that has not
+        // applied the latest one yet (it does within a second) must not be answered for it, so the stored state does.
         let stored = try await gateway.store.scheduleState(for: name)
         let isPaused = stored?.isPaused ?? agent.isPaused
         let pausedReason = stored.map(\.pausedReason) ?? agent.pausedReason
+        let schedule = stored.map { $0.scheduleOverride ?? agent.configuredSchedule } ?? agent.schedule
+        let validation = try? AgentScheduler.validate(schedule, from: gateway.runner.clock.now, count: 5)
         var fields: [String: JSONValue] = [
-            "agent": .string(name.rawValue), "schedule": try JSONBody.value(agent.schedule),
-            "description": .string(agent.scheduleDescription), "enabled": .bool(agent.isEnabled),
+            "agent": .string(name.rawValue), "schedule": try JSONBody.datedValue(schedule),
+            "description": .string(validation?.description ?? schedule.description), "enabled": .bool(agent.isEnabled),
+            "overridden": .bool(stored.map { $0.scheduleOverride != nil } ?? agent.isScheduleOverridden),
+            "configuredSchedule": try JSONBody.datedValue(agent.configuredSchedule),
             "paused": .bool(isPaused), "consecutiveFailures": .integer(Int64(agent.consecutiveFailures)),
+            "upcoming": .array((validation?.upcoming ?? []).map { .string(Timestamp.format($0)) }),
         ]
         if isPaused, let reason = pausedReason { fields["pausedReason"] = .string(reason) }
-        if let next = agent.nextFireAt { fields["nextFireAt"] = .string(Timestamp.format(next)) }
+        // The runner's next fire once it fires by this schedule; until then, the schedule's own next fire.
+        let next = agent.schedule == schedule ? agent.nextFireAt : validation?.upcoming.first
+        if let next { fields["nextFireAt"] = .string(Timestamp.format(next)) }
         if let last = agent.lastFireAt { fields["lastFireAt"] = .string(Timestamp.format(last)) }
         return JSONBody.response(.object(fields))
     }

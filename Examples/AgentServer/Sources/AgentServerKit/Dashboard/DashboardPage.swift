@@ -31,6 +31,20 @@ enum DashboardPage {
               <th>Streak</th><th>Next fire</th><th>Recent runs</th><th class="operate">Actions</th></tr></thead>
               <tbody></tbody></table>
           </section>
+          <section id="approvals-section">
+            <h2>Approvals <span id="approvals-count" class="muted"></span></h2>
+            <table id="approvals"><thead><tr><th>Run</th><th>Agent</th><th>Outputs</th><th>Requested</th>
+              <th>Deadline</th><th>Approvers</th><th class="approve">Decision</th></tr></thead><tbody></tbody></table>
+            <p id="approvals-empty" class="muted">No run awaits approval.</p>
+            <form id="decision" hidden>
+              <strong id="decision-title"></strong>
+              <label>Approver <input id="decision-approver" required maxlength="200" autocomplete="username"></label>
+              <label>Comment <input id="decision-comment" maxlength="2000" size="40" placeholder="optional"></label>
+              <button type="submit" id="decision-confirm">Confirm</button>
+              <button type="button" id="decision-cancel">Cancel</button>
+              <span id="decision-error" class="error"></span>
+            </form>
+          </section>
           <section>
             <h2>Runs</h2>
             <form id="filters">

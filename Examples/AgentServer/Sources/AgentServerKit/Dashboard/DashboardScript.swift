@@ -3,10 +3,15 @@ enum DashboardScript {
     static let javascript = #"""
         "use strict";
         const state = { token: sessionStorage.getItem("agentServerToken") || "", roles: [], cursors: [null],
-          page: 0, nextCursor: null, detail: null, pending: 0, socket: null, agents: [] };
+          page: 0, nextCursor: null, detail: null, pending: 0, socket: null, agents: [], decision: null };
         const $ = (id) => document.getElementById(id);
         const statuses = ["queued", "running", "succeeded", "failed", "noOp", "cancelled", "timedOut", "skipped",
-          "awaitingApproval", "abandoned"];
+          "awaitingApproval", "abandoned", "rejected"];
+        const svg = "http://www.w3.org/2000/svg";
+        // A run's status as a sparkline bar's class: ok, bad, wait (not ended or awaiting a person) or skip.
+        const sparkKind = (status) => ["succeeded", "noOp"].includes(status) ? "ok"
+          : ["queued", "running", "awaitingApproval"].includes(status) ? "wait"
+          : ["skipped", "cancelled", "rejected"].includes(status) ? "skip" : "bad";
 
         function el(tag, attrs, ...children) {
           const node = document.createElement(tag);
@@ -47,10 +52,13 @@ enum DashboardScript {
           $("login").hidden = true; $("app").hidden = false;
           $("who").textContent = session.token ? `token ${session.token}: ${state.roles.join(", ")}` : "open access (loopback)";
           for (const node of document.querySelectorAll(".operate")) node.hidden = !can("operate");
+          for (const node of document.querySelectorAll(".approve")) node.hidden = !can("approve");
+          $("decision-approver").value = localStorage.getItem("agentServerApprover") || "";
           for (const status of statuses) $("filter-status").append(el("option", { value: status }, status));
           await loadAgents();
           for (const agent of state.agents) $("filter-agent").append(el("option", { value: agent.name }, agent.name));
           await loadRuns();
+          await loadApprovals();
           connect();
           const match = location.hash.match(/^#run\/(.+)$/);
           if (match) openRun(match[1]);
@@ -61,13 +69,7 @@ enum DashboardScript {
           state.agents = health.agents;
           const body = $("agents").tBodies[0];
           body.replaceChildren(...health.agents.map((agent) => {
-            const spark = el("span", { class: "spark", title: "recent runs, newest last" });
-            for (const point of agent.recent) {
-              const kind = ["succeeded", "noOp"].includes(point.status) ? "ok"
-                : ["queued", "running"].includes(point.status) ? "wait" : "bad";
-              const height = Math.max(3, Math.min(16, Math.round(Math.log2(2 + (point.durationMs || 0) / 100) * 2)));
-              spark.append(el("i", { class: kind, style: `height:${height}px`, title: `${point.status} ${ms(point.durationMs)}` }));
-            }
+            const spark = sparkline(agent.recent);
             const actions = el("td", { class: "operate" });
             if (can("operate")) {
               actions.append(el("button", { "data-action": "run", "data-agent": agent.name, onclick: () => runNow(agent.name) }, "Run now"), " ");
@@ -82,6 +84,90 @@ enum DashboardScript {
               el("td", {}, ms(agent.p95Ms) || "—"), el("td", {}, String(agent.consecutiveFailures)),
               el("td", {}, agent.paused ? "paused" : time(agent.nextFireAt)), el("td", {}, spark), actions);
           }));
+        }
+
+        // The recent runs (newest last) as inline SVG bars: colour by status, height by duration (log scale).
+        // Drawn with SVG attributes, not style attributes, which the page's Content-Security-Policy refuses.
+        function sparkline(recent) {
+          const width = 6, gap = 1, height = 18;
+          const chart = document.createElementNS(svg, "svg");
+          chart.setAttribute("class", "spark");
+          chart.setAttribute("width", String(Math.max(1, recent.length * (width + gap))));
+          chart.setAttribute("height", String(height));
+          chart.setAttribute("role", "img");
+          chart.setAttribute("aria-label", recent.length + " recent runs, newest last: " + recent.map((p) => p.status).join(", "));
+          recent.forEach((point, index) => {
+            const bar = Math.min(height, 7 + Math.round(Math.log2(1 + (point.durationMs || 0) / 50) * 1.5));
+            const rect = document.createElementNS(svg, "rect");
+            rect.setAttribute("x", String(index * (width + gap)));
+            rect.setAttribute("y", String(height - bar));
+            rect.setAttribute("width", String(width));
+            rect.setAttribute("height", String(bar));
+            rect.setAttribute("class", sparkKind(point.status));
+            rect.setAttribute("data-status", point.status);
+            const title = document.createElementNS(svg, "title");
+            title.textContent = `${point.status} ${ms(point.durationMs)} (${point.runID})`;
+            rect.append(title);
+            rect.addEventListener("click", () => openRun(point.runID));
+            chart.append(rect);
+          });
+          if (recent.length === 0) return el("span", { class: "muted" }, "no runs");
+          return chart;
+        }
+
+        // Only http(s) links are shown as links: an outputs location is the agent's output, not trusted markup.
+        function outputsLink(uri) {
+          if (!uri) return "—";
+          return /^https?:\/\//i.test(uri) ? el("a", { href: uri, target: "_blank", rel: "noopener noreferrer" }, uri) : uri;
+        }
+
+        async function loadApprovals() {
+          const list = await api("/approvals?state=pending&limit=200");
+          $("approvals-count").textContent = list.items.length ? `(${list.items.length} pending)` : "";
+          $("approvals-empty").hidden = list.items.length > 0;
+          $("approvals").hidden = list.items.length === 0;
+          $("approvals").tBodies[0].replaceChildren(...list.items.map((request) => {
+            const actions = el("td", { class: "approve" });
+            if (can("approve")) {
+              actions.append(
+                el("button", { "data-action": "approve", onclick: () => askDecision(request.runID, "approve") }, "Approve"), " ",
+                el("button", { "data-action": "reject", onclick: () => askDecision(request.runID, "reject") }, "Reject"));
+            } else actions.hidden = true;
+            return el("tr", { "data-run": request.runID },
+              el("td", {}, el("a", { href: "#run/" + request.runID, onclick: (event) => { event.preventDefault(); openRun(request.runID); } },
+                request.runID.slice(-10))),
+              el("td", {}, request.agentName), el("td", {}, outputsLink(request.outputsURI)),
+              el("td", {}, time(request.requestedAt)), el("td", {}, time(request.deadline)),
+              el("td", {}, request.approvers.length ? request.approvers.join(", ") : "anyone"), actions);
+          }));
+        }
+
+        function askDecision(runID, verdict) {
+          state.decision = { runID, verdict };
+          $("decision-title").textContent = `${verdict === "approve" ? "Approve" : "Reject"} run ${runID.slice(-10)}`;
+          $("decision-confirm").textContent = verdict === "approve" ? "Approve" : "Reject";
+          $("decision-error").textContent = "";
+          $("decision").hidden = false;
+          $("decision-approver").focus();
+        }
+
+        async function decide(event) {
+          event.preventDefault();
+          if (!state.decision) return;
+          const approver = $("decision-approver").value.trim();
+          if (!approver) { $("decision-error").textContent = "say who decides"; return; }
+          localStorage.setItem("agentServerApprover", approver);
+          const body = { approver };
+          if ($("decision-comment").value.trim()) body.comment = $("decision-comment").value.trim();
+          try {
+            await api(`/runs/${encodeURIComponent(state.decision.runID)}/${state.decision.verdict}`,
+              { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+          } catch (error) { $("decision-error").textContent = error.message; return; }
+          state.decision = null;
+          $("decision").hidden = true;
+          $("decision-comment").value = "";
+          await loadApprovals();
+          await loadRuns();
         }
 
         function filters() {
@@ -158,6 +244,7 @@ enum DashboardScript {
           refreshTimer = setTimeout(async () => {
             if (state.page === 0) await loadRuns();
             await loadAgents();
+            await loadApprovals();
             if (state.detail) {
               const run = await api("/runs/" + encodeURIComponent(state.detail));
               if (run.status) await openRun(state.detail);
@@ -193,6 +280,8 @@ enum DashboardScript {
         $("newest").addEventListener("click", () => { state.page = 0; state.cursors = [null]; loadRuns(); });
         $("detail-close").addEventListener("click", () => { $("detail").hidden = true; state.detail = null; location.hash = ""; });
         $("detail-stream").addEventListener("change", loadLog);
+        $("decision").addEventListener("submit", decide);
+        $("decision-cancel").addEventListener("click", () => { state.decision = null; $("decision").hidden = true; });
         $("detail-cancel").addEventListener("click", async () => {
           try { await api(`/runs/${encodeURIComponent(state.detail)}/cancel`, { method: "POST" }); } catch (error) { alert(error.message); }
           openRun(state.detail);

@@ -18,14 +18,18 @@ enum DashboardStyle {
         .status-failed, .status-timedOut, .status-abandoned, .state-failing { color: var(--bad); }
         .status-running, .status-queued, .state-paused { color: var(--warn); }
         .muted { color: var(--muted); } .error { color: var(--bad); }
-        .spark { display: inline-flex; gap: 1px; align-items: flex-end; height: 16px; }
-        .spark i { display: inline-block; width: 5px; background: var(--muted); }
-        .spark i.ok { background: var(--ok); } .spark i.bad { background: var(--bad); } .spark i.wait { background: var(--warn); }
+        .spark { vertical-align: middle; }
+        .spark rect { fill: var(--muted); cursor: pointer; } .spark rect.ok { fill: var(--ok); }
+        .spark rect.bad { fill: var(--bad); } .spark rect.wait { fill: var(--warn); } .spark rect.skip { fill: #afb8c1; }
+        .status-rejected, .status-cancelled, .status-skipped { color: var(--muted); }
+        .status-awaitingApproval { color: var(--warn); }
+        #decision { display: flex; gap: .6rem; align-items: center; margin-top: .5rem; padding: .5rem; background: #f6f8fa; }
         pre { background: #f6f8fa; padding: .5rem; max-height: 20rem; overflow: auto; }
         dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
         dt { color: var(--muted); } dd { margin: 0; }
         #events { max-height: 12rem; overflow: auto; font-family: ui-monospace, monospace; font-size: 12px; }
         .pager { margin-top: .5rem; display: flex; gap: .5rem; align-items: center; }
         button { cursor: pointer; }
+        [hidden] { display: none !important; }
         """#
 }

@@ -13,6 +13,14 @@ enum JSONBody {
         return encoder
     }()
 
+    /// The encoder of values that hold `Date`s (approval requests): as ``encoder``, with ISO-8601 timestamps.
+    static let datedEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom(Timestamp.encode)
+        return encoder
+    }()
+
     /// A JSON response of an `Encodable` value.
     static func response(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]
@@ -36,6 +44,11 @@ enum JSONBody {
     /// A record as a ``JSONValue`` (its `Codable` form).
     static func value(_ encodable: some Encodable) throws -> JSONValue {
         try JSONValue.parse(String(decoding: try encoder.encode(encodable), as: UTF8.self))
+    }
+
+    /// A value holding `Date`s as a ``JSONValue``, its timestamps in ISO-8601.
+    static func datedValue(_ encodable: some Encodable) throws -> JSONValue {
+        try JSONValue.parse(String(decoding: try datedEncoder.encode(encodable), as: UTF8.self))
     }
 
     /// Reads a JSON object body (an empty body is an empty object).

@@ -1,7 +1,6 @@
 import AgentCore
 
-/// The OpenAPI 3.1 document of the API, served at `/api/v1/openapi.json` (and printed by
-/// `agent-server openapi`). Endpoints this build does not serve yet are listed under `x-pending`.
+/// The OpenAPI 3.1 document of the API, served at `/api/v1/openapi.json`.
 public enum OpenAPIDocument {
     /// The document's text.
     public static let json = #"""
@@ -10,7 +9,7 @@ public enum OpenAPIDocument {
           "info": {
             "title": "agent-server",
             "version": "1.0.0",
-            "description": "The HTTP API of swift-agent-runner's agent-server: trigger and follow runs, read health, manage schedules, export history. Every error is {\"error\": {\"code\", \"message\", \"field\"}} with a 4xx status. With tokens configured, send \"Authorization: Bearer <token>\"; roles: read (every GET), operate (runs, cancel, pause, resume), approve (approvals). The WebSocket GET /api/v1/events streams the runner's events as JSON text messages (optional ?agent=NAME, heartbeat messages {\"event\": \"heartbeat\"}); browsers pass the token as ?access_token=."
+            "description": "The HTTP API of swift-agent-runner's agent-server: trigger and follow runs, read health, manage schedules, export history. Every error is {\"error\": {\"code\", \"message\", \"field\"}} with a 4xx status. With tokens configured, send \"Authorization: Bearer <token>\"; roles: read (every GET), operate (runs, cancel, pause, resume, schedule changes), approve (approvals). The WebSocket GET /api/v1/events streams the runner's events as JSON text messages (optional ?agent=NAME, heartbeat messages {\"event\": \"heartbeat\"}); browsers pass the token as ?access_token=."
           },
           "servers": [{"url": "/"}],
           "security": [{"bearer": []}, {}],
@@ -152,6 +151,35 @@ public enum OpenAPIDocument {
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "404": {"$ref": "#/components/responses/NotFound"}
                 }
+              },
+              "put": {
+                "tags": ["agents"], "operationId": "setSchedule",
+                "summary": "Replace an agent's schedule until it is deleted (role operate)",
+                "description": "Written to the store and applied by every live runner within a second (fires of the old schedule that have not started are dropped, not caught up); kept across restarts. A pause stays as it is. A cron expression that does not parse, or a schedule that never fires, is answered 400 with the parser's message.",
+                "parameters": [{"$ref": "#/components/parameters/agentNamePath"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScheduleChange"}}}},
+                "responses": {
+                  "200": {"description": "The schedule afterwards", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Schedule"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"}
+                }
+              },
+              "delete": {
+                "tags": ["agents"], "operationId": "clearSchedule",
+                "summary": "Go back to the configured schedule (role operate)",
+                "description": "Removes the schedule set with PUT on every runner of the store; without one, changes nothing.",
+                "parameters": [{"$ref": "#/components/parameters/agentNamePath"}],
+                "responses": {
+                  "200": {"description": "The schedule afterwards", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Schedule"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
               }
             },
             "/api/v1/agents/{agentName}/pause": {
@@ -185,6 +213,63 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/approvals": {
+              "get": {
+                "tags": ["approvals"], "operationId": "listApprovals",
+                "summary": "Approval requests, oldest first (role read)",
+                "description": "Runs that ended awaitingApproval get a request; each is pending until a person approves or rejects it, or its deadline passes (expired). Without state, requests in every state are listed.",
+                "parameters": [
+                  {"name": "state", "in": "query", "description": "One or more states, separated by commas", "schema": {"type": "string", "pattern": "^(pending|approved|rejected|expired)(,(pending|approved|rejected|expired))*$"}},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}
+                ],
+                "responses": {
+                  "200": {"description": "The requests", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApprovalList"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "501": {"$ref": "#/components/responses/ApprovalsUnsupported"}
+                }
+              }
+            },
+            "/api/v1/runs/{id}/approve": {
+              "post": {
+                "tags": ["approvals"], "operationId": "approveRun",
+                "summary": "Approve what a run proposed: the run ends succeeded (role approve)",
+                "description": "Decided once, in one compare-and-set in the store: repeating the same decision answers 200 with outcome unchanged and the stored decision; a different decision, or one at or after the deadline, is refused with 409.",
+                "parameters": [{"$ref": "#/components/parameters/runID"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
+                "responses": {
+                  "200": {"description": "The outcome, the request as stored and the run afterwards", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DecisionResult"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/ApprovalConflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "501": {"$ref": "#/components/responses/ApprovalsUnsupported"}
+                }
+              }
+            },
+            "/api/v1/runs/{id}/reject": {
+              "post": {
+                "tags": ["approvals"], "operationId": "rejectRun",
+                "summary": "Reject what a run proposed: the run ends rejected (role approve)",
+                "description": "As approve; the run ends rejected with who and why in its errorMessage (not a failure of its agent).",
+                "parameters": [{"$ref": "#/components/parameters/runID"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
+                "responses": {
+                  "200": {"description": "The outcome, the request as stored and the run afterwards", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DecisionResult"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/ApprovalConflict"},
+                  "413": {"$ref": "#/components/responses/TooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "501": {"$ref": "#/components/responses/ApprovalsUnsupported"}
+                }
+              }
+            },
             "/api/v1/session": {
               "get": {
                 "tags": ["system"], "operationId": "getSession", "summary": "The caller's roles (used by the dashboard to hide what it may not do)",
@@ -202,31 +287,13 @@ public enum OpenAPIDocument {
               }
             }
           },
-          "x-pending": {
-            "description": "Documented, not served by this build: schedule changes and approvals wait for library support (see the package README).",
-            "paths": {
-              "/api/v1/agents/{agentName}/schedule": {
-                "put": {"summary": "Replace an agent's schedule, persisted in the store and applied by every live runner (role operate)", "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"cron": {"type": "string"}, "timeZone": {"type": "string"}, "every": {"type": "string"}}}}}}},
-                "delete": {"summary": "Drop the override; the configured schedule applies again (role operate)"}
-              },
-              "/api/v1/approvals": {
-                "get": {"summary": "Approval requests (role read)", "parameters": [{"name": "state", "in": "query", "schema": {"type": "string", "enum": ["pending", "approved", "rejected", "expired"]}}]}
-              },
-              "/api/v1/runs/{id}/approve": {
-                "post": {"summary": "Approve what a run proposed (role approve)", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}}}
-              },
-              "/api/v1/runs/{id}/reject": {
-                "post": {"summary": "Reject what a run proposed (role approve)", "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}}}
-              }
-            }
-          },
           "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "headers": {"Location": {"schema": {"type": "string"}}},
             "parameters": {
               "agentNamePath": {"name": "agentName", "in": "path", "required": true, "description": "An agent of the configuration (the served document lists them)", "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}},
               "agentNameQuery": {"name": "agentName", "in": "query", "schema": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$"}},
-              "status": {"name": "status", "in": "query", "description": "One or more statuses, separated by commas", "schema": {"type": "string", "pattern": "^(queued|running|succeeded|failed|noOp|cancelled|timedOut|skipped|awaitingApproval|abandoned)(,(queued|running|succeeded|failed|noOp|cancelled|timedOut|skipped|awaitingApproval|abandoned))*$"}},
+              "status": {"name": "status", "in": "query", "description": "One or more statuses, separated by commas", "schema": {"type": "string", "pattern": "^(queued|running|succeeded|failed|noOp|cancelled|timedOut|skipped|awaitingApproval|abandoned|rejected)(,(queued|running|succeeded|failed|noOp|cancelled|timedOut|skipped|awaitingApproval|abandoned|rejected))*$"}},
               "since": {"name": "since", "in": "query", "description": "Runs queued at or after this time", "schema": {"type": "string", "format": "date-time"}},
               "until": {"name": "until", "in": "query", "description": "Runs queued before this time", "schema": {"type": "string", "format": "date-time"}},
               "cursor": {"name": "cursor", "in": "query", "description": "The next_cursor of the previous page", "schema": {"type": "string"}},
@@ -239,7 +306,9 @@ public enum OpenAPIDocument {
               "NotFound": {"description": "No such agent, run or log", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "Conflict": {"description": "The run already ended, or the runner is shutting down", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
               "TooLarge": {"description": "The body is larger than 64 KiB", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-              "UnsupportedMediaType": {"description": "The body is not application/json", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+              "UnsupportedMediaType": {"description": "The body is not application/json", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "ApprovalConflict": {"description": "The run does not await approval (its status is in the message), its request is not recorded yet, it was already decided otherwise, or it expired", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+              "ApprovalsUnsupported": {"description": "The server's store keeps no approval requests", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             },
             "schemas": {
               "Error": {
@@ -258,7 +327,7 @@ public enum OpenAPIDocument {
                 "type": "object", "required": ["id", "agent", "status", "attempt", "queuedAt", "trigger", "idempotencyKey"],
                 "properties": {
                   "id": {"type": "string"}, "agent": {"type": "string"},
-                  "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "noOp", "cancelled", "timedOut", "skipped", "awaitingApproval", "abandoned"]},
+                  "status": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "noOp", "cancelled", "timedOut", "skipped", "awaitingApproval", "abandoned", "rejected"]},
                   "trigger": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
                   "attempt": {"type": "integer", "minimum": 1}, "firstRunID": {"type": "string"},
                   "idempotencyKey": {"type": "string"}, "correlationID": {"type": "string"}, "businessDate": {"type": "string"},
@@ -306,10 +375,28 @@ public enum OpenAPIDocument {
                   "storeError": {"type": "string"}, "liveRunners": {"type": "array", "items": {"type": "object"}}
                 }
               },
+              "ScheduleConfiguration": {
+                "oneOf": [
+                  {"type": "object", "required": ["kind", "expression", "timeZone"], "properties": {"kind": {"const": "cron"}, "expression": {"type": "string"}, "timeZone": {"type": "string"}}},
+                  {"type": "object", "required": ["kind", "everySeconds"], "properties": {"kind": {"const": "interval"}, "everySeconds": {"type": "number"}, "anchor": {"type": "string", "format": "date-time"}}},
+                  {"type": "object", "required": ["kind"], "properties": {"kind": {"const": "manual"}}}
+                ]
+              },
+              "ScheduleChange": {
+                "oneOf": [
+                  {"type": "object", "required": ["cron"], "additionalProperties": false, "properties": {"cron": {"type": "string", "minLength": 1, "maxLength": 200, "examples": ["*/5 * * * *"]}, "timeZone": {"type": ["string", "null"], "examples": ["UTC", "Europe/Berlin"]}}},
+                  {"type": "object", "required": ["interval"], "additionalProperties": false, "properties": {"interval": {"oneOf": [{"type": "string", "examples": ["15m", "1h30m"]}, {"type": "number", "minimum": 1}]}}},
+                  {"type": "object", "required": ["manual"], "additionalProperties": false, "properties": {"manual": {"const": true}}}
+                ]
+              },
               "Schedule": {
-                "type": "object", "required": ["agent", "description", "paused", "enabled"],
+                "type": "object", "required": ["agent", "schedule", "configuredSchedule", "overridden", "description", "paused", "enabled", "upcoming"],
                 "properties": {
-                  "agent": {"type": "string"}, "schedule": {}, "description": {"type": "string"}, "enabled": {"type": "boolean"},
+                  "agent": {"type": "string"}, "schedule": {"$ref": "#/components/schemas/ScheduleConfiguration"},
+                  "configuredSchedule": {"$ref": "#/components/schemas/ScheduleConfiguration"},
+                  "overridden": {"type": "boolean", "description": "Whether a schedule set with PUT replaces the configured one"},
+                  "upcoming": {"type": "array", "items": {"type": "string", "format": "date-time"}, "description": "The schedule's next five fire times (empty for manual)"},
+                  "description": {"type": "string"}, "enabled": {"type": "boolean"},
                   "paused": {"type": "boolean"}, "pausedReason": {"type": "string"}, "consecutiveFailures": {"type": "integer"},
                   "nextFireAt": {"type": "string"}, "lastFireAt": {"type": "string"}
                 }
@@ -319,8 +406,30 @@ public enum OpenAPIDocument {
                 "properties": {"roles": {"type": "array", "items": {"type": "string", "enum": ["read", "operate", "approve"]}}, "tokensRequired": {"type": "boolean"}, "token": {"type": "string"}}
               },
               "Decision": {
-                "type": "object", "required": ["approver"],
-                "properties": {"approver": {"type": "string"}, "comment": {"type": "string"}}
+                "type": "object", "required": ["approver"], "additionalProperties": false,
+                "properties": {"approver": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}, "comment": {"type": ["string", "null"], "maxLength": 2000}}
+              },
+              "Approval": {
+                "type": "object", "required": ["runID", "agentName", "state", "requestedBy", "requestedAt", "deadline", "approvers", "preventSelfApproval", "logExcerpt", "version"],
+                "properties": {
+                  "runID": {"type": "string"}, "agentName": {"type": "string"}, "planRunID": {"type": "string"}, "taskID": {"type": "string"},
+                  "outputsURI": {"type": "string", "description": "Where the outputs to review are (a pull request)"}, "summary": {"type": "string"},
+                  "logExcerpt": {"type": "array", "items": {"type": "string"}}, "requestedBy": {"type": "string"},
+                  "requestedAt": {"type": "string", "format": "date-time"}, "deadline": {"type": "string", "format": "date-time"},
+                  "approvers": {"type": "array", "items": {"type": "string"}, "description": "Who may decide; empty: anyone"},
+                  "preventSelfApproval": {"type": "boolean"},
+                  "state": {"type": "string", "enum": ["pending", "approved", "rejected", "expired"]},
+                  "decision": {"type": "object", "required": ["state", "decidedBy", "decidedAt"], "properties": {"state": {"type": "string", "enum": ["approved", "rejected", "expired"]}, "decidedBy": {"type": "string"}, "decidedAt": {"type": "string", "format": "date-time"}, "comment": {"type": "string"}}},
+                  "notifiedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer", "minimum": 0}
+                }
+              },
+              "ApprovalList": {
+                "type": "object", "required": ["items"],
+                "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Approval"}}}
+              },
+              "DecisionResult": {
+                "type": "object", "required": ["outcome", "approval", "run"],
+                "properties": {"outcome": {"type": "string", "enum": ["decided", "unchanged"]}, "approval": {"$ref": "#/components/schemas/Approval"}, "run": {"$ref": "#/components/schemas/Run"}}
               }
             }
           }

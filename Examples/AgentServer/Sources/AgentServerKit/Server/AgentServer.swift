@@ -71,6 +71,8 @@ public struct AgentServer: Sendable {
         let api = router.group("api/v1")
         RunsController(gateway: gateway).register(on: api)
         AgentsController(gateway: gateway).register(on: api)
+        ApprovalsController(gateway: gateway).register(on: api)
+        ScheduleController(gateway: gateway).register(on: api)
         EventsController(gateway: gateway).register(on: api)
         SystemController(gateway: gateway).register(on: router, api: api)
         DashboardController().register(on: router)
