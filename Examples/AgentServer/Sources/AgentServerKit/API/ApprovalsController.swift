@@ -34,15 +34,9 @@ struct ApprovalsController {
         }
         var states: Set<ApprovalState>?
         for text in parameters.getAll("state") {
-            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let state = ApprovalState(rawValue: String(part)) else {
-                    throw APIError.invalid(
-                        "state",
-                        "\"\(part)\" is not an approval state; use one or more of "
-                            + ApprovalState.allCases.map(\.rawValue).joined(separator: ", ") + ", separated by commas")
-                }
-                states = (states ?? []).union([state])
-            }
+            let parsed: Set<ApprovalState> = try CommaSeparatedValues.parse(
+                text, field: "state", kind: "an approval state")
+            states = (states ?? []).union(parsed)
         }
         var limit = 100
         if let text = parameters.get("limit") {

@@ -30,17 +30,7 @@ struct RunListQuery {
             query.agent = try RunnerGateway.agentName(text, field: "agentName")
         }
         if let text = parameters.get("status") {
-            var statuses: Set<RunStatus> = []
-            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                guard let status = RunStatus(rawValue: String(part)) else {
-                    throw APIError.invalid(
-                        "status",
-                        "\"\(part)\" is not a run status; use one or more of "
-                            + RunStatus.allCases.map(\.rawValue).joined(separator: ", ") + ", separated by commas")
-                }
-                statuses.insert(status)
-            }
-            query.statuses = statuses
+            query.statuses = try CommaSeparatedValues.parse(text, field: "status", kind: "a run status")
         }
         query.queuedSince = try Self.date(parameters, "since")
         query.queuedBefore = try Self.date(parameters, "until")
