@@ -11,8 +11,8 @@ import Testing
 
 /// A real server over a real JSON-file store in a temporary directory, with three manual-only shell agents
 /// (`echo` succeeds and prints three lines, `sleeper` runs until cancelled, `proposer` ends awaiting the approval
-/// of alice or bob) and three tokens, one per role. The
-/// runner runs for the fixture's life.
+/// of alice or bob), a one-stage pipeline `release` run by `echo`, and three tokens, one per role. The runner runs for
+/// the fixture's life.
 struct ServerFixture {
     static let readToken = "read-token-0123456789abcdef"
     static let operateToken = "operate-token-0123456789abcdef"
@@ -39,7 +39,8 @@ struct ServerFixture {
             {"name": "proposer", "command": ["sh", "-c", "echo opened https://example.test/pull/42"],
              "schedule": "manual", "awaitApprovalOn": "https://example[.]test/pull/[0-9]+"}
           ],
-          "approvals": {"proposer": {"approvers": ["alice", "bob"]}}
+          "approvals": {"proposer": {"approvers": ["alice", "bob"]}},
+          "pipelines": [{"name": "release", "stages": [{"name": "build", "agent": "echo"}]}]
         }
         """
 

@@ -45,8 +45,9 @@ struct SystemController {
     @Sendable func metrics(_ request: Request, context: ServerRequestContext) async throws -> Response {
         try context.require(.read)
         let health = try await gateway.runner.scheduler.health(window: .seconds(3600))
+        let pipelines = try await gateway.pipelineFigures()
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: gateway.metrics.render(health: health))))
+            body: .init(byteBuffer: ByteBuffer(bytes: gateway.metrics.render(health: health, pipelines: pipelines))))
     }
 }

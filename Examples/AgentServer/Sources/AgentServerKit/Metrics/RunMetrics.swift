@@ -68,10 +68,35 @@ public final class RunMetrics: Sendable {
         }
     }
 
-    /// The Prometheus text: the counters, and gauges from a fresh health snapshot.
-    /// - Parameter health: The scheduler's health snapshot.
+    /// The Prometheus text: the counters, and gauges from a fresh health snapshot and the pipelines' figures.
+    /// - Parameters:
+    ///   - health: The scheduler's health snapshot.
+    ///   - pipelines: The staged pipelines' figures per stage (none without pipelines).
     /// - Returns: The exposition text.
-    public func render(health: SchedulerHealth) -> [UInt8] {
+    public func render(health: SchedulerHealth, pipelines: [PipelineMetrics.StageFigures] = []) -> [UInt8] {
+        for figures in pipelines {
+            let labels = ["pipeline": figures.pipeline, "stage": figures.stage]
+            gauge("agent_runner_pipeline_stage_runs", "Stage runs recorded", labels).set(to: Double(figures.runs))
+            gauge("agent_runner_pipeline_stage_retries", "Retries inside stage runs", labels)
+                .set(to: Double(figures.retries))
+            gauge("agent_runner_pipeline_stage_queue_depth", "Candidates ready at the stage, not running", labels)
+                .set(to: Double(figures.queueDepth))
+            let quantiles: [(String, Double?, String)] = [
+                ("agent_runner_pipeline_stage_duration_p50_seconds", figures.durationP50Seconds, "Median stage run"),
+                ("agent_runner_pipeline_stage_duration_p95_seconds", figures.durationP95Seconds, "p95 stage run"),
+                ("agent_runner_pipeline_handoff_p50_seconds", figures.handOffP50Seconds, "Median hand-off latency"),
+                ("agent_runner_pipeline_handoff_p95_seconds", figures.handOffP95Seconds, "p95 hand-off latency"),
+            ]
+            for (name, value, help) in quantiles {
+                if let value { gauge(name, help, labels).set(to: value) }
+            }
+            for (failureClass, count) in figures.failureClasses {
+                var classLabels = labels
+                classLabels["class"] = failureClass
+                gauge("agent_runner_pipeline_stage_failures", "Final stage failures by class", classLabels)
+                    .set(to: Double(count))
+            }
+        }
         gauge("agent_runner_queue_depth", "Runs waiting for a slot", [:]).set(to: Double(health.queueDepth))
         gauge("agent_runner_running_runs", "Runs executing now", [:]).set(to: Double(health.runningCount))
         gauge("agent_runner_waiting_retries", "Retries waiting for their time", [:]).set(

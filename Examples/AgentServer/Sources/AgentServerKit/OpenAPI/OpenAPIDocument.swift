@@ -13,7 +13,7 @@ public enum OpenAPIDocument {
           },
           "servers": [{"url": "/"}],
           "security": [{"bearer": []}, {}],
-          "tags": [{"name": "runs"}, {"name": "agents"}, {"name": "system"}, {"name": "approvals"}],
+          "tags": [{"name": "runs"}, {"name": "agents"}, {"name": "system"}, {"name": "approvals"}, {"name": "pipelines"}],
           "paths": {
             "/api/v1/agents/{agentName}/runs": {
               "post": {
@@ -210,6 +210,33 @@ public enum OpenAPIDocument {
                   "404": {"$ref": "#/components/responses/NotFound"},
                   "413": {"$ref": "#/components/responses/TooLarge"},
                   "415": {"$ref": "#/components/responses/UnsupportedMediaType"}
+                }
+              }
+            },
+            "/api/v1/pipelines": {
+              "get": {
+                "tags": ["pipelines"], "operationId": "pipelineFigures",
+                "summary": "Figures of the staged pipelines per stage (role read)",
+                "description": "Stage run duration p50/p95, retries, final failures by class, queue depth and hand-off latency (previous stage's end to the next stage's start), from the store: candidates moved by every process count.",
+                "responses": {
+                  "200": {"description": "One item per pipeline and stage", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StageFiguresList"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
+            "/api/v1/candidates": {
+              "get": {
+                "tags": ["pipelines"], "operationId": "listCandidates",
+                "summary": "Pipeline candidates, oldest submission first (role read)",
+                "parameters": [
+                  {"name": "pipeline", "in": "query", "description": "Only this pipeline's candidates", "schema": {"type": "string"}},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}
+                ],
+                "responses": {
+                  "200": {"description": "The candidates", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CandidateList"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
                 }
               }
             },
@@ -422,6 +449,38 @@ public enum OpenAPIDocument {
                   "decision": {"type": "object", "required": ["state", "decidedBy", "decidedAt"], "properties": {"state": {"type": "string", "enum": ["approved", "rejected", "expired"]}, "decidedBy": {"type": "string"}, "decidedAt": {"type": "string", "format": "date-time"}, "comment": {"type": "string"}}},
                   "notifiedAt": {"type": "string", "format": "date-time"}, "version": {"type": "integer", "minimum": 0}
                 }
+              },
+              "StageFiguresList": {
+                "type": "object", "required": ["items"],
+                "properties": {"items": {"type": "array", "items": {
+                  "type": "object", "required": ["pipeline", "stage", "runs", "retries", "failureClasses", "queueDepth"],
+                  "properties": {
+                    "pipeline": {"type": "string"}, "stage": {"type": "string"}, "runs": {"type": "integer", "minimum": 0},
+                    "durationP50Seconds": {"type": "number"}, "durationP95Seconds": {"type": "number"},
+                    "retries": {"type": "integer", "minimum": 0},
+                    "failureClasses": {"type": "object", "additionalProperties": {"type": "integer"}},
+                    "handOffP50Seconds": {"type": "number"}, "handOffP95Seconds": {"type": "number"},
+                    "queueDepth": {"type": "integer", "minimum": 0}
+                  }
+                }}}
+              },
+              "CandidateList": {
+                "type": "object", "required": ["items"],
+                "properties": {"items": {"type": "array", "items": {
+                  "type": "object", "required": ["id", "pipeline", "stage", "state", "failures", "attempts", "readySince", "createdAt", "updatedAt"],
+                  "properties": {
+                    "id": {"type": "string"}, "pipeline": {"type": "string"}, "stage": {"type": "integer", "minimum": 0},
+                    "stageName": {"type": "string"},
+                    "state": {"type": "string", "enum": ["ready", "running", "gating", "awaitingApproval", "paused", "completed", "abandoned"]},
+                    "activeRunID": {"type": "string"}, "pausedBy": {"type": "string"}, "pausedReason": {"type": "string"},
+                    "gate": {"type": "string", "enum": ["passed", "failed", "inconclusive"]},
+                    "failures": {"type": "array", "items": {"type": "integer"}},
+                    "attempts": {"type": "array", "items": {"type": "integer"}},
+                    "readySince": {"type": "string", "format": "date-time"},
+                    "createdAt": {"type": "string", "format": "date-time"},
+                    "updatedAt": {"type": "string", "format": "date-time"}
+                  }
+                }}}
               },
               "ApprovalList": {
                 "type": "object", "required": ["items"],

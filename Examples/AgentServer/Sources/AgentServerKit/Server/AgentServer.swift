@@ -73,6 +73,7 @@ public struct AgentServer: Sendable {
         AgentsController(gateway: gateway).register(on: api)
         ApprovalsController(gateway: gateway).register(on: api)
         ScheduleController(gateway: gateway).register(on: api)
+        PipelinesController(gateway: gateway).register(on: api)
         EventsController(gateway: gateway).register(on: api)
         SystemController(gateway: gateway).register(on: router, api: api)
         DashboardController().register(on: router)

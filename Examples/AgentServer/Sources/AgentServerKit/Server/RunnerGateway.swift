@@ -32,6 +32,15 @@ public final class RunnerGateway: Sendable {
         self.metrics = RunMetrics(events: runner.events)
     }
 
+    /// The figures of the runner's staged pipelines per stage, from the store (none without pipelines).
+    /// - Returns: Duration, retries, failure classes, queue depth and hand-off latency per pipeline and stage.
+    /// - Throws: ``AgentCore/StoreError`` when the store cannot be read.
+    public func pipelineFigures() async throws -> [PipelineMetrics.StageFigures] {
+        let pipelines = runner.options.pipelines
+        guard !pipelines.isEmpty, let store = store as? any PipelineStore else { return [] }
+        return try await PipelineMetrics.figures(of: pipelines, in: store)
+    }
+
     /// The agent named in a path or query, which must be one the runner schedules.
     /// - Parameters:
     ///   - text: The name as sent.
