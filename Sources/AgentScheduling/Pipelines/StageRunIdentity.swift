@@ -37,11 +37,16 @@ public struct StageRunIdentity: Sendable, Hashable {
 
     /// The digest of a stage run's artifacts: SHA-256 over each artifact's name and URI, and the bytes of an artifact
     /// that is a readable local file (a path or a `file://` URI), so a file changed after its gate gets a new digest.
+    ///
+    /// A command agent's own log files (`stdout.log`, `stderr.log`, `transcript.log`, `metadata.json`,
+    /// `summary.txt`, see ``RunLogDirectory``) are left out: the runner finishes writing them after the run ended, so
+    /// they would change between the gate and the promotion, and they are not what a gate judges.
     /// - Parameter artifacts: The artifacts.
     /// - Returns: `sha256:<hex>`.
     public static func digest(of artifacts: [RunArtifact]) -> String {
         var hash = SHA256()
-        for artifact in artifacts.sorted(by: { ($0.name, $0.uri) < ($1.name, $1.uri) }) {
+        let judged = artifacts.filter { !RunLogDirectory.fileNames.contains($0.name) }
+        for artifact in judged.sorted(by: { ($0.name, $0.uri) < ($1.name, $1.uri) }) {
             hash.update(Array("\(artifact.name)\u{0}\(artifact.uri)\u{0}".utf8))
             let path = artifact.uri.hasPrefix("file://") ? String(artifact.uri.dropFirst(7)) : artifact.uri
             if path.hasPrefix("/"), let contents = FileManager.default.contents(atPath: path) {

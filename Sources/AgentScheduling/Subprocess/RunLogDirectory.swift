@@ -31,6 +31,10 @@ public struct RunLogDirectory: Sendable, Hashable {
     public static let summaryFileName = "summary.txt"
     /// `transcript.log` (written when ``SubprocessConfiguration/writesTranscript`` is set).
     public static let transcriptFileName = "transcript.log"
+    /// Every file name above: the files the runner writes for each run of a command agent.
+    public static let fileNames: Set<String> = [
+        stdoutFileName, stderrFileName, metadataFileName, summaryFileName, transcriptFileName,
+    ]
 
     /// Serializes metadata writes in this process, so a provisional write never replaces a final one.
     private static let writeLock = Mutex(())

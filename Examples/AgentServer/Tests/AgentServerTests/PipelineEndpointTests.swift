@@ -22,9 +22,10 @@ struct PipelineEndpointTests {
             }
             let items = try await client.execute(
                 uri: "/api/v1/candidates?pipeline=release", method: .get, headers: ServerFixture.headers(.read)
-            ) { response in
+            ) { response -> [JSONValue] in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
-                return try ServerFixture.json(response)["items"]?.elements ?? []
+                guard case .array(let items)? = try ServerFixture.json(response)["items"] else { return [] }
+                return items
             }
             #expect(items.count == 1)
             #expect(items.first?["id"]?.stringValue == "v1.4.0")
@@ -33,9 +34,10 @@ struct PipelineEndpointTests {
 
             let figures = try await client.execute(
                 uri: "/api/v1/pipelines", method: .get, headers: ServerFixture.headers(.read)
-            ) { response in
+            ) { response -> [JSONValue] in
                 #expect(response.status == .ok, "\(String(buffer: response.body))")
-                return try ServerFixture.json(response)["items"]?.elements ?? []
+                guard case .array(let items)? = try ServerFixture.json(response)["items"] else { return [] }
+                return items
             }
             let build = figures.first {
                 $0["pipeline"]?.stringValue == "release" && $0["stage"]?.stringValue == "build"
