@@ -73,4 +73,18 @@ public struct SchedulerConfiguration: Sendable {
         self.owner = owner
         self.runIDs = runIDs
     }
+
+    /// A configuration whose randomness is fixed, for tests and simulations on a virtual clock: retry jitter from
+    /// `seed`, run ids from a generator seeded by `owner`, so two schedulers with different owners never make the
+    /// same run id and every run of a test makes the same ones.
+    /// - Parameters:
+    ///   - owner: The lease owner identity.
+    ///   - seed: The seed of the retry jitter.
+    /// - Returns: The configuration, with every other setting at its default.
+    public static func deterministic(owner: String, seed: UInt64 = 7) -> SchedulerConfiguration {
+        let ownerSeed = owner.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) }
+        return SchedulerConfiguration(
+            random: SeededRandomNumberGenerator(seed: seed), owner: owner,
+            runIDs: RunIDGenerator(random: SeededRandomNumberGenerator(seed: ownerSeed)))
+    }
 }

@@ -35,11 +35,7 @@ final class PipelineHarness: Sendable {
         _ pipeline: PipelineDefinition, store: (any PipelineStore)? = nil, owner: String = "runner-a",
         retry: RetryPolicy = .never
     ) throws -> PipelineCoordinator {
-        var configuration = SchedulerConfiguration()
-        configuration.owner = owner
-        configuration.random = SeededRandomNumberGenerator(seed: 7)
-        configuration.runIDs = RunIDGenerator(
-            random: SeededRandomNumberGenerator(seed: UInt64(owner.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) })))
+        let configuration = SchedulerConfiguration.deterministic(owner: owner)
         let store = store ?? self.store
         let scheduler = try AgentScheduler(
             agents: pipeline.agents.sorted().map { agents.agent($0, retry: retry) }, store: store, clock: clock,
