@@ -44,9 +44,11 @@ struct SubprocessHarness {
 
     init() throws { logs = try TemporaryDirectory() }
 
-    /// A `/bin/sh -c script` configuration logging under this harness.
+    /// A `/bin/sh -c script` configuration logging under this harness. The default timeout is far above what a
+    /// test's command takes even with every core busy (a 20 s one was measured running out under such load); the
+    /// tests of timeouts pass a short one.
     func configuration(
-        _ script: String, timeout: Duration = .seconds(20), patterns: [FailurePattern] = [],
+        _ script: String, timeout: Duration = .seconds(120), patterns: [FailurePattern] = [],
         environment: SubprocessEnvironment = SubprocessEnvironment(), maximumOutputBytes: Int = 1 << 20,
         grace: Duration? = .milliseconds(500)
     ) -> SubprocessConfiguration {
