@@ -33,6 +33,35 @@ struct PipelineServeEndToEndTests {
         }
     }
 
+    @Test func twoServesAndTwoSubmissionsAtOnceRunTheStageOnceAndPromoteOnce() async throws {
+        // The stage appends a line per run; two serves drive the pipeline and two processes submit at once.
+        let home = try TestHome(
+            config: """
+                {"store": "state", "shutdownGracePeriod": "1s",
+                 "agents": [{"name": "researcher", "command": ["sh", "-c", "echo run >> stage-runs.txt"]}],
+                 "pipelines": [{"name": "quant", "stages": [{"name": "research", "agent": "researcher"}]}]}
+                """)
+        defer { home.remove() }
+        let serves = try [home.start(["serve", "--json"]), home.start(["serve", "--json"])]
+        defer { for serve in serves { serve.kill() } }
+        for serve in serves {
+            try await serve.waitUntil("serve to start", ServeEndToEndTests.printed("serveStarted"))
+        }
+        async let first = home.run(["candidate", "submit", Self.candidate, "--pipeline", "quant"])
+        async let second = home.run(["candidate", "submit", Self.candidate, "--pipeline", "quant"])
+        let submits = try await [first, second]
+        #expect(submits.allSatisfy { $0.status == 0 }, "\(submits.map(\.err))")
+        try await waitForCandidate(home, "the candidate to complete") { object in
+            object["state"]?.objectValue?["completed"] != nil
+        }
+        let runs = try String(
+            contentsOf: home.directory.appendingPathComponent("stage-runs.txt"), encoding: .utf8)
+        #expect(runs == "run\n", "the stage ran \(runs.split(separator: "\n").count) times")
+        let shown = try await home.run(["candidate", "show", Self.candidate, "--json"])
+        let promotions = shown.out.split(separator: "\n").dropFirst()
+        #expect(promotions.count == 1, "expected the candidate and one promotion: \(shown.out)")
+    }
+
     @Test func threeFinalFailuresOnOneStagePauseTheCandidateAndPostOneWebhook() async throws {
         let server = try TestHTTPServer(lifetime: 300)
         defer { server.stop() }
