@@ -3,8 +3,7 @@ import AgentScheduling
 import AgentStorage
 import Foundation
 
-/// A pipeline store of one kind, more handles on it, and coordinators (each with its own scheduler, as separate
-/// runners would have) over scripted agents.
+/// A pipeline store of one kind, more handles on it, and scripted agents.
 final class PipelineHarness: Sendable {
     let clock = ManualClock(start: Date(timeIntervalSince1970: 1_736_899_200))
     let store: any PipelineStore
@@ -28,20 +27,6 @@ final class PipelineHarness: Sendable {
     func handle() async throws -> any PipelineStore {
         guard let directory else { return store }
         return try await JSONFileAgentStore.open(directory: directory.url, clock: clock)
-    }
-
-    /// A coordinator with its own scheduler over `store`, running the scripted agents.
-    func coordinator(
-        _ pipeline: PipelineDefinition, store: (any PipelineStore)? = nil, owner: String = "runner-a",
-        retry: RetryPolicy = .never
-    ) throws -> PipelineCoordinator {
-        let configuration = SchedulerConfiguration.deterministic(owner: owner)
-        let store = store ?? self.store
-        let scheduler = try AgentScheduler(
-            agents: pipeline.agents.sorted().map { agents.agent($0, retry: retry) }, store: store, clock: clock,
-            events: events, configuration: configuration)
-        return try PipelineCoordinator(
-            pipelines: [pipeline], store: store, scheduler: scheduler, clock: clock, events: events)
     }
 }
 
