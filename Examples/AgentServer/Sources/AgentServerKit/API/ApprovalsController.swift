@@ -28,23 +28,14 @@ struct ApprovalsController {
     @Sendable func list(_ request: Request, context: ServerRequestContext) async throws -> Response {
         try context.require(.read)
         let parameters = request.uri.queryParameters
-        let known: Set<String> = ["state", "limit", "access_token"]
-        for (key, _) in parameters where !known.contains(String(key)) {
-            throw APIError.invalid(String(key), "unknown query parameter; use limit, state")
-        }
+        try parameters.requireOnly(["state", "limit"])
         var states: Set<ApprovalState>?
         for text in parameters.getAll("state") {
             let parsed: Set<ApprovalState> = try CommaSeparatedValues.parse(
                 text, field: "state", kind: "an approval state")
             states = (states ?? []).union(parsed)
         }
-        var limit = 100
-        if let text = parameters.get("limit") {
-            guard let value = Int(text), (1...1000).contains(value) else {
-                throw APIError.invalid("limit", "\"\(text)\" is not a count; use a whole number from 1 to 1000")
-            }
-            limit = value
-        }
+        let limit = try parameters.limit(default: 100, maximum: 1000)
         let requests = try await workflowStore().approvals(in: states, limit: limit)
         return JSONBody.response(.object(["items": .array(try requests.map(JSONBody.datedValue))]))
     }

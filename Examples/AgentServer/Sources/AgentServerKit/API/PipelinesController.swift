@@ -18,7 +18,7 @@ struct PipelinesController {
     /// failure classes, queue depth and hand-off latency.
     @Sendable func figures(_ request: Request, context: ServerRequestContext) async throws -> Response {
         try context.require(.read)
-        try Self.rejectUnknown(request, known: [])
+        try request.uri.queryParameters.requireOnly([])
         let figures = try await gateway.pipelineFigures()
         return JSONBody.response(.object(["items": .array(try figures.map(JSONBody.value))]))
     }
@@ -26,8 +26,8 @@ struct PipelinesController {
     /// `GET /candidates?pipeline=P&limit=N`: `{"items": [...]}`, oldest submission first.
     @Sendable func candidates(_ request: Request, context: ServerRequestContext) async throws -> Response {
         try context.require(.read)
-        try Self.rejectUnknown(request, known: ["pipeline", "limit"])
         let parameters = request.uri.queryParameters
+        try parameters.requireOnly(["pipeline", "limit"])
         let configured = gateway.runner.options.pipelines
         var pipeline: String?
         if let name = parameters.get("pipeline") {
@@ -40,13 +40,7 @@ struct PipelinesController {
             }
             pipeline = name
         }
-        var limit = 100
-        if let text = parameters.get("limit") {
-            guard let value = Int(text), (1...1000).contains(value) else {
-                throw APIError.invalid("limit", "\"\(text)\" is not a count; use a whole number from 1 to 1000")
-            }
-            limit = value
-        }
+        let limit = try parameters.limit(default: 100, maximum: 1000)
         guard let store = gateway.store as? any PipelineStore else {
             return JSONBody.response(.object(["items": .array([])]))
         }
@@ -77,12 +71,5 @@ struct PipelinesController {
         }
         if let gate = candidate.gate { fields["gate"] = .string(gate.outcome.rawValue) }
         return .object(fields)
-    }
-
-    private static func rejectUnknown(_ request: Request, known: Set<String>) throws {
-        for (key, _) in request.uri.queryParameters where !known.contains(String(key)) && key != "access_token" {
-            let allowed = known.isEmpty ? "this endpoint takes none" : "use " + known.sorted().joined(separator: ", ")
-            throw APIError.invalid(String(key), "unknown query parameter; \(allowed)")
-        }
     }
 }

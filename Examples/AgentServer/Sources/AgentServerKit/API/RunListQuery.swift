@@ -19,13 +19,8 @@ struct RunListQuery {
     ///   - maximumLimit: The largest page allowed.
     /// - Throws: ``APIError`` 400 naming the parameter at fault.
     init(_ parameters: Parameters, defaultLimit: Int, maximumLimit: Int) throws(APIError) {
-        let known: Set<String> = ["agentName", "status", "since", "until", "limit", "cursor", "access_token"]
-        for (key, _) in parameters where !known.contains(String(key)) {
-            throw APIError.invalid(
-                String(key),
-                "unknown query parameter; use \(known.subtracting(["access_token"]).sorted().joined(separator: ", "))")
-        }
-        var query = RunQuery(limit: defaultLimit)
+        try parameters.requireOnly(["agentName", "status", "since", "until", "limit", "cursor"])
+        var query = RunQuery(limit: try parameters.limit(default: defaultLimit, maximum: maximumLimit))
         if let text = parameters.get("agentName") {
             query.agent = try RunnerGateway.agentName(text, field: "agentName")
         }
@@ -36,13 +31,6 @@ struct RunListQuery {
         query.queuedBefore = try Self.date(parameters, "until")
         if let since = query.queuedSince, let until = query.queuedBefore, since > until {
             throw APIError.invalid("until", "until is before since; give a range that runs forward")
-        }
-        if let text = parameters.get("limit") {
-            guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
-                throw APIError.invalid(
-                    "limit", "\"\(text)\" is not a page size; use a whole number from 1 to \(maximumLimit)")
-            }
-            query.limit = limit
         }
         if let text = parameters.get("cursor") {
             // The store checks the cursor (its format is the store's); a foreign one is answered 400.
