@@ -10,18 +10,12 @@ import Testing
 @Suite struct ScheduleOverrideTests {
     let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01 00:00 UTC
 
-    private func options(owner: String) -> AgentRunner.Options {
-        var scheduler = SchedulerConfiguration()
-        scheduler.owner = owner
-        scheduler.random = SeededRandomNumberGenerator(seed: 11)
-        return AgentRunner.Options(scheduler: scheduler, role: "test")
-    }
-
     @Test func aLiveRunnerFiresByTheOverrideUntilItIsCleared() async throws {
         let clock = ManualClock(start: start)
         let store = InMemoryAgentStore(clock: clock)
         let agent = probedAgent("report", schedule: .cron("0 * * * *"), probe: Probe())
-        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let runner = try AgentRunner(
+            agents: [agent], store: store, clock: clock, options: runnerOptions("r1", plans: []))
         let running = RunningRunner(runner)
         await waitBounded("the scheduler to park") { _ = await runner.scheduler.waitUntilParked() }
         #expect(await runner.scheduler.agents().first?.nextFireAt == start.addingTimeInterval(3600))
@@ -60,7 +54,8 @@ import Testing
         try await RunnerControl(store: store, clock: clock).setSchedule(.cron("*/15 * * * *"), of: "report")
 
         let agent = probedAgent("report", schedule: .cron("0 * * * *"), probe: Probe())
-        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r2"))
+        let runner = try AgentRunner(
+            agents: [agent], store: store, clock: clock, options: runnerOptions("r2", plans: []))
         let running = RunningRunner(runner)
         await waitBounded("the scheduler to park") { _ = await runner.scheduler.waitUntilParked() }
         #expect(await runner.scheduler.agents().first?.nextFireAt == start.addingTimeInterval(900))
