@@ -43,13 +43,11 @@ public struct RunnerControl: Sendable {
     @discardableResult
     public func pause(_ agent: AgentName, reason: String? = nil) async throws -> (state: ScheduleState, changed: Bool) {
         let why = reason ?? "paused by \(requester)"
-        let before = try await store.scheduleState(for: agent)?.version ?? 0
-        let state = try await store.updateScheduleState(for: agent) { state in
+        return try await changeScheduleState(of: agent) { state in
             guard !state.isPaused else { return }
             state.isPaused = true
             state.pausedReason = why
         }
-        return (state, state.version != before)
     }
 
     /// Resumes an agent in the store and resets its failure streak; every live runner applies it within a second.
@@ -59,14 +57,12 @@ public struct RunnerControl: Sendable {
     /// - Throws: ``StoreError`` when the store cannot be written.
     @discardableResult
     public func resume(_ agent: AgentName) async throws -> (state: ScheduleState, changed: Bool) {
-        let before = try await store.scheduleState(for: agent)?.version ?? 0
-        let state = try await store.updateScheduleState(for: agent) { state in
+        try await changeScheduleState(of: agent) { state in
             guard state.isPaused else { return }
             state.isPaused = false
             state.pausedReason = nil
             state.consecutiveFailures = 0
         }
-        return (state, state.version != before)
     }
 
     /// Replaces an agent's configured schedule on every runner that shares the store, until

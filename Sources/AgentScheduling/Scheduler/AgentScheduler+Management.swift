@@ -162,12 +162,13 @@ extension AgentScheduler {
         saved.scheduleOverride = stored.scheduleOverride
         saved.version = stored.version
         entry.saved = saved
-        if adoptScheduleOverride(stored.scheduleOverride, for: entry) {
+        let rescheduled = adoptScheduleOverride(stored.scheduleOverride, for: entry)
+        if rescheduled {
             reschedule(entry)
             dirty.insert(name)
         }
         guard entry.state.isPaused != stored.isPaused || entry.state.pausedReason != stored.pausedReason else {
-            await pump()
+            if rescheduled { await pump() }
             return
         }
         if stored.isPaused {
