@@ -12,8 +12,8 @@ extension PostgresAgentStore: PipelineStore {
     public func submitCandidate(_ candidate: Candidate) async throws -> (candidate: Candidate, created: Bool) {
         if let existing = try await self.candidate(id: candidate.id) { return (existing, false) }
         return try await write { transaction in
-            let now = try await databaseNow(in: transaction)
-            let (fresh, _) = try CandidateTable().submitting(candidate, now: now)
+            let storeNow = try await now(in: transaction)
+            let (fresh, _) = try CandidateTable().submitting(candidate, now: storeNow)
             let rows = try await transaction.rows(
                 """
                 INSERT INTO \(unescaped: table("candidates"))
@@ -167,21 +167,13 @@ extension PostgresAgentStore: PipelineStore {
     private func lockedTable(_ id: String, in transaction: Transaction) async throws -> (CandidateTable, Date) {
         var table = CandidateTable()
         if let candidate = try await lockedCandidate(id, in: transaction) { table.put(candidate) }
-        return (table, try await databaseNow(in: transaction))
+        return (table, try await now(in: transaction))
     }
 
     private func lockedCandidate(_ id: String, in transaction: Transaction) async throws -> Candidate? {
         let rows = try await transaction.rows(
             "SELECT body::text FROM \(unescaped: table("candidates")) WHERE id = \(id) FOR UPDATE")
         return try decode(rows.first, as: String.self).map { try WorkflowRecordCodec.record(Candidate.self, $0) }
-    }
-
-    private func databaseNow(in transaction: Transaction) async throws -> Date {
-        let rows = try await transaction.rows("SELECT \(unescaped: table("now_ms"))(\(injectedNow))")
-        guard let milliseconds = try decode(rows.first, as: Int64.self) else {
-            throw StoreError(.io, "\(location) did not tell its time")
-        }
-        return Date(milliseconds: milliseconds)
     }
 
     private func replace(_ candidate: Candidate, in transaction: Transaction) async throws {
