@@ -34,7 +34,9 @@ final class ChangeListener: Sendable {
                             try await connection.listen(on: channel) { notifications in
                                 // Anything written while this listener was down is found by the waiters' check.
                                 signal.wake()
-                                for try await _ in notifications { signal.wake() }
+                                for try await notification in notifications {
+                                    signal.wake(announcing: Int64(notification.payload))
+                                }
                             }
                         } catch {}
                         try? await connection.close()

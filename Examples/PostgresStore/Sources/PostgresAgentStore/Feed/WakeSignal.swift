@@ -8,6 +8,7 @@ import Synchronization
 final class WakeSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
+        var announced: Int64 = 0
         var nextID: UInt64 = 0
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
@@ -17,9 +18,22 @@ final class WakeSignal: Sendable {
     /// How many times the signal was raised.
     var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// The highest change sequence a notification announced (0 before the first): a waiter whose cursor is below it
+    /// can read the feed without asking the database whether there is something to read.
+    var announced: Int64 { state.withLock { $0.announced } }
+
+    /// Lowers ``announced`` to the feed's newest sequence read from the database (the feed was re-created, so an
+    /// older announcement is higher than anything it now holds).
+    /// - Parameter latest: The newest sequence the database holds.
+    func observe(latest: Int64) {
+        state.withLock { $0.announced = min($0.announced, latest) }
+    }
+
     /// Wakes every waiter.
-    func wake() {
+    /// - Parameter sequence: The change sequence a notification announced, if it came with one.
+    func wake(announcing sequence: Int64? = nil) {
         let waiters = state.withLock { state in
+            if let sequence { state.announced = max(state.announced, sequence) }
             state.generation &+= 1
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)

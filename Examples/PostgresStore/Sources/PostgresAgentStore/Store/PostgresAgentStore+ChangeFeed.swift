@@ -22,26 +22,34 @@ extension PostgresAgentStore {
             throw StoreError(.invalidQuery, "a change page needs a limit of at least 1, not \(limit)")
         }
         let after = Int64(clamping: cursor.sequence)
-        let bounds = try await database.rows(
+        // One statement, one snapshot: the feed's bounds and the page. Sequence numbers are handed out under the
+        // counter row's lock, held until the writer commits, so they become visible in order and a page never skips
+        // a change that commits later.
+        let rows = try await database.rows(
             """
-            SELECT counter.last, (SELECT min(sequence) FROM \(unescaped: table("changes")))
+            SELECT counter.last, (SELECT min(sequence) FROM \(unescaped: table("changes"))), page.sequence,
+                page.body::text
             FROM \(unescaped: table("change_counter")) AS counter
+            LEFT JOIN LATERAL (
+                SELECT sequence, body FROM \(unescaped: table("changes"))
+                WHERE sequence > \(after) ORDER BY sequence LIMIT \(Int64(limit))
+            ) AS page ON true
+            WHERE counter.id = 1
+            ORDER BY page.sequence
             """)
-        guard let (last, oldest) = try decode(bounds.first, as: (Int64, Int64?).self) else {
+        let decoded = try decodeAll(rows, as: (Int64, Int64?, Int64?, String?).self)
+        guard let (last, oldest, _, _) = decoded.first else {
             throw StoreError(.corruptData, "the change counter of \(location) is missing")
         }
+        signal.observe(latest: last)
         if after > last {
             // A cursor from before the feed was re-created.
             return ChangePage(changes: [], cursor: ChangeCursor(sequence: UInt64(last)), missedChanges: true)
         }
         let missed = after < last && (oldest.map { after + 1 < $0 } ?? true)
-        let rows = try await database.rows(
-            """
-            SELECT sequence, body::text FROM \(unescaped: table("changes"))
-            WHERE sequence > \(after) ORDER BY sequence LIMIT \(Int64(limit))
-            """)
-        let changes = try decodeAll(rows, as: (Int64, String).self).map { sequence, body in
-            StoreChange(
+        let changes = try decoded.compactMap { _, _, sequence, body -> StoreChange? in
+            guard let sequence, let body else { return nil }
+            return StoreChange(
                 sequence: UInt64(sequence), kind: try ChangeBody.kind(from: body, sequence: UInt64(sequence)))
         }
         return ChangePage(changes: changes, cursor: changes.last?.cursor ?? cursor, missedChanges: missed)
@@ -56,6 +64,8 @@ extension PostgresAgentStore {
         while true {
             try Task.checkCancellation()
             let generation = signal.generation
+            // A notification already announced a newer change: no need to ask the database.
+            if signal.announced > Int64(clamping: cursor.sequence) { return }
             if try await latestSequence() > Int64(clamping: cursor.sequence) { return }
             await signal.wait(since: generation, atMost: options.pollInterval)
         }
@@ -63,6 +73,8 @@ extension PostgresAgentStore {
 
     private func latestSequence() async throws -> Int64 {
         let rows = try await database.rows("SELECT last FROM \(unescaped: table("change_counter")) WHERE id = 1")
-        return try decode(rows.first, as: Int64.self) ?? 0
+        let latest: Int64 = try decode(rows.first, as: Int64.self) ?? 0
+        signal.observe(latest: latest)
+        return latest
     }
 }

@@ -3,42 +3,64 @@ import Foundation
 import PostgresNIO
 
 extension PostgresAgentStore {
-    /// See ``ControlRequestStore/submitRequest(_:)``.
+    /// See ``ControlRequestStore/submitRequest(_:)``: one statement writes the request and its change and announces
+    /// it, so a runner that follows the feed can take it one round trip after the commit.
     /// - Parameter request: The pending request.
     /// - Returns: The request as stored, with the database's now as ``ControlRequest/requestedAt``.
     /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` for a used id or a request that is not pending.
     public func submitRequest(_ request: ControlRequest) async throws -> ControlRequest {
-        try await write { transaction in
-            let stored = try request.submitted(at: try await now(in: transaction))
-            let rows = try await transaction.rows(
-                """
+        // The checks of `submitted(at:)`; the statement sets `requestedAt` to the database's now.
+        let checked = try request.submitted(at: Date(milliseconds: 0))
+        let rows = try await database.rows(
+            """
+            WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now),
+            added AS (
                 INSERT INTO \(unescaped: table("requests")) (id, state, requested_by, requested_at, body)
-                VALUES (\(stored.id), \(stored.state.rawValue), \(stored.requestedBy),
-                    \(unescaped: table("ts"))(\(stored.requestedAt.milliseconds)), \(try Self.json(stored))::jsonb)
+                SELECT \(checked.id), \(checked.state.rawValue), \(checked.requestedBy),
+                    \(unescaped: table("ts"))(clock.now),
+                    jsonb_set(\(try Self.json(checked))::jsonb, '{requestedAt}', \(unescaped: Self.jsonDate("clock.now")))
+                FROM clock
                 ON CONFLICT (id) DO NOTHING
-                RETURNING 1
-                """)
-            guard !rows.isEmpty else {
-                throw StoreError(.invalidRecord, "a control request with id \(request.id) already exists; use a new id")
-            }
-            return (stored, [.request(stored)])
+                RETURNING id, body
+            ), \(unescaped: feedAppend(
+                from: "added", body: "jsonb_build_object('kind', 'request', 'request', added.body)", order: "added.id"))
+            SELECT added.body::text, (SELECT count(*) FROM feed_notice) FROM added
+            """)
+        guard let (text, _) = try decode(rows.first, as: (String, Int64).self) else {
+            throw StoreError(.invalidRecord, "a control request with id \(request.id) already exists; use a new id")
         }
+        signal.wake()
+        return try Self.request(text)
     }
 
-    /// See ``ControlRequestStore/takeRequest(id:owner:)``: the row is locked, so exactly one caller wins.
+    /// See ``ControlRequestStore/takeRequest(id:owner:)``: one statement takes the request only while it is pending
+    /// (the row's lock decides between concurrent takers, so exactly one wins) and writes its change.
     /// - Parameters:
     ///   - id: The request id.
     ///   - owner: The runner taking it.
     /// - Returns: The taken request, or `nil` when it is not pending or unknown.
     /// - Throws: ``StoreError`` when the database cannot be written.
     public func takeRequest(id: String, owner: String) async throws -> ControlRequest? {
-        try await write { transaction in
-            guard let current = try await lockedRequest(id, in: transaction),
-                let taken = current.taken(by: owner, at: try await now(in: transaction))
-            else { return (nil, []) }
-            try await store(taken, in: transaction)
-            return (taken, [.request(taken)])
-        }
+        // The transition of `ControlRequest.taken(by:at:)`, on the database's clock.
+        let rows = try await database.rows(
+            """
+            WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now),
+            taken AS (
+                UPDATE \(unescaped: table("requests")) SET state = \(ControlRequest.State.taken.rawValue),
+                    taken_by = \(owner),
+                    body = body || jsonb_build_object(
+                        'state', \(ControlRequest.State.taken.rawValue)::text, 'takenBy', \(owner)::text,
+                        'takenAt', \(unescaped: Self.jsonDate("clock.now")))
+                FROM clock
+                WHERE id = \(id) AND state = \(ControlRequest.State.pending.rawValue)
+                RETURNING id, body
+            ), \(unescaped: feedAppend(
+                from: "taken", body: "jsonb_build_object('kind', 'request', 'request', taken.body)", order: "taken.id"))
+            SELECT taken.body::text, (SELECT count(*) FROM feed_notice) FROM taken
+            """)
+        guard let (text, _) = try decode(rows.first, as: (String, Int64).self) else { return nil }
+        signal.wake()
+        return try Self.request(text)
     }
 
     /// See ``ControlRequestStore/completeRequest(id:owner:runID:runStatus:outcome:)``.
@@ -115,6 +137,14 @@ extension PostgresAgentStore {
                 body = \(try Self.json(request))::jsonb
             WHERE id = \(request.id)
             """)
+    }
+
+    /// The SQL of a date as a request's JSON holds it (`JSONEncoder`'s default: seconds since 2001 as a double),
+    /// computed in double precision the way `Date(timeIntervalSince1970:)` does, so it reads back as the same `Date`.
+    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
+    /// - Returns: A `jsonb` number.
+    private static func jsonDate(_ milliseconds: String) -> String {
+        "to_jsonb((\(milliseconds))::float8 / 1000 - 978307200)"
     }
 
     private static func json(_ request: ControlRequest) throws -> String {

@@ -214,6 +214,32 @@ public final class PostgresAgentStore: AgentStore {
             """)
     }
 
+    /// Common table expressions that append one change per row of the CTE `source` to the feed inside the statement
+    /// that writes them, and announce the newest on the store's channel at its commit. The statement must read
+    /// `feed_notice` (for example `(SELECT count(*) FROM feed_notice)`), or the announcement is not made.
+    /// - Parameters:
+    ///   - source: The name of a CTE earlier in the statement, one row per change.
+    ///   - body: The SQL of one change's JSON body (`jsonb`) from a row of `source`, as ``ChangeBody`` writes it.
+    ///   - order: The SQL that orders the changes of the statement.
+    /// - Returns: `feed_counter AS (…), feed_entries AS (…), feed_notice AS (…)`, to follow a comma in a WITH list.
+    func feedAppend(from source: String, body: String, order: String) -> String {
+        """
+        feed_counter AS (
+            UPDATE \(table("change_counter")) SET last = last + (SELECT count(*) FROM \(source))
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM \(source))
+            RETURNING last
+        ), feed_entries AS (
+            INSERT INTO \(table("changes")) (sequence, body)
+            SELECT feed_counter.last - (SELECT count(*) FROM \(source)) + row_number() OVER (ORDER BY \(order)),
+                \(body)
+            FROM feed_counter, \(source)
+            RETURNING sequence
+        ), feed_notice AS (
+            SELECT pg_notify('\(schema.channel)', max(sequence)::text) FROM feed_entries HAVING count(*) > 0
+        )
+        """
+    }
+
     /// Runs a transaction that appends changes, then wakes this process's waiters.
     func write<Result: Sendable>(_ body: (Transaction) async throws -> (Result, [StoreChange.Kind])) async throws
         -> Result
