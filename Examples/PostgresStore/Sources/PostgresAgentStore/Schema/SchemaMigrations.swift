@@ -141,6 +141,7 @@ enum SchemaMigrations {
         workflows,
         scheduleOverride,
         candidates,
+        claimLedger,
     ]
 
     /// Brings the schema to ``latestVersion`` under the schema's advisory lock.

@@ -3,13 +3,20 @@ import Foundation
 import PostgresNIO
 
 extension PostgresAgentStore {
-    /// See ``RunStore/insertRun(_:)``.
+    /// See ``RunStore/insertRun(_:)``. The run is counted in the claim ledger of its agent and idempotency key (whose
+    /// row lock orders it with the claims of that key), so a later claim of the key reads it.
     /// - Parameter record: The record.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
     public func insertRun(_ record: RunRecord) async throws {
         let ended: [StoreChange.Kind] =
             record.status.isTerminal ? [.runEnded(id: record.id, agent: record.agentName, status: record.status)] : []
         try await write { transaction in
+            try await transaction.rows(
+                """
+                INSERT INTO \(unescaped: table("run_keys")) AS ledger (agent, idempotency_key, claims)
+                VALUES (\(record.agentName.rawValue), \(record.idempotencyKey.rawValue), 1)
+                ON CONFLICT (agent, idempotency_key) DO UPDATE SET claims = ledger.claims + 1
+                """)
             try await insert(record, in: transaction)
             return ((), ended)
         }
@@ -20,55 +27,8 @@ extension PostgresAgentStore {
     /// - Throws: ``StoreError`` with ``StoreError/Code/runNotFound``, ``StoreError/Code/invalidRecord`` or
     ///   ``StoreError/Code/terminalRecordImmutable``.
     public func updateRun(_ record: RunRecord) async throws {
-        let json = try RunRecordCodec.json(record)
-        let statement: PostgresQuery = """
-            WITH old AS (
-                SELECT agent, idempotency_key, status FROM \(unescaped: table("runs")) WHERE id = \(record.id.rawValue)
-                FOR UPDATE
-            ), changed AS (
-                UPDATE \(unescaped: table("runs")) AS run SET
-                    status = \(record.status.rawValue),
-                    queued_at = \(unescaped: table("ts"))(\(record.queuedAt.milliseconds)),
-                    ended_at = \(unescaped: table("ts"))(\(record.endedAt?.milliseconds)),
-                    lease_owner = \(record.leaseOwner),
-                    lease_expires_at = \(unescaped: table("ts"))(\(record.leaseExpiresAt?.milliseconds)),
-                    notified_at = \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)),
-                    record = \(json)::jsonb
-                FROM old
-                WHERE run.id = \(record.id.rawValue) AND old.agent = \(record.agentName.rawValue)
-                    AND old.idempotency_key = \(record.idempotencyKey.rawValue)
-                    AND (old.status <> ALL(\(Self.terminalStatusNames)::text[]) OR old.status = \(record.status.rawValue))
-                RETURNING 1
-            )
-            SELECT old.agent, old.idempotency_key, old.status, (SELECT count(*) FROM changed) FROM old
-            """
-        let check = { (rows: [PostgresRow]) throws -> RunStatus in
-            guard
-                let (agent, key, status, count) = try self.decode(rows.first, as: (String, String, String, Int64).self)
-            else {
-                throw StoreError(.runNotFound, "no run with id \(record.id); insert or claim it first")
-            }
-            guard agent == record.agentName.rawValue, key == record.idempotencyKey.rawValue else {
-                throw StoreError(
-                    .invalidRecord, "run \(record.id): the agent and idempotency key of a run cannot change")
-            }
-            guard count == 1 else {
-                throw StoreError(
-                    .terminalRecordImmutable,
-                    "run \(record.id) already ended as \(status); it cannot become \(record.status)")
-            }
-            return RunStatus(rawValue: status) ?? .queued
-        }
-        guard record.status.isTerminal else {
-            // Not an end: one statement, no change for the feed.
-            _ = try check(try await database.rows(statement))
-            return
-        }
-        try await write { transaction in
-            let before = try check(try await transaction.rows(statement))
-            let ended: [StoreChange.Kind] =
-                before.isTerminal ? [] : [.runEnded(id: record.id, agent: record.agentName, status: record.status)]
-            return ((), ended)
+        guard case .updated = try await perform(.update(record)) else {
+            throw StoreError(.io, "an update of run \(record.id) was answered as another kind of write")
         }
     }
 
@@ -171,18 +131,10 @@ extension PostgresAgentStore {
     /// - Returns: The updated record for the one caller that set it, otherwise `nil`.
     /// - Throws: ``StoreError`` when the database cannot be written.
     public func markRunNotified(id: RunID) async throws -> RunRecord? {
-        let rows = try await database.rows(
-            """
-            WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now)
-            UPDATE \(unescaped: table("runs")) SET
-                notified_at = \(unescaped: table("ts"))(clock.now),
-                record = jsonb_set(record, '{notifiedAt}', to_jsonb(\(unescaped: table("iso"))(clock.now)))
-            FROM clock
-            WHERE id = \(id.rawValue) AND notified_at IS NULL
-                AND status NOT IN ('queued', 'running', 'awaitingApproval')
-            RETURNING record::text
-            """)
-        return try decode(rows.first, as: String.self).map(RunRecordCodec.record)
+        guard case .notified(let record) = try await perform(.markNotified(id)) else {
+            throw StoreError(.io, "marking run \(id) notified was answered as another kind of write")
+        }
+        return record
     }
 
     /// The names of the terminal statuses (``RunStatus/isTerminal``), `rejected` included: a run in one of them

@@ -18,7 +18,7 @@ final class BenchConnection: Sendable {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
             tls: tls)
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = 64
         let client = PostgresClient(configuration: configuration)
         self.client = client
         task = Task { await client.run() }

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentScheduling
 import Foundation
 import PostgresAgentStore
 
@@ -25,51 +26,39 @@ enum BenchWorker {
         return 0
     }
 
-    /// Runs `runs` no-op runs through the whole life cycle with `concurrency` at a time.
+    /// Runs `runs` no-op runs through the whole life cycle with `concurrency` at a time, each by the runner's own
+    /// ``Orchestrator`` (claim, running with its lease, the agent, the terminal record, the events).
     /// - Returns: The elapsed seconds and every claim's latency in milliseconds.
     static func lifecycle(_ store: PostgresAgentStore, runs: Int, concurrency: Int) async throws
         -> (seconds: Double, claimMilliseconds: [Double])
     {
-        let ids = RunIDGenerator()
-        let owner = "bench-\(ProcessInfo.processInfo.processIdentifier)"
+        let timing = ClaimTimingStore(store)
+        let orchestrator = Orchestrator(store: timing, owner: "bench-\(ProcessInfo.processInfo.processIdentifier)")
+        let agent = ClosureAgent(name: "bench", policy: RunPolicy(retry: .never)) { _, _ in .noOp() }
+        let prefix = "\(orchestrator.owner)-\(UUID().uuidString.prefix(8))"
         let clock = ContinuousClock()
         let start = clock.now
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<concurrency {
                 group.addTask {
-                    var latencies: [Double] = []
                     var index = lane
                     while index < runs {
                         let request = AgentRunRequest(
                             agent: "bench", correlationID: "bench",
-                            idempotencyKey: try IdempotencyKey("\(owner)-\(index)"))
-                        var record = RunRecord(id: ids.next(at: Date()), request: request, queuedAt: Date())
-                        let claimStart = clock.now
-                        guard
-                            case .claimed(let claimed) = try await store.claimRun(
-                                RunClaim(record: record, owner: owner, leaseDuration: .seconds(30)))
-                        else { throw StoreError(.invalidRecord, "a fresh bench key was not claimed") }
-                        latencies.append(Self.milliseconds(clock.now - claimStart))
-                        record = claimed
-                        record.status = .running
-                        record.startedAt = Timestamp.roundedToMilliseconds(Date())
-                        try await store.updateRun(record)
-                        record.status = .noOp
-                        record.endedAt = Timestamp.roundedToMilliseconds(Date())
-                        record.leaseOwner = nil
-                        record.leaseExpiresAt = nil
-                        try await store.updateRun(record)
-                        _ = try await store.markRunNotified(id: record.id)
+                            idempotencyKey: try IdempotencyKey("\(prefix)-\(index)"))
+                        let execution = try await orchestrator.execute(request, agent: agent)
+                        guard execution.disposition == .executed, execution.record.status == .noOp else {
+                            throw StoreError(
+                                .invalidRecord,
+                                "bench run \(index) ended as \(execution.disposition), \(execution.record.status)")
+                        }
                         index += concurrency
                     }
-                    return latencies
                 }
             }
-            var all: [Double] = []
-            for try await lane in group { all.append(contentsOf: lane) }
-            return all
+            try await group.waitForAll()
         }
-        return (Self.milliseconds(clock.now - start) / 1000, latencies)
+        return (Self.milliseconds(clock.now - start) / 1000, timing.claimLatencies)
     }
 
     /// Follows the change feed and takes every pending run request, until `count` were taken.

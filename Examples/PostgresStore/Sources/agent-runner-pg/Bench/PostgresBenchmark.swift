@@ -5,8 +5,9 @@ import PostgresAgentStore
 /// `agent-runner-pg bench [--json] [--runs N] [--page-rows N]`: the PostgreSQL store's figures, each beside a
 /// same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row INSERT commit rate).
 ///
-/// - lifecycle: no-op runs through claim → running → succeeded → notified, with 1 and with 4 processes (this
-///   program started again as workers), 8 concurrent runs per process;
+/// - lifecycle: no-op runs through the runner's own ``Orchestrator`` (claim → running → noOp, with the lease and the
+///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 32)
+///   runs at a time per process;
 /// - claim latency p50/p99 (from the 1-process run);
 /// - request-to-start: a worker process follows the change feed and takes run requests that this process submits
 ///   one at a time; the latency is the request's `takenAt` − `requestedAt`, both on the database's clock;
@@ -55,7 +56,7 @@ struct BenchOptions {
     var pageRows = 1_000_000
     var workerRole: String?
     var schema: String?
-    var concurrency = 8
+    var concurrency = 32
 
     init() {}
 

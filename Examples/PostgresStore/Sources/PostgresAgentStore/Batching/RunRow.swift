@@ -1,0 +1,89 @@
+import AgentCore
+import Foundation
+
+/// A run as one element of the JSON array a batch statement reads with `jsonb_to_recordset`: the `runs` table's
+/// columns, times as milliseconds since 1970, and the whole record as a JSON object (written as it is, not as a
+/// string, so it is not escaped twice).
+struct RunRow {
+    let id: String
+    let agent: String
+    let key: String
+    let status: String
+    let queued: Int64
+    let ended: Int64?
+    let owner: String?
+    let expires: Int64?
+    let notified: Int64?
+    /// The record's JSON text.
+    let record: String
+    /// For a claim: the lease's length in milliseconds, added to the database's now.
+    let lease: Int64?
+
+    /// The row of a record.
+    /// - Parameters:
+    ///   - record: The record.
+    ///   - lease: For a claim, the lease's length.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` when it cannot be encoded.
+    init(_ record: RunRecord, lease: Duration? = nil) throws {
+        id = record.id.rawValue
+        agent = record.agentName.rawValue
+        key = record.idempotencyKey.rawValue
+        status = record.status.rawValue
+        queued = record.queuedAt.milliseconds
+        ended = record.endedAt?.milliseconds
+        owner = record.leaseOwner
+        expires = record.leaseExpiresAt?.milliseconds
+        notified = record.notifiedAt?.milliseconds
+        self.record = try RunRecordCodec.json(record)
+        self.lease = lease?.wholeMilliseconds
+    }
+
+    /// The column definitions for `jsonb_to_recordset(…) AS input(<columns>)`.
+    static let columns =
+        "id text, agent text, key text, status text, queued bigint, ended bigint, owner text, expires bigint, "
+        + "notified bigint, record jsonb, lease bigint"
+
+    /// The JSON array of rows.
+    /// - Parameter rows: The rows.
+    /// - Returns: Its text.
+    static func json(_ rows: [RunRow]) -> String {
+        var text = "["
+        text.reserveCapacity(rows.reduce(2) { $0 + $1.record.utf8.count + 256 })
+        for (index, row) in rows.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"id\":"
+            appendString(row.id, to: &text)
+            text += ",\"agent\":"
+            appendString(row.agent, to: &text)
+            text += ",\"key\":"
+            appendString(row.key, to: &text)
+            text += ",\"status\":"
+            appendString(row.status, to: &text)
+            text += ",\"queued\":\(row.queued)"
+            if let ended = row.ended { text += ",\"ended\":\(ended)" }
+            if let owner = row.owner {
+                text += ",\"owner\":"
+                appendString(owner, to: &text)
+            }
+            if let expires = row.expires { text += ",\"expires\":\(expires)" }
+            if let notified = row.notified { text += ",\"notified\":\(notified)" }
+            if let lease = row.lease { text += ",\"lease\":\(lease)" }
+            text += ",\"record\":" + row.record + "}"
+        }
+        return text + "]"
+    }
+
+    /// Appends a JSON string literal: quotes, backslashes and control characters escaped.
+    private static func appendString(_ value: String, to text: inout String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}
