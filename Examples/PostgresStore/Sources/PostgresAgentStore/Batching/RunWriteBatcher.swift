@@ -103,10 +103,11 @@ final class RunWriteBatcher: Sendable {
 
 /// One run write of ``RunWriteBatcher``.
 enum RunWrite: Sendable {
-    /// ``RunStore/claimRun(_:)``.
-    case claim(RunClaim)
-    /// ``RunStore/updateRun(_:)``.
-    case update(RunRecord)
+    /// ``RunStore/claimRun(_:)``, with the claimed run's row (encoded by the caller, so the records of a batch are
+    /// encoded by their own tasks at the same time rather than one after the other by the batch's writer).
+    case claim(RunClaim, RunRow)
+    /// ``RunStore/updateRun(_:)``, with the record's row.
+    case update(RunRecord, RunRow)
     /// ``RunStore/markRunNotified(id:)``.
     case markNotified(RunID)
 
@@ -119,15 +120,15 @@ enum RunWrite: Sendable {
     /// The run written.
     var runID: RunID {
         switch self {
-        case .claim(let claim): claim.record.id
-        case .update(let record): record.id
+        case .claim(let claim, _): claim.record.id
+        case .update(let record, _): record.id
         case .markNotified(let id): id
         }
     }
 
     /// The key a claim locks.
     var claimKey: ClaimKey? {
-        guard case .claim(let claim) = self else { return nil }
+        guard case .claim(let claim, _) = self else { return nil }
         return ClaimKey(agent: claim.record.agentName.rawValue, key: claim.record.idempotencyKey.rawValue)
     }
 }

@@ -15,8 +15,10 @@ final class Database: Sendable {
     /// - Parameters:
     ///   - url: Where the database is.
     ///   - maximumConnections: The pool's size.
+    ///   - searchPath: The schema the pool's connections resolve unqualified names in (the prepared statements'), if
+    ///     any.
     /// - Throws: ``StoreError`` when TLS cannot be set up.
-    init(url: DatabaseURL, maximumConnections: Int) throws(StoreError) {
+    init(url: DatabaseURL, maximumConnections: Int, searchPath: String? = nil) throws(StoreError) {
         self.url = url
         var logger = Logger(label: "PostgresAgentStore")
         logger.logLevel = .critical
@@ -27,6 +29,7 @@ final class Database: Sendable {
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(5)
+        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
@@ -46,6 +49,20 @@ final class Database: Sendable {
         do {
             var rows: [PostgresRow] = []
             for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+            return rows
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// Runs a prepared statement on a pooled connection (prepared there the first time) and collects its rows.
+    /// - Parameter statement: The statement.
+    /// - Returns: The decoded rows.
+    /// - Throws: ``StoreError`` (see ``storeError(_:)``).
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        do {
+            var rows: [Statement.Row] = []
+            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
             return rows
         } catch {
             throw storeError(error)

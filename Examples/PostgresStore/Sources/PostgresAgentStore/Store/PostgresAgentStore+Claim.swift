@@ -12,7 +12,10 @@ extension PostgresAgentStore {
     /// - Returns: Whether the caller may run it.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
     public func claimRun(_ claim: RunClaim) async throws -> RunClaimOutcome {
-        guard case .claimed(let outcome) = try await perform(.claim(claim)) else {
+        var claimed = claim.record
+        claimed.leaseOwner = claim.owner
+        let row = try RunRow(claimed, lease: claim.leaseDuration)
+        guard case .claimed(let outcome) = try await perform(.claim(claim, row)) else {
             throw StoreError(.io, "a claim of run \(claim.record.id) was answered as another kind of write")
         }
         return outcome

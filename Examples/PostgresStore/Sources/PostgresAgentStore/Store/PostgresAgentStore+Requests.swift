@@ -13,11 +13,11 @@ extension PostgresAgentStore {
         let checked = try request.submitted(at: Date(milliseconds: 0))
         let rows = try await database.rows(
             """
-            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: Self.databaseNowSQL)) AS now),
+            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: StatementSQL.databaseNow)) AS now),
             added AS (
                 INSERT INTO \(unescaped: table("requests")) (id, state, requested_by, requested_at, body)
                 SELECT \(checked.id), \(checked.state.rawValue), \(checked.requestedBy),
-                    \(unescaped: Self.timestampSQL("clock.now")),
+                    \(unescaped: StatementSQL.timestamp("clock.now")),
                     jsonb_set(\(try Self.json(checked))::jsonb, '{requestedAt}', \(unescaped: Self.jsonDate("clock.now")))
                 FROM clock
                 ON CONFLICT (id) DO NOTHING
@@ -44,7 +44,7 @@ extension PostgresAgentStore {
         // The transition of `ControlRequest.taken(by:at:)`, on the database's clock.
         let rows = try await database.rows(
             """
-            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: Self.databaseNowSQL)) AS now),
+            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: StatementSQL.databaseNow)) AS now),
             taken AS (
                 UPDATE \(unescaped: table("requests")) SET state = \(ControlRequest.State.taken.rawValue),
                     taken_by = \(owner),

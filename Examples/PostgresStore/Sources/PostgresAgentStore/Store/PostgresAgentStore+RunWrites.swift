@@ -17,13 +17,13 @@ extension PostgresAgentStore {
     /// - Parameter writes: The batch; at most one write per run and one claim per key.
     /// - Returns: One result per write, in order.
     func execute(_ writes: [RunWrite]) async -> [Result<RunWriteOutcome, any Error>] {
-        var claims: [(Int, RunClaim)] = []
-        var updates: [(Int, RunRecord)] = []
+        var claims: [(Int, (RunClaim, RunRow))] = []
+        var updates: [(Int, (RunRecord, RunRow))] = []
         var notifications: [(Int, RunID)] = []
         for (index, write) in writes.enumerated() {
             switch write {
-            case .claim(let claim): claims.append((index, claim))
-            case .update(let record): updates.append((index, record))
+            case .claim(let claim, let row): claims.append((index, (claim, row)))
+            case .update(let record, let row): updates.append((index, (record, row)))
             case .markNotified(let id): notifications.append((index, id))
             }
         }
@@ -71,11 +71,12 @@ extension PostgresAgentStore {
     /// ledger and inserts the runs whose ledger row it created, since no run with such a key exists (every write that
     /// creates a run counts it there, see ``SchemaMigrations/claimLedger``). The others are settled by the rules in
     /// a transaction.
-    private func claim(_ claims: [RunClaim]) async throws -> [Result<RunWriteOutcome, any Error>] {
+    private func claim(_ batch: [(RunClaim, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>] {
+        let claims = batch.map(\.0)
         var results = [Result<RunWriteOutcome, any Error>?](repeating: nil, count: claims.count)
         let fresh = claims.indices.filter { !claims[$0].record.status.isTerminal }
         if !fresh.isEmpty {
-            let outcomes = try await claimNewKeys(fresh.map { claims[$0] })
+            let outcomes = try await claimNewKeys(fresh.map { batch[$0] })
             for (index, outcome) in zip(fresh, outcomes) { results[index] = outcome }
         }
         let others = claims.indices.filter { results[$0] == nil }
@@ -88,48 +89,17 @@ extension PostgresAgentStore {
     }
 
     /// The one-statement claim of keys never claimed before; `nil` for a claim whose key was claimed before.
-    private func claimNewKeys(_ claims: [RunClaim]) async throws -> [Result<RunWriteOutcome, any Error>?] {
+    private func claimNewKeys(_ batch: [(RunClaim, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>?] {
+        let claims = batch.map(\.0)
         let records = claims.map { claim in
             var record = claim.record
             record.leaseOwner = claim.owner
             return record
         }
-        let input = try RunRow.json(zip(records, claims).map { try RunRow($0, lease: $1.leaseDuration) })
-        let rows = try await database.rows(
-            """
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(input)::jsonb) AS input(\(unescaped: RunRow.columns))
-            ), clock AS (
-                SELECT coalesce(\(injectedNow)::bigint, \(unescaped: Self.databaseNowSQL)) AS now
-            ), locked AS (
-                INSERT INTO \(unescaped: table("run_keys")) AS ledger (agent, idempotency_key, claims)
-                SELECT input.agent, input.key, 1 FROM input ORDER BY input.agent, input.key
-                ON CONFLICT (agent, idempotency_key) DO UPDATE SET claims = ledger.claims + 1
-                RETURNING ledger.agent, ledger.idempotency_key, ledger.claims = 1 AND ledger.retired = '{}' AS fresh
-            ), added AS (
-                INSERT INTO \(unescaped: table("runs"))
-                    (id, agent, idempotency_key, status, queued_at, ended_at, lease_owner, lease_expires_at,
-                     notified_at, record)
-                SELECT input.id, input.agent, input.key, input.status, \(unescaped: Self.timestampSQL("input.queued")),
-                    \(unescaped: Self.timestampSQL("input.ended")), input.owner,
-                    \(unescaped: Self.timestampSQL("clock.now + input.lease")), \(unescaped: Self.timestampSQL("input.notified")),
-                    jsonb_set(input.record, '{leaseExpiresAt}',
-                        to_jsonb(\(unescaped: Self.isoSQL("clock.now + input.lease"))))
-                FROM input
-                JOIN locked ON locked.agent = input.agent AND locked.idempotency_key = input.key AND locked.fresh
-                CROSS JOIN clock
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id
-            )
-            SELECT input.id, locked.fresh, added.id IS NOT NULL, clock.now
-            FROM input
-            JOIN locked ON locked.agent = input.agent AND locked.idempotency_key = input.key
-            LEFT JOIN added ON added.id = input.id
-            CROSS JOIN clock
-            """)
+        let input = RunRow.json(batch.map(\.1))
         var answers: [String: (fresh: Bool, inserted: Bool, now: Int64)] = [:]
-        for (id, fresh, inserted, now) in try decodeAll(rows, as: (String, Bool, Bool, Int64).self) {
-            answers[id] = (fresh, inserted, now)
+        for row in try await database.execute(ClaimNewKeysStatement(input: input, injectedNow: injectedNow)) {
+            answers[row.id] = (row.fresh, row.inserted, row.now)
         }
         return zip(records, claims).map { record, claim in
             guard let answer = answers[record.id.rawValue] else {
@@ -162,7 +132,7 @@ extension PostgresAgentStore {
         return try await write { transaction in
             let ledger = try await transaction.rows(
                 """
-                WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: Self.databaseNowSQL)) AS now),
+                WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: StatementSQL.databaseNow)) AS now),
                 locked AS (
                     INSERT INTO \(unescaped: table("run_keys")) AS ledger (agent, idempotency_key, claims)
                     SELECT wanted.agent, wanted.key, 1
@@ -231,9 +201,9 @@ extension PostgresAgentStore {
                     INSERT INTO \(unescaped: table("runs"))
                         (id, agent, idempotency_key, status, queued_at, ended_at, lease_owner, lease_expires_at,
                          notified_at, record)
-                    SELECT input.id, input.agent, input.key, input.status, \(unescaped: Self.timestampSQL("input.queued")),
-                        \(unescaped: Self.timestampSQL("input.ended")), input.owner, \(unescaped: Self.timestampSQL("input.expires")),
-                        \(unescaped: Self.timestampSQL("input.notified")), input.record
+                    SELECT input.id, input.agent, input.key, input.status, \(unescaped: StatementSQL.timestamp("input.queued")),
+                        \(unescaped: StatementSQL.timestamp("input.ended")), input.owner, \(unescaped: StatementSQL.timestamp("input.expires")),
+                        \(unescaped: StatementSQL.timestamp("input.notified")), input.record
                     FROM jsonb_to_recordset(\(try RunRow.json(inserted.map { try RunRow($0) }))::jsonb)
                         AS input(\(unescaped: RunRow.columns))
                     ON CONFLICT (id) DO NOTHING
@@ -294,50 +264,14 @@ extension PostgresAgentStore {
     /// Updates runs in one statement: each row is locked, checked (it exists, its agent and key are unchanged, it
     /// has not ended, or ends again the same way) and replaced; the runs that end here get their `runEnded` change in
     /// the same statement.
-    private func update(_ records: [RunRecord]) async throws -> [Result<RunWriteOutcome, any Error>] {
-        let terminal = Self.terminalStatusNames
-        let rows = try await database.rows(
-            """
-            WITH input AS (
-                SELECT * FROM jsonb_to_recordset(\(try RunRow.json(records.map { try RunRow($0) }))::jsonb)
-                    AS input(\(unescaped: RunRow.columns))
-            ), old AS (
-                SELECT run.id, run.agent, run.idempotency_key, run.status FROM \(unescaped: table("runs")) AS run
-                WHERE run.id IN (SELECT input.id FROM input)
-                ORDER BY run.id
-                FOR UPDATE
-            ), changed AS (
-                UPDATE \(unescaped: table("runs")) AS run SET
-                    status = input.status,
-                    queued_at = \(unescaped: Self.timestampSQL("input.queued")),
-                    ended_at = \(unescaped: Self.timestampSQL("input.ended")),
-                    lease_owner = input.owner,
-                    lease_expires_at = \(unescaped: Self.timestampSQL("input.expires")),
-                    notified_at = \(unescaped: Self.timestampSQL("input.notified")),
-                    record = input.record
-                FROM input JOIN old ON old.id = input.id
-                WHERE run.id = input.id AND old.agent = input.agent AND old.idempotency_key = input.key
-                    AND (old.status <> ALL(\(terminal)::text[]) OR old.status = input.status)
-                RETURNING run.id
-            ), ended AS (
-                SELECT input.id, input.agent, input.status
-                FROM input JOIN old ON old.id = input.id JOIN changed ON changed.id = input.id
-                WHERE input.status = ANY(\(terminal)::text[]) AND old.status <> ALL(\(terminal)::text[])
-            ), \(unescaped: feedAppend(
-                from: "ended",
-                body: "jsonb_build_object('kind', 'runEnded', 'id', ended.id, 'agent', ended.agent, 'status', ended.status)",
-                order: "ended.id"))
-            SELECT input.id, old.agent, old.idempotency_key, old.status, changed.id IS NOT NULL,
-                (SELECT count(*) FROM feed_notice)
-            FROM input LEFT JOIN old ON old.id = input.id LEFT JOIN changed ON changed.id = input.id
-            """)
+    private func update(_ batch: [(RunRecord, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>] {
+        let records = batch.map(\.0)
+        let input = RunRow.json(batch.map(\.1))
         var found: [String: (String?, String?, String?, Bool)] = [:]
         var announced = false
-        for (id, agent, key, status, changed, notices) in try decodeAll(
-            rows, as: (String, String?, String?, String?, Bool, Int64).self)
-        {
-            found[id] = (agent, key, status, changed)
-            announced = announced || notices > 0
+        for row in try await database.execute(UpdateRunsStatement(input: input)) {
+            found[row.id] = (row.agent, row.key, row.status, row.replaced)
+            announced = announced || row.announced > 0
         }
         if announced { signal.wake() }
         return records.map { record in
@@ -363,20 +297,10 @@ extension PostgresAgentStore {
 
     /// Sets `notifiedAt` to the database's now on the ended runs that have none, in one statement.
     private func markNotified(_ ids: [RunID]) async throws -> [Result<RunWriteOutcome, any Error>] {
-        let rows = try await database.rows(
-            """
-            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: Self.databaseNowSQL)) AS now)
-            UPDATE \(unescaped: table("runs")) SET
-                notified_at = \(unescaped: Self.timestampSQL("clock.now")),
-                record = jsonb_set(record, '{notifiedAt}', to_jsonb(\(unescaped: Self.isoSQL("clock.now"))))
-            FROM clock
-            WHERE id = ANY(\(ids.map(\.rawValue))::text[]) AND notified_at IS NULL
-                AND status NOT IN ('queued', 'running', 'awaitingApproval')
-            RETURNING id, record::text
-            """)
         var marked: [String: RunRecord] = [:]
-        for (id, text) in try decodeAll(rows, as: (String, String).self) {
-            marked[id] = try RunRecordCodec.record(text)
+        for row in try await database.execute(MarkNotifiedStatement(ids: ids.map(\.rawValue), injectedNow: injectedNow))
+        {
+            marked[row.id] = try RunRecordCodec.record(row.record)
         }
         return ids.map { .success(.notified(marked[$0.rawValue])) }
     }

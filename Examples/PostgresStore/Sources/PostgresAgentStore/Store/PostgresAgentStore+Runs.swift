@@ -27,7 +27,7 @@ extension PostgresAgentStore {
     /// - Throws: ``StoreError`` with ``StoreError/Code/runNotFound``, ``StoreError/Code/invalidRecord`` or
     ///   ``StoreError/Code/terminalRecordImmutable``.
     public func updateRun(_ record: RunRecord) async throws {
-        guard case .updated = try await perform(.update(record)) else {
+        guard case .updated = try await perform(.update(record, try RunRow(record))) else {
             throw StoreError(.io, "an update of run \(record.id) was answered as another kind of write")
         }
     }
@@ -136,10 +136,6 @@ extension PostgresAgentStore {
         }
         return record
     }
-
-    /// The names of the terminal statuses (``RunStatus/isTerminal``), `rejected` included: a run in one of them
-    /// never changes again.
-    static let terminalStatusNames = RunStatus.allCases.filter(\.isTerminal).map(\.rawValue)
 
     // MARK: Row writes
 

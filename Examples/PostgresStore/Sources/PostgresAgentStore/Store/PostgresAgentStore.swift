@@ -103,7 +103,7 @@ public final class PostgresAgentStore: AgentStore {
     /// - Throws: ``StoreError`` as for the URL text.
     public static func open(url: DatabaseURL, options: Options = Options()) async throws -> PostgresAgentStore {
         let schema = try SchemaName(options.schema)
-        let database = try Database(url: url, maximumConnections: options.maximumConnections)
+        let database = try Database(url: url, maximumConnections: options.maximumConnections, searchPath: schema.name)
         do {
             try await SchemaMigrations.migrate(database, schema: schema)
         } catch {
@@ -219,47 +219,15 @@ public final class PostgresAgentStore: AgentStore {
             """)
     }
 
-    /// The SQL of the database's now in milliseconds, as `now_ms(NULL)` computes it. The hot statements write the
-    /// helpers out instead of calling the schema's SQL functions: the planner parses a function's body again at every
-    /// call it inlines, which was much of the cost of planning them.
-    static let databaseNowSQL = "round(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
-
-    /// The SQL of `ts(milliseconds)` written out (see ``databaseNowSQL``).
-    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
-    /// - Returns: A `timestamptz` expression.
-    static func timestampSQL(_ milliseconds: String) -> String { "to_timestamp((\(milliseconds))::numeric / 1000)" }
-
-    /// The SQL of `iso(milliseconds)` written out (see ``databaseNowSQL``): the text a record's JSON holds.
-    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
-    /// - Returns: A `text` expression.
-    static func isoSQL(_ milliseconds: String) -> String {
-        "to_char(to_timestamp((\(milliseconds))::numeric / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-    }
-
-    /// Common table expressions that append one change per row of the CTE `source` to the feed inside the statement
-    /// that writes them, and announce the newest on the store's channel at its commit. The statement must read
-    /// `feed_notice` (for example `(SELECT count(*) FROM feed_notice)`), or the announcement is not made.
+    /// ``StatementSQL/feedAppend(from:body:order:table:channel:)`` with this store's qualified names and channel.
     /// - Parameters:
     ///   - source: The name of a CTE earlier in the statement, one row per change.
-    ///   - body: The SQL of one change's JSON body (`jsonb`) from a row of `source`, as ``ChangeBody`` writes it.
+    ///   - body: The SQL of one change's JSON body (`jsonb`) from a row of `source`.
     ///   - order: The SQL that orders the changes of the statement.
-    /// - Returns: `feed_counter AS (…), feed_entries AS (…), feed_notice AS (…)`, to follow a comma in a WITH list.
+    /// - Returns: The common table expressions.
     func feedAppend(from source: String, body: String, order: String) -> String {
-        """
-        feed_counter AS (
-            UPDATE \(table("change_counter")) SET last = last + (SELECT count(*) FROM \(source))
-            WHERE id = 1 AND EXISTS (SELECT 1 FROM \(source))
-            RETURNING last
-        ), feed_entries AS (
-            INSERT INTO \(table("changes")) (sequence, body)
-            SELECT feed_counter.last - (SELECT count(*) FROM \(source)) + row_number() OVER (ORDER BY \(order)),
-                \(body)
-            FROM feed_counter, \(source)
-            RETURNING sequence
-        ), feed_notice AS (
-            SELECT pg_notify('\(schema.channel)', max(sequence)::text) FROM feed_entries HAVING count(*) > 0
-        )
-        """
+        StatementSQL.feedAppend(
+            from: source, body: body, order: order, table: { self.table($0) }, channel: "'\(schema.channel)'")
     }
 
     /// Runs a transaction that appends changes, then wakes this process's waiters.

@@ -1,0 +1,63 @@
+import AgentCore
+
+/// The SQL pieces the batch statements share. The statements are prepared once per connection, so their text cannot
+/// name the store's schema: they use unqualified names, which the pool's connections resolve through their
+/// `search_path` (the store's schema), and announce on `current_schema() || '_changes'`.
+enum StatementSQL {
+    /// The database's now in milliseconds, or the injected now of `$parameter` when it is not `NULL`. The helpers are
+    /// written out rather than calling the schema's SQL functions, whose bodies the planner would parse at every call.
+    /// - Parameter parameter: The number of the `bigint` parameter holding the injected now.
+    /// - Returns: A `bigint` expression.
+    static func now(parameter: Int) -> String { "coalesce($\(parameter)::bigint, \(databaseNow))" }
+
+    /// The database's now in milliseconds, as the schema's `now_ms(NULL)` computes it.
+    static let databaseNow = "round(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+
+    /// `ts(milliseconds)` written out.
+    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
+    /// - Returns: A `timestamptz` expression.
+    static func timestamp(_ milliseconds: String) -> String { "to_timestamp((\(milliseconds))::numeric / 1000)" }
+
+    /// `iso(milliseconds)` written out: the text a record's JSON holds.
+    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
+    /// - Returns: A `text` expression.
+    static func iso(_ milliseconds: String) -> String {
+        "to_char(to_timestamp((\(milliseconds))::numeric / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    }
+
+    /// The terminal statuses as an SQL array literal (`'{succeeded,…}'::text[]`).
+    static let terminalStatuses =
+        "'{" + RunStatus.allCases.filter(\.isTerminal).map(\.rawValue).joined(separator: ",") + "}'::text[]"
+
+    /// Common table expressions that append one change per row of the CTE `source` to the feed inside the statement
+    /// that writes them, and announce the newest on the store's channel at its commit. The statement must read
+    /// `feed_notice` (for example `(SELECT count(*) FROM feed_notice)`), or the announcement is not made. Sequence
+    /// numbers are handed out under the counter row's lock, held until the commit, so changes become visible in order.
+    /// - Parameters:
+    ///   - source: The name of a CTE earlier in the statement, one row per change.
+    ///   - body: The SQL of one change's JSON body (`jsonb`) from a row of `source`, as ``ChangeBody`` writes it.
+    ///   - order: The SQL that orders the changes of the statement.
+    ///   - table: Qualifies a table name (the identity for the unqualified names of a prepared statement).
+    ///   - channel: The SQL of the channel's name.
+    /// - Returns: `feed_counter AS (…), feed_entries AS (…), feed_notice AS (…)`, to follow a comma in a WITH list.
+    static func feedAppend(
+        from source: String, body: String, order: String, table: (String) -> String = { $0 },
+        channel: String = "current_schema() || '_changes'"
+    ) -> String {
+        """
+        feed_counter AS (
+            UPDATE \(table("change_counter")) SET last = last + (SELECT count(*) FROM \(source))
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM \(source))
+            RETURNING last
+        ), feed_entries AS (
+            INSERT INTO \(table("changes")) (sequence, body)
+            SELECT feed_counter.last - (SELECT count(*) FROM \(source)) + row_number() OVER (ORDER BY \(order)),
+                \(body)
+            FROM feed_counter, \(source)
+            RETURNING sequence
+        ), feed_notice AS (
+            SELECT pg_notify(\(channel), max(sequence)::text) FROM feed_entries HAVING count(*) > 0
+        )
+        """
+    }
+}
