@@ -10,7 +10,7 @@ extension StoreEngine {
             state.runs.find(id).map { state.source(of: $0) }
         }
         guard let source else { return nil }
-        return try StoreState.load(source)
+        return try load([source])[0]
     }
 
     /// One page of runs, newest first, after catching up.
@@ -24,17 +24,41 @@ extension StoreEngine {
                 state.source(of: $0)
             }
         }
-        var records: [RunRecord] = []
-        records.reserveCapacity(min(sources.count, query.limit + 1))
-        for source in sources {
-            let record = try StoreState.load(source)
-            if let key = query.idempotencyKey, record.idempotencyKey != key { continue }
-            records.append(record)
-            if records.count > query.limit { break }
+        var records: [RunRecord]
+        if let key = query.idempotencyKey {
+            // The key hash may collide: the records decide.
+            records = try load(sources).filter { $0.idempotencyKey == key }
+        } else {
+            // The run after the page only tells that there is a next page; it need not be read.
+            records = try load(Array(sources.prefix(query.limit)))
+            if sources.count > query.limit {
+                return RunPage(records: records, nextCursor: records.last.map { .after($0.id) })
+            }
         }
         guard records.count > query.limit else { return RunPage(records: records, nextCursor: nil) }
-        records.removeLast()
+        records.removeSubrange(query.limit...)
         return RunPage(records: records, nextCursor: records.last.map { .after($0.id) })
+    }
+
+    /// Reads records from memory, the decoded-record cache or the files (remembering what was decoded).
+    /// - Throws: ``StoreError`` with `io` or `corruptData`.
+    func load(_ sources: [RecordSource]) throws(StoreError) -> [RunRecord] {
+        let keys = sources.map(RecordBytesKey.init)
+        let cached = decoded.values(for: keys)
+        var records: [RunRecord] = []
+        records.reserveCapacity(sources.count)
+        var fresh: [(key: RecordBytesKey, value: CachedRunRecord)] = []
+        for index in sources.indices {
+            if let hit = cached[index] {
+                records.append(hit.record)
+            } else {
+                let record = try StoreState.load(sources[index])
+                if let key = keys[index] { fresh.append((key: key, value: CachedRunRecord(record))) }
+                records.append(record)
+            }
+        }
+        decoded.insert(fresh)
+        return records
     }
 
     /// Reads something from the state after catching up.
