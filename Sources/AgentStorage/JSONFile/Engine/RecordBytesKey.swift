@@ -18,11 +18,4 @@ struct RecordBytesKey: Hashable, Sendable {
     /// The object's length in bytes.
     var length: UInt32
 
-    /// The key of a record read from a file; `nil` for one held in memory (or a location that is not valid).
-    init?(_ source: RecordSource) {
-        guard case .file(let file, let offset, let length) = source, offset >= 0 else { return nil }
-        self.file = file.serial
-        self.offset = offset
-        self.length = length
-    }
 }

@@ -8,8 +8,8 @@ import Hummingbird
 /// The run endpoints: trigger, list (JSON and CSV), detail, logs and cancel.
 struct RunsController {
     let gateway: RunnerGateway
-    /// The JSON of the runs listed lately, reused while a run is unchanged.
-    let encoded = RunJSONCache()
+    /// The bodies of the pages and the JSON of the runs listed lately, reused while they are unchanged.
+    let listJSON = RunListJSON()
 
     /// Adds the routes under `/api/v1`.
     func register(on group: RouterGroup<ServerRequestContext>) {
@@ -95,14 +95,9 @@ struct RunsController {
             request.uri.queryParameters, defaultLimit: 50, maximumLimit: RunListQuery.maximumJSONLimit
         ).query
         let page = try await storeCall { try await gateway.store.queryRuns(query) }
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(1024 * (page.records.count + 1))
-        buffer.writeString("{\"items\":[")
-        try encoded.write(page.records, into: &buffer)
-        buffer.writeString(
-            "],\"next_cursor\":" + (page.nextCursor.map { JSONValue.string($0.token).canonicalText } ?? "null") + "}")
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: try listJSON.body(of: page, for: query)))
     }
 
     /// `GET /agents/runs.csv`: the same filters, at most 10,000 rows; the next page's cursor in `X-Next-Cursor`.
