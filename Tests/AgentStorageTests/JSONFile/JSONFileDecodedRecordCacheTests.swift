@@ -10,10 +10,21 @@ import Testing
 /// and after another process changed or compacted the files.
 struct JSONFileDecodedRecordCacheTests {
     /// A finished run with a summary, so that an update of the same length can replace it.
-    private func finished(_ factory: RecordFactory, summary: String) throws -> RunRecord {
+    private static func finished(_ factory: RecordFactory, summary: String) throws -> RunRecord {
         var record = try factory.record(status: .succeeded)
         record.summary = summary
         return record
+    }
+
+    /// A fresh store holding one finished run summarised "first"; its directory lives as long as the caller keeps it.
+    private static func storeWithAFinishedRun() async throws -> (TemporaryDirectory, JSONFileAgentStore, RecordFactory)
+    {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let factory = RecordFactory(clock: clock)
+        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
+        try await store.insertRun(try Self.finished(factory, summary: "first"))
+        return (directory, store, factory)
     }
 
     /// Where a run's record lies now.
@@ -23,13 +34,10 @@ struct JSONFileDecodedRecordCacheTests {
     }
 
     @Test func anUpdatedRunIsReadAfreshByIdAndInPages() async throws {
-        let directory = TemporaryDirectory()
-        let clock = ManualClock()
-        let factory = RecordFactory(clock: clock)
-        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
-        var record = try finished(factory, summary: "first")
-        try await store.insertRun(record)
-        try await store.insertRun(try finished(factory, summary: "other"))
+        let (directory, store, factory) = try await Self.storeWithAFinishedRun()
+        defer { withExtendedLifetime(directory) {} }
+        var record = try #require(try await store.queryRuns(RunQuery(limit: 1)).records.first)
+        try await store.insertRun(try Self.finished(factory, summary: "other"))
         #expect(try await store.run(id: record.id) == record)
         #expect(try await store.queryRuns(RunQuery(limit: 10)).records.contains(record))
         #expect(store.engine.decoded.count == 2, "finished runs are read from the files, through the cache")
@@ -45,12 +53,9 @@ struct JSONFileDecodedRecordCacheTests {
     }
 
     @Test func compactionsThatPutOtherBytesAtTheSameSegmentAndOffsetAreNotConfused() async throws {
-        let directory = TemporaryDirectory()
-        let clock = ManualClock()
-        let factory = RecordFactory(clock: clock)
-        let store = try await JSONFileAgentStore.testStore(directory, clock: clock)
-        var record = try finished(factory, summary: "first")
-        try await store.insertRun(record)
+        let (directory, store, _) = try await Self.storeWithAFinishedRun()
+        defer { withExtendedLifetime(directory) {} }
+        var record = try #require(try await store.queryRuns(RunQuery(limit: 1)).records.first)
         try #require(try await store.compact() != nil)
         let compacted = try location(of: record.id, in: store)
         #expect(try await store.run(id: record.id) == record)
@@ -80,7 +85,7 @@ struct JSONFileDecodedRecordCacheTests {
         let factory = RecordFactory(clock: clock)
         let one = try await JSONFileAgentStore.testStore(directory, clock: clock)
         let two = try await JSONFileAgentStore.testStore(directory, clock: clock)
-        var record = try finished(factory, summary: "first")
+        var record = try Self.finished(factory, summary: "first")
         try await one.insertRun(record)
         #expect(try await one.run(id: record.id) == record)
         #expect(one.engine.decoded.count == 1)
@@ -104,7 +109,7 @@ struct JSONFileDecodedRecordCacheTests {
             directory, clock: clock, options: .init(automaticCompaction: false, decodedRecordCacheCapacity: 4))
         var records: [RunRecord] = []
         for index in 0..<20 {
-            let record = try finished(factory, summary: "run \(index)")
+            let record = try Self.finished(factory, summary: "run \(index)")
             try await store.insertRun(record)
             records.append(record)
             await clock.advance(by: .seconds(1))

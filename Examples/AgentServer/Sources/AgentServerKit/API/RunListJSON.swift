@@ -11,33 +11,22 @@ import Hummingbird
 /// encoded afresh, never served stale. Memory is bounded: at most ``runCapacity`` runs and ``pageCapacity``
 /// pages of at most ``largestCachedPage`` runs; the oldest inserted leave first.
 final class RunListJSON: Sendable {
-    /// A run and its JSON (a class, so that a lookup copies one reference).
-    private final class EncodedRun: Sendable {
-        let record: RunRecord
+    /// A value and its JSON (a class, so that a lookup copies one reference).
+    private final class Encoded<Value: Sendable>: Sendable {
+        let value: Value
         let json: ByteBuffer
 
-        init(record: RunRecord, json: ByteBuffer) {
-            self.record = record
+        init(_ value: Value, json: ByteBuffer) {
+            self.value = value
             self.json = json
-        }
-    }
-
-    /// A page and its body.
-    private final class EncodedPage: Sendable {
-        let page: RunPage
-        let body: ByteBuffer
-
-        init(page: RunPage, body: ByteBuffer) {
-            self.page = page
-            self.body = body
         }
     }
 
     /// The most runs a cached page holds; larger pages are built from the cached runs every time.
     static let largestCachedPage = 100
 
-    private let runs: BoundedCache<RunID, EncodedRun>
-    private let pages: BoundedCache<RunQuery, EncodedPage>
+    private let runs: BoundedCache<RunID, Encoded<RunRecord>>
+    private let pages: BoundedCache<RunQuery, Encoded<RunPage>>
 
     /// Creates empty caches.
     /// - Parameters:
@@ -58,7 +47,7 @@ final class RunListJSON: Sendable {
     /// - Throws: Whatever the encoder throws.
     func body(of page: RunPage, for query: RunQuery) throws -> ByteBuffer {
         // A store may answer an unchanged page with the same array, which compares equal without comparing records.
-        if let cached = pages.value(for: query), cached.page == page { return cached.body }
+        if let cached = pages.value(for: query), cached.value == page { return cached.json }
         var body = ByteBuffer()
         body.reserveCapacity(1024 * (page.records.count + 1))
         body.writeString("{\"items\":[")
@@ -66,7 +55,7 @@ final class RunListJSON: Sendable {
         body.writeString(
             "],\"next_cursor\":" + (page.nextCursor.map { JSONValue.string($0.token).canonicalText } ?? "null") + "}")
         if page.records.count <= Self.largestCachedPage {
-            pages.insert([(key: query, value: EncodedPage(page: page, body: body))])
+            pages.insert([(key: query, value: Encoded(page, json: body))])
         }
         return body
     }
@@ -74,16 +63,16 @@ final class RunListJSON: Sendable {
     /// Appends the records' JSON objects to `buffer`, separated by commas.
     private func write(_ records: [RunRecord], into buffer: inout ByteBuffer) throws {
         let cached = runs.values(for: records.map(\.id))
-        var fresh: [(key: RunID, value: EncodedRun)] = []
+        var fresh: [(key: RunID, value: Encoded<RunRecord>)] = []
         for index in records.indices {
             if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-            if let entry = cached[index], entry.record == records[index] {
+            if let entry = cached[index], entry.value == records[index] {
                 buffer.writeImmutableBuffer(entry.json)
                 continue
             }
             let json = ByteBuffer(bytes: try JSONBody.encoder.encode(records[index]))
             buffer.writeImmutableBuffer(json)
-            fresh.append((key: records[index].id, value: EncodedRun(record: records[index], json: json)))
+            fresh.append((key: records[index].id, value: Encoded(records[index], json: json)))
         }
         runs.insert(fresh)
     }
