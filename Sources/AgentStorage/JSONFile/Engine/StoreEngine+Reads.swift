@@ -59,14 +59,19 @@ extension StoreEngine {
 
     /// Where the records of live slots lie in the files; `nil` for those held in memory. Called under the state lock.
     private func keys(of slots: [Int32], in state: StoreState) -> [RecordBytesKey?] {
-        var serials: [UInt16: UInt64] = [:]
-        for (segment, file) in state.segments { serials[segment] = file.serial }
+        // Most pages lie in one or two segments: their serials are looked up once per run of the same segment.
+        var segment: UInt16?
+        var serial: UInt64?
+        let inMemory = !state.unwritten.isEmpty || !state.active.isEmpty
         return slots.map { slot -> RecordBytesKey? in
-            guard state.unwritten[slot] == nil, state.active[slot] == nil,
-                let serial = serials[state.runs.slots[Int(slot)].segment]
-            else { return nil }
-            return RecordBytesKey(
-                file: serial, offset: state.runs.slots[Int(slot)].offset, length: state.runs.slots[Int(slot)].length)
+            if inMemory, state.unwritten[slot] != nil || state.active[slot] != nil { return nil }
+            let entry = state.runs.slots[Int(slot)].location
+            if entry.segment != segment {
+                segment = entry.segment
+                serial = state.segments[entry.segment]?.serial
+            }
+            guard let serial else { return nil }
+            return RecordBytesKey(file: serial, offset: entry.offset, length: entry.length)
         }
     }
 
