@@ -97,7 +97,7 @@ extension StoreEngine {
         return (found, missing)
     }
 
-    /// All the records of ``gather(_:in:)``'s answer in order: the missing ones read from the files (outside the
+    /// All the records of ``gather(_:keys:in:)``'s answer in order: the missing ones read from the files (outside the
     /// state lock) and remembered in ``decoded``.
     /// - Throws: ``StoreError`` with `io` or `corruptData`.
     private func assemble(
