@@ -15,6 +15,9 @@ extension JSONFileAgentStore {
         /// Whether opening marks runs whose owner's lease expired as abandoned (default off). Turn it on in
         /// the process that schedules runs (``forScheduling``); a command that only reads should not.
         public var abandonsExpiredRunsOnOpen: Bool
+        /// How many finished runs' records read from the files are kept decoded in memory, so that pages read
+        /// again (the newest runs) cost no disk read and no decoding (default 4096, a few MiB; 0 turns it off).
+        public var decodedRecordCacheCapacity: Int
 
         /// Creates options.
         /// - Parameters:
@@ -22,15 +25,18 @@ extension JSONFileAgentStore {
         ///   - compactionThreshold: The journal size below which compaction never starts by itself.
         ///   - automaticCompaction: Whether compaction starts by itself.
         ///   - abandonsExpiredRunsOnOpen: Whether opening marks orphaned runs abandoned.
+        ///   - decodedRecordCacheCapacity: How many records read from the files are kept decoded in memory.
         public init(
             retention: Retention = .keepEverything, compactionThreshold: Int = 8 << 20,
             automaticCompaction: Bool = true,
-            abandonsExpiredRunsOnOpen: Bool = false
+            abandonsExpiredRunsOnOpen: Bool = false,
+            decodedRecordCacheCapacity: Int = 4096
         ) {
             self.retention = retention
             self.compactionThreshold = max(0, compactionThreshold)
             self.automaticCompaction = automaticCompaction
             self.abandonsExpiredRunsOnOpen = abandonsExpiredRunsOnOpen
+            self.decodedRecordCacheCapacity = max(0, decodedRecordCacheCapacity)
         }
 
         /// The options of a scheduler process: orphaned runs are abandoned on open.

@@ -140,6 +140,33 @@ struct RunEndpointTests {
         }
     }
 
+    @Test("GET /agents/runs: the same page again is the same bytes; a changed run is listed changed, never stale")
+    func listAfterAChange() async throws {
+        try await ServerFixture.with { fixture, client in
+            let run = try await ServerFixture.trigger("echo", client: client)
+            var record = try await fixture.waitForEnd(run.id)
+            let uri = "/api/v1/agents/runs?agentName=echo&limit=50"
+            func list() async throws -> String {
+                try await client.execute(uri: uri, method: .get, headers: ServerFixture.headers(.read)) { response in
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body)
+                }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            func expected(_ record: RunRecord) throws -> String {
+                #"{"items":["# + String(decoding: try encoder.encode(record), as: UTF8.self)
+                    + #"],"next_cursor":null}"#
+            }
+            let first = try await list()
+            #expect(first == (try expected(record)))
+            #expect(try await list() == first)
+            record.summary = (record.summary ?? "") + " (changed)"
+            try await fixture.server.gateway.store.updateRun(record)
+            #expect(try await list() == (try expected(record)))
+        }
+    }
+
     @Test("GET /agents/runs: bad filters are 400 naming the parameter")
     func listBadInput() async throws {
         try await ServerFixture.with { _, client in

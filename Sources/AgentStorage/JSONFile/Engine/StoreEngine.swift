@@ -27,6 +27,10 @@ final class StoreEngine: Sendable {
     let state: Mutex<StoreState>
     let report: Mutex<JSONFileAgentStore.RecoveryReport>
     let control = Mutex(Control())
+    /// Records already read from the files, decoded, by where their bytes lie.
+    let decoded: BoundedCache<RecordBytesKey, CachedRunRecord>
+    /// The pages answered lately, by query, with where their records lay.
+    let pages: BoundedCache<RunQuery, CachedRunPage>
     let queue = DispatchQueue(label: "agent-runner.json-store.writer", qos: .userInitiated)
     let compactionQueue = DispatchQueue(label: "agent-runner.json-store.compaction", qos: .utility)
     /// The callers of `waitForChanges(after:)` in this process.
@@ -77,6 +81,8 @@ final class StoreEngine: Sendable {
         self.fileSystem = fileSystem
         self.clock = clock
         self.options = options
+        self.decoded = BoundedCache(capacity: options.decodedRecordCacheCapacity)
+        self.pages = BoundedCache(capacity: options.decodedRecordCacheCapacity > 0 ? CachedRunPage.capacity : 0)
         self.lockFile = lockFile
         self.state = Mutex(loaded)
         self.report = Mutex(report)

@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,6 +18,10 @@ final class StoreFile: Sendable {
     let path: String
     /// The file system the descriptor belongs to.
     let fileSystem: any StoreFileSystem
+    /// A number no other file opened by this process has, before or after (see ``RecordBytesKey``).
+    let serial: UInt64
+
+    private static let serials = Atomic<UInt64>(0)
 
     /// Opens a file.
     /// - Throws: ``StoreError`` with code `io` naming the path.
@@ -28,6 +33,7 @@ final class StoreFile: Sendable {
         }
         self.path = path
         self.fileSystem = fileSystem
+        serial = Self.serials.wrappingAdd(1, ordering: .relaxed).newValue
     }
 
     deinit { fileSystem.close(descriptor) }

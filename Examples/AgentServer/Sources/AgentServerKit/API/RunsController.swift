@@ -8,6 +8,8 @@ import Hummingbird
 /// The run endpoints: trigger, list (JSON and CSV), detail, logs and cancel.
 struct RunsController {
     let gateway: RunnerGateway
+    /// The bodies of the pages and the JSON of the runs listed lately, reused while they are unchanged.
+    let listJSON = RunListJSON()
 
     /// Adds the routes under `/api/v1`.
     func register(on group: RouterGroup<ServerRequestContext>) {
@@ -93,16 +95,9 @@ struct RunsController {
             request.uri.queryParameters, defaultLimit: 50, maximumLimit: RunListQuery.maximumJSONLimit
         ).query
         let page = try await storeCall { try await gateway.store.queryRuns(query) }
-        var text = "{\"items\":["
-        for (index, record) in page.records.enumerated() {
-            if index > 0 { text += "," }
-            text += String(decoding: try JSONBody.encoder.encode(record), as: UTF8.self)
-        }
-        text +=
-            "],\"next_cursor\":" + (page.nextCursor.map { JSONValue.string($0.token).canonicalText } ?? "null") + "}"
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+            body: .init(byteBuffer: try listJSON.body(of: page, for: query)))
     }
 
     /// `GET /agents/runs.csv`: the same filters, at most 10,000 rows; the next page's cursor in `X-Next-Cursor`.
