@@ -25,19 +25,7 @@ extension PostgresAgentStore {
         // One statement, one snapshot: the feed's bounds and the page. Sequence numbers are handed out under the
         // counter row's lock, held until the writer commits, so they become visible in order and a page never skips
         // a change that commits later.
-        let rows = try await database.rows(
-            """
-            SELECT counter.last, (SELECT min(sequence) FROM \(unescaped: table("changes"))), page.sequence,
-                page.body::text
-            FROM \(unescaped: table("change_counter")) AS counter
-            LEFT JOIN LATERAL (
-                SELECT sequence, body FROM \(unescaped: table("changes"))
-                WHERE sequence > \(after) ORDER BY sequence LIMIT \(Int64(limit))
-            ) AS page ON true
-            WHERE counter.id = 1
-            ORDER BY page.sequence
-            """)
-        let decoded = try decodeAll(rows, as: (Int64, Int64?, Int64?, String?).self)
+        let decoded = try await database.execute(ChangePageStatement(after: after, limit: Int64(limit)))
         guard let (last, oldest, _, _) = decoded.first else {
             throw StoreError(.corruptData, "the change counter of \(location) is missing")
         }
@@ -47,8 +35,8 @@ extension PostgresAgentStore {
             return ChangePage(changes: [], cursor: ChangeCursor(sequence: UInt64(last)), missedChanges: true)
         }
         let missed = after < last && (oldest.map { after + 1 < $0 } ?? true)
-        let changes = try decoded.compactMap { _, _, sequence, body -> StoreChange? in
-            guard let sequence, let body else { return nil }
+        let changes = try decoded.compactMap { row -> StoreChange? in
+            guard let sequence = row.sequence, let body = row.body else { return nil }
             return StoreChange(
                 sequence: UInt64(sequence), kind: try ChangeBody.kind(from: body, sequence: UInt64(sequence)))
         }

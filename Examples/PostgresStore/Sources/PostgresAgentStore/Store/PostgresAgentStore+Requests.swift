@@ -18,7 +18,7 @@ extension PostgresAgentStore {
                 INSERT INTO \(unescaped: table("requests")) (id, state, requested_by, requested_at, body)
                 SELECT \(checked.id), \(checked.state.rawValue), \(checked.requestedBy),
                     \(unescaped: StatementSQL.timestamp("clock.now")),
-                    jsonb_set(\(try Self.json(checked))::jsonb, '{requestedAt}', \(unescaped: Self.jsonDate("clock.now")))
+                    jsonb_set(\(try Self.json(checked))::jsonb, '{requestedAt}', \(unescaped: StatementSQL.requestDate("clock.now")))
                 FROM clock
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id, body
@@ -41,26 +41,10 @@ extension PostgresAgentStore {
     /// - Returns: The taken request, or `nil` when it is not pending or unknown.
     /// - Throws: ``StoreError`` when the database cannot be written.
     public func takeRequest(id: String, owner: String) async throws -> ControlRequest? {
-        // The transition of `ControlRequest.taken(by:at:)`, on the database's clock.
-        let rows = try await database.rows(
-            """
-            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: StatementSQL.databaseNow)) AS now),
-            taken AS (
-                UPDATE \(unescaped: table("requests")) SET state = \(ControlRequest.State.taken.rawValue),
-                    taken_by = \(owner),
-                    body = body || jsonb_build_object(
-                        'state', \(ControlRequest.State.taken.rawValue)::text, 'takenBy', \(owner)::text,
-                        'takenAt', \(unescaped: Self.jsonDate("clock.now")))
-                FROM clock
-                WHERE id = \(id) AND state = \(ControlRequest.State.pending.rawValue)
-                RETURNING id, body
-            ), \(unescaped: feedAppend(
-                from: "taken", body: "jsonb_build_object('kind', 'request', 'request', taken.body)", order: "taken.id"))
-            SELECT taken.body::text, (SELECT count(*) FROM feed_notice) FROM taken
-            """)
-        guard let (text, _) = try decode(rows.first, as: (String, Int64).self) else { return nil }
+        let rows = try await database.execute(TakeRequestStatement(id: id, owner: owner, injectedNow: injectedNow))
+        guard let row = rows.first else { return nil }
         signal.wake()
-        return try Self.request(text)
+        return try Self.request(row.body)
     }
 
     /// See ``ControlRequestStore/completeRequest(id:owner:runID:runStatus:outcome:)``.
@@ -137,14 +121,6 @@ extension PostgresAgentStore {
                 body = \(try Self.json(request))::jsonb
             WHERE id = \(request.id)
             """)
-    }
-
-    /// The SQL of a date as a request's JSON holds it (`JSONEncoder`'s default: seconds since 2001 as a double),
-    /// computed in double precision the way `Date(timeIntervalSince1970:)` does, so it reads back as the same `Date`.
-    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
-    /// - Returns: A `jsonb` number.
-    private static func jsonDate(_ milliseconds: String) -> String {
-        "to_jsonb((\(milliseconds))::float8 / 1000 - 978307200)"
     }
 
     private static func json(_ request: ControlRequest) throws -> String {

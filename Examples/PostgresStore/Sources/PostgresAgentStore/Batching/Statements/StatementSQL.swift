@@ -25,6 +25,14 @@ enum StatementSQL {
         "to_char(to_timestamp((\(milliseconds))::numeric / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 
+    /// A date as a control request's JSON holds it (`JSONEncoder`'s default: seconds since 2001 as a double),
+    /// computed in double precision the way `Date(timeIntervalSince1970:)` does, so it reads back as the same `Date`.
+    /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
+    /// - Returns: A `jsonb` number.
+    static func requestDate(_ milliseconds: String) -> String {
+        "to_jsonb((\(milliseconds))::float8 / 1000 - 978307200)"
+    }
+
     /// The terminal statuses as an SQL array literal (`'{succeeded,…}'::text[]`).
     static let terminalStatuses =
         "'{" + RunStatus.allCases.filter(\.isTerminal).map(\.rawValue).joined(separator: ",") + "}'::text[]"
