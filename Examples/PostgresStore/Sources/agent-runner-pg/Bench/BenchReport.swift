@@ -40,7 +40,7 @@ struct BenchReport {
         return """
             PostgreSQL: \(settingsLine)
             baseline   SELECT 1 round trip p50 \(f(selectOneP50, 3)) ms, p99 \(f(selectOneP99, 3)) ms; \
-            one-row INSERT commits \(f(insertCommitsPerSecond, 0))/s (\(concurrency) connections)
+            one-row INSERT commits \(f(insertCommitsPerSecond, 0))/s (8 connections)
             lifecycle  no-op runs through the runner (claim, running, noOp): \(f(lifecycleOneProcess, 0))/s with 1 process, \
             \(f(lifecycleFourProcesses, 0))/s with 4 processes (\(concurrency) concurrent runs each, \(runs) runs)
             claim      p50 \(f(claimP50, 3)) ms, p99 \(f(claimP99, 3)) ms

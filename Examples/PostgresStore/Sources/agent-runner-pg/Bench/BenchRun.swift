@@ -34,12 +34,12 @@ struct BenchRun {
         defer { raw.close() }
         report.settings = try await raw.settings()
         (report.selectOneP50, report.selectOneP99) = try await raw.selectOneRoundTrip(count: 2_000)
-        report.insertCommitsPerSecond = try await raw.insertCommitRate(count: 2_000, concurrency: options.concurrency)
+        report.insertCommitsPerSecond = try await raw.insertCommitRate(count: 2_000, concurrency: 8)
 
         let lifecycleSchema = "\(prefix)_lifecycle"
         let store = try await PostgresAgentStore.open(
             url: url,
-            options: .init(schema: lifecycleSchema, maximumConnections: options.concurrency + 2))
+            options: .init(schema: lifecycleSchema, maximumConnections: 8))
         defer { store.close() }
         let single = try await BenchWorker.lifecycle(store, runs: options.runs, concurrency: options.concurrency)
         report.lifecycleOneProcess = Double(options.runs) / single.seconds

@@ -11,7 +11,7 @@ enum BenchWorker {
             throw StoreError(.invalidQuery, "a bench worker needs --bench-schema")
         }
         let store = try await PostgresAgentStore.open(
-            url: url, options: .init(schema: schema, maximumConnections: options.concurrency + 2))
+            url: url, options: .init(schema: schema, maximumConnections: 8))
         defer { store.close() }
         switch role {
         case "lifecycle":

@@ -6,7 +6,7 @@ import PostgresAgentStore
 /// same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row INSERT commit rate).
 ///
 /// - lifecycle: no-op runs through the runner's own ``Orchestrator`` (claim → running → noOp, with the lease and the
-///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 32)
+///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 128)
 ///   runs at a time per process;
 /// - claim latency p50/p99 (from the 1-process run);
 /// - request-to-start: a worker process follows the change feed and takes run requests that this process submits
@@ -56,7 +56,7 @@ struct BenchOptions {
     var pageRows = 1_000_000
     var workerRole: String?
     var schema: String?
-    var concurrency = 32
+    var concurrency = 128
 
     init() {}
 
