@@ -51,39 +51,18 @@ struct RunRow {
         text.reserveCapacity(rows.reduce(2) { $0 + $1.record.utf8.count + 256 })
         for (index, row) in rows.enumerated() {
             if index > 0 { text += "," }
-            text += "{\"id\":"
-            appendString(row.id, to: &text)
-            text += ",\"agent\":"
-            appendString(row.agent, to: &text)
-            text += ",\"key\":"
-            appendString(row.key, to: &text)
-            text += ",\"status\":"
-            appendString(row.status, to: &text)
+            text += "{\"id\":" + JSONValue.string(row.id).canonicalText
+            text += ",\"agent\":" + JSONValue.string(row.agent).canonicalText
+            text += ",\"key\":" + JSONValue.string(row.key).canonicalText
+            text += ",\"status\":" + JSONValue.string(row.status).canonicalText
             text += ",\"queued\":\(row.queued)"
             if let ended = row.ended { text += ",\"ended\":\(ended)" }
-            if let owner = row.owner {
-                text += ",\"owner\":"
-                appendString(owner, to: &text)
-            }
+            if let owner = row.owner { text += ",\"owner\":" + JSONValue.string(owner).canonicalText }
             if let expires = row.expires { text += ",\"expires\":\(expires)" }
             if let notified = row.notified { text += ",\"notified\":\(notified)" }
             if let lease = row.lease { text += ",\"lease\":\(lease)" }
             text += ",\"record\":" + row.record + "}"
         }
         return text + "]"
-    }
-
-    /// Appends a JSON string literal: quotes, backslashes and control characters escaped.
-    private static func appendString(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }

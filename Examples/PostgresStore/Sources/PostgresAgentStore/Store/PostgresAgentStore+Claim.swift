@@ -12,12 +12,22 @@ extension PostgresAgentStore {
     /// - Returns: Whether the caller may run it.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
     public func claimRun(_ claim: RunClaim) async throws -> RunClaimOutcome {
-        var claimed = claim.record
-        claimed.leaseOwner = claim.owner
-        let row = try RunRow(claimed, lease: claim.leaseDuration)
+        let row = try RunRow(claim.leasedRecord(now: nil), lease: claim.leaseDuration)
         guard case .claimed(let outcome) = try await perform(.claim(claim, row)) else {
             throw StoreError(.io, "a claim of run \(claim.record.id) was answered as another kind of write")
         }
         return outcome
+    }
+}
+
+extension RunClaim {
+    /// The claimed record as stored: leased by the claim's owner until `now` + ``leaseDuration``.
+    /// - Parameter now: The store's now, or `nil` while it is not known (the statement sets the expiry).
+    /// - Returns: The record.
+    func leasedRecord(now: Date?) -> RunRecord {
+        var record = self.record
+        record.leaseOwner = owner
+        if let now { record.leaseExpiresAt = Date(milliseconds: now.milliseconds + leaseDuration.wholeMilliseconds) }
+        return record
     }
 }

@@ -27,9 +27,9 @@ extension PostgresAgentStore {
             case .markNotified(let id): notifications.append((index, id))
             }
         }
-        async let claimed = group(claims, alone: writes.count == 1) { try await self.claim($0) }
-        async let updated = group(updates, alone: writes.count == 1) { try await self.update($0) }
-        async let notified = group(notifications, alone: writes.count == 1) { try await self.markNotified($0) }
+        async let claimed = group(claims) { try await self.claim($0) }
+        async let updated = group(updates) { try await self.update($0) }
+        async let notified = group(notifications) { try await self.markNotified($0) }
         var results = [Result<RunWriteOutcome, any Error>](
             repeating: .failure(StoreError(.io, "a run write was not carried out")), count: writes.count)
         for (index, result) in await claimed + updated + notified { results[index] = result }
@@ -38,7 +38,7 @@ extension PostgresAgentStore {
 
     /// Writes one group of a batch; on a database error that is not an outage, tries each of its writes alone.
     private func group<Item: Sendable>(
-        _ items: [(Int, Item)], alone: Bool,
+        _ items: [(Int, Item)],
         _ write: @Sendable ([Item]) async throws -> [Result<RunWriteOutcome, any Error>]
     ) async -> [(Int, Result<RunWriteOutcome, any Error>)] {
         guard !items.isEmpty else { return [] }
@@ -46,7 +46,7 @@ extension PostgresAgentStore {
             return Array(zip(items.map(\.0), try await write(items.map(\.1))))
         } catch {
             let outage = (error as? StoreError)?.code == .unavailable || error is CancellationError
-            guard items.count > 1, !alone, !outage else { return items.map { ($0.0, .failure(error)) } }
+            guard items.count > 1, !outage else { return items.map { ($0.0, .failure(error)) } }
             var results: [(Int, Result<RunWriteOutcome, any Error>)] = []
             for (index, item) in items {
                 do {
@@ -91,27 +91,21 @@ extension PostgresAgentStore {
     /// The one-statement claim of keys never claimed before; `nil` for a claim whose key was claimed before.
     private func claimNewKeys(_ batch: [(RunClaim, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>?] {
         let claims = batch.map(\.0)
-        let records = claims.map { claim in
-            var record = claim.record
-            record.leaseOwner = claim.owner
-            return record
-        }
         let input = RunRow.json(batch.map(\.1))
         var answers: [String: (fresh: Bool, inserted: Bool, now: Int64)] = [:]
         for row in try await database.execute(ClaimNewKeysStatement(input: input, injectedNow: injectedNow)) {
             answers[row.id] = (row.fresh, row.inserted, row.now)
         }
-        return zip(records, claims).map { record, claim in
-            guard let answer = answers[record.id.rawValue] else {
-                return .failure(StoreError(.io, "the claim ledger of \(location) returned no row for run \(record.id)"))
+        return claims.map { claim in
+            let id = claim.record.id
+            guard let answer = answers[id.rawValue] else {
+                return .failure(StoreError(.io, "the claim ledger of \(location) returned no row for run \(id)"))
             }
             guard answer.fresh else { return nil }
             guard answer.inserted else {
-                return .failure(StoreError(.duplicateRunID, "a run with id \(record.id) already exists"))
+                return .failure(StoreError(.duplicateRunID, "a run with id \(id) already exists"))
             }
-            var claimed = record
-            claimed.leaseExpiresAt = Date(milliseconds: answer.now + claim.leaseDuration.wholeMilliseconds)
-            return .success(.claimed(.claimed(claimed)))
+            return .success(.claimed(.claimed(claim.leasedRecord(now: Date(milliseconds: answer.now)))))
         }
     }
 
@@ -195,25 +189,7 @@ extension PostgresAgentStore {
                 results.append(.success(.claimed(decision.outcome)))
             }
             for record in abandoned { try await replace(record, in: transaction) }
-            if !inserted.isEmpty {
-                let added = try await transaction.rows(
-                    """
-                    INSERT INTO \(unescaped: table("runs"))
-                        (id, agent, idempotency_key, status, queued_at, ended_at, lease_owner, lease_expires_at,
-                         notified_at, record)
-                    SELECT input.id, input.agent, input.key, input.status, \(unescaped: StatementSQL.timestamp("input.queued")),
-                        \(unescaped: StatementSQL.timestamp("input.ended")), input.owner, \(unescaped: StatementSQL.timestamp("input.expires")),
-                        \(unescaped: StatementSQL.timestamp("input.notified")), input.record
-                    FROM jsonb_to_recordset(\(try RunRow.json(inserted.map { try RunRow($0) }))::jsonb)
-                        AS input(\(unescaped: RunRow.columns))
-                    ON CONFLICT (id) DO NOTHING
-                    RETURNING id
-                    """)
-                guard added.count == inserted.count else {
-                    // Another process inserted one of these ids since the read above: impossible for generated ids.
-                    throw StoreError(.duplicateRunID, "a run id of this batch of claims was inserted meanwhile")
-                }
-            }
+            for record in inserted { try await insert(record, in: transaction) }
             return (results, changes)
         }
     }
@@ -242,10 +218,7 @@ extension PostgresAgentStore {
             record.markAbandoned(at: now)
             abandoned.append(record)
         }
-        var record = claim.record
-        record.leaseOwner = claim.owner
-        record.leaseExpiresAt = Date(
-            milliseconds: Timestamp.milliseconds(now) + claim.leaseDuration.wholeMilliseconds)
+        let record = claim.leasedRecord(now: now)
         return ClaimDecision(outcome: .claimed(record), abandoned: abandoned, inserted: record)
     }
 

@@ -206,16 +206,10 @@ public final class PostgresAgentStore: AgentStore {
         let bodies = try kinds.map(ChangeBody.json)
         try await transaction.rows(
             """
-            WITH counter AS (
-                UPDATE \(unescaped: table("change_counter")) SET last = last + \(Int64(bodies.count)) WHERE id = 1
-                RETURNING last
-            ), added AS (
-                INSERT INTO \(unescaped: table("changes")) (sequence, body)
-                SELECT counter.last - \(Int64(bodies.count)) + entry.position, entry.body::jsonb
-                FROM counter, unnest(\(bodies)::text[]) WITH ORDINALITY AS entry(body, position)
-                RETURNING sequence
-            )
-            SELECT pg_notify(\(schema.channel), (SELECT max(sequence) FROM added)::text)
+            WITH entry AS (
+                SELECT body::jsonb AS body, position FROM unnest(\(bodies)::text[]) WITH ORDINALITY AS entry(body, position)
+            ), \(unescaped: feedAppend(from: "entry", body: "entry.body", order: "entry.position"))
+            SELECT count(*) FROM feed_notice
             """)
     }
 
