@@ -41,6 +41,7 @@ let package = Package(
                 .product(name: "AgentCore", package: "swift-agent-runner"),
                 .product(name: "AgentScheduling", package: "swift-agent-runner"),
                 .product(name: "AgentStorage", package: "swift-agent-runner"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
     ]

@@ -29,7 +29,14 @@ final class Database: Sendable {
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.minimumConnections = 0
         configuration.options.connectTimeout = .seconds(5)
-        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
+        // Every statement of the store reaches `runs` and the other growing tables through an index. A connection
+        // keeps a prepared statement's generic plan, made when the statement is first prepared: if the table was
+        // nearly empty then, the plan scans it whole, and goes on doing so after the table has grown (measured: an
+        // update batch read 15,000 rows of a 40,000-row table). With sequential scans disabled the planner takes
+        // the index whatever the table's size; a statement with no index to use still scans.
+        var startupParameters = [("enable_seqscan", "off")]
+        if let searchPath { startupParameters.append(("search_path", searchPath)) }
+        configuration.options.additionalStartupParameters = startupParameters
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }

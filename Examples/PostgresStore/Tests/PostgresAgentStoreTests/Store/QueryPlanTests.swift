@@ -1,0 +1,93 @@
+import AgentCore
+import Foundation
+import PostgresAgentStore
+import PostgresNIO
+import Testing
+
+/// The store's statements keep reaching `runs` through its indexes after the table has grown.
+@Suite(TestDatabase.available) struct QueryPlanTests {
+    /// A connection keeps the plan it made for a prepared statement while the table was nearly empty; that plan must
+    /// not scan the whole table once it has grown (checked to fail, reading every row of the grown table, when the
+    /// store's connections allow sequential scans).
+    @Test func runWritesUseIndexesAfterTheTableGrows() async throws {
+        try await TestDatabase.withSchema("plans") { url, schema in
+            // One connection, so that every statement below runs on the connection that planned it.
+            let store = try await PostgresAgentStore.open(
+                url: url, options: .init(schema: schema, maximumConnections: 1))
+            let ids = RunIDGenerator(random: SeededRandomNumberGenerator(seed: 5))
+            func runOnce(_ key: String) async throws {
+                let request = AgentRunRequest(
+                    agent: "planned", correlationID: "plans", idempotencyKey: try IdempotencyKey(key))
+                let record = RunRecord(id: ids.next(at: Date()), request: request, status: .running, queuedAt: Date())
+                guard
+                    case .claimed(var claimed) = try await store.claimRun(
+                        RunClaim(record: record, owner: "planner", leaseDuration: .seconds(60)))
+                else {
+                    Issue.record("run \(key) was not claimed")
+                    return
+                }
+                claimed.status = .succeeded
+                claimed.endedAt = claimed.queuedAt
+                try await store.updateRun(claimed)
+            }
+            // More executions than PostgreSQL makes custom plans for (5): the connection now uses its generic plans.
+            for index in 0..<10 { try await runOnce("small-\(index)") }
+
+            let connection = try await RawConnection(url: url)
+            defer { connection.close() }
+            let filler = 20_000
+            try await connection.execute(
+                """
+                INSERT INTO \(schema).runs (id, agent, idempotency_key, status, queued_at, ended_at, record)
+                SELECT 'filler-' || lpad(number::text, 6, '0'), 'filler', 'filler-' || number, 'succeeded', now(),
+                    now(), '{}'::jsonb
+                FROM generate_series(1, \(filler)) AS number
+                """)
+            for index in 0..<10 { try await runOnce("grown-\(index)") }
+            // Closing ends the store's server session, which publishes its table statistics.
+            store.close()
+
+            var statistics: (updates: Int64, scanned: Int64) = (0, 0)
+            let deadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < deadline {
+                statistics = try await connection.runStatistics(schema: schema)
+                if statistics.updates >= 20 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            try #require(statistics.updates >= 20, "the server did not publish the store's statistics within 15 s")
+            #expect(
+                statistics.scanned < Int64(filler),
+                "the run writes scanned \(statistics.scanned) rows of `runs` sequentially instead of using its indexes")
+        }
+    }
+}
+
+/// A plain connection for what the store does not offer: filling a table and reading the server's statistics.
+private struct RawConnection {
+    let connection: PostgresConnection
+
+    init(url: String) async throws {
+        let parsed = try DatabaseURL(url)
+        let configuration = PostgresConnection.Configuration(
+            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+            database: parsed.database, tls: .disable)
+        connection = try await PostgresConnection.connect(
+            configuration: configuration, id: 1, logger: Logger(label: "QueryPlanTests"))
+    }
+
+    func execute(_ sql: String) async throws {
+        _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "QueryPlanTests"))
+    }
+
+    /// The rows updated in and the rows read by sequential scans of the schema's `runs` table, as published.
+    func runStatistics(schema: String) async throws -> (updates: Int64, scanned: Int64) {
+        // A transaction caches the statistics it reads; each call here is its own.
+        let rows = try await connection.query(
+            "SELECT n_tup_upd, seq_tup_read FROM pg_stat_user_tables WHERE schemaname = \(schema) AND relname = 'runs'",
+            logger: Logger(label: "QueryPlanTests"))
+        for try await (updates, scanned) in rows.decode((Int64, Int64).self) { return (updates, scanned) }
+        return (0, 0)
+    }
+
+    func close() { Task { [connection] in try? await connection.close() } }
+}
