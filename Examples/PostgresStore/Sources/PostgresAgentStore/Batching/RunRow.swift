@@ -1,4 +1,5 @@
 import AgentCore
+import AgentStorage
 import Foundation
 
 /// A run as one element of the JSON array a batch statement reads with `jsonb_to_recordset`: the `runs` table's
@@ -34,7 +35,7 @@ struct RunRow {
         owner = record.leaseOwner
         expires = record.leaseExpiresAt?.milliseconds
         notified = record.notifiedAt?.milliseconds
-        self.record = try RunRecordCodec.json(record)
+        self.record = try RunRecordJSON.text(record)
         self.lease = lease?.wholeMilliseconds
     }
 

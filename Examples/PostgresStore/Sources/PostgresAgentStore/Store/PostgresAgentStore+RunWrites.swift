@@ -1,4 +1,5 @@
 import AgentCore
+import AgentStorage
 import Foundation
 import PostgresNIO
 
@@ -160,7 +161,7 @@ extension PostgresAgentStore {
             var existing = Set<RunID>()
             var earlierByKey: [Key: [RunRecord]] = [:]
             for text in try decodeAll(rows, as: String.self) {
-                let record = try RunRecordCodec.record(text)
+                let record = try RunRecordJSON.record(text)
                 guard existing.insert(record.id).inserted else { continue }
                 earlierByKey[Key(agent: record.agentName.rawValue, key: record.idempotencyKey.rawValue), default: []]
                     .append(record)
@@ -273,7 +274,7 @@ extension PostgresAgentStore {
         var marked: [String: RunRecord] = [:]
         for row in try await database.execute(MarkNotifiedStatement(ids: ids.map(\.rawValue), injectedNow: injectedNow))
         {
-            marked[row.id] = try RunRecordCodec.record(row.record)
+            marked[row.id] = try RunRecordJSON.record(row.record)
         }
         return ids.map { .success(.notified(marked[$0.rawValue])) }
     }

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentStorage
 import Foundation
 import PostgresNIO
 
@@ -39,7 +40,7 @@ extension PostgresAgentStore {
     public func run(id: RunID) async throws -> RunRecord? {
         let rows = try await database.rows(
             "SELECT record::text FROM \(unescaped: table("runs")) WHERE id = \(id.rawValue)")
-        return try decode(rows.first, as: String.self).map(RunRecordCodec.record)
+        return try decode(rows.first, as: String.self).map { text throws(StoreError) in try RunRecordJSON.record(text) }
     }
 
     /// See ``RunStore/queryRuns(_:)``: a keyset page, newest first, served by the indexes on `(agent, id)`,
@@ -68,7 +69,9 @@ extension PostgresAgentStore {
         if let after { sql += " AND id < \(try bind(after.rawValue))" }
         sql += " ORDER BY id DESC LIMIT \(try bind(Int64(query.limit + 1)))"
         let rows = try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
-        var records = try decodeAll(rows, as: String.self).map(RunRecordCodec.record)
+        var records = try decodeAll(rows, as: String.self).map { text throws(StoreError) in
+            try RunRecordJSON.record(text)
+        }
         guard records.count > query.limit else { return RunPage(records: records, nextCursor: nil) }
         records.removeLast()
         return RunPage(records: records, nextCursor: records.last.map { .after($0.id) })
@@ -92,7 +95,7 @@ extension PostgresAgentStore {
             WHERE id = \(id.rawValue) AND lease_owner = \(owner) AND status IN ('queued', 'running', 'awaitingApproval')
             RETURNING record::text
             """)
-        if let text = try decode(rows.first, as: String.self) { return try RunRecordCodec.record(text) }
+        if let text = try decode(rows.first, as: String.self) { return try RunRecordJSON.record(text) }
         guard let current = try await run(id: id) else { throw StoreError(.runNotFound, "no run with id \(id)") }
         if current.status.isTerminal {
             throw StoreError(.leaseNotHeld, "run \(id) already ended as \(current.status); its lease is gone")
@@ -117,7 +120,7 @@ extension PostgresAgentStore {
                 """)
             var abandoned: [RunRecord] = []
             for (text, now) in try decodeAll(rows, as: (String, Int64).self) {
-                var record = try RunRecordCodec.record(text)
+                var record = try RunRecordJSON.record(text)
                 record.markAbandoned(at: Date(milliseconds: now))
                 try await replace(record, in: transaction)
                 abandoned.append(record)
@@ -142,7 +145,7 @@ extension PostgresAgentStore {
     /// Inserts a new row.
     /// - Throws: ``StoreError`` with ``StoreError/Code/duplicateRunID`` if the run id exists.
     func insert(_ record: RunRecord, in transaction: Transaction) async throws {
-        let json = try RunRecordCodec.json(record)
+        let json = try RunRecordJSON.text(record)
         let rows = try await transaction.rows(
             """
             INSERT INTO \(unescaped: table("runs"))
@@ -161,7 +164,7 @@ extension PostgresAgentStore {
 
     /// Replaces a row the transaction has locked (the rules were checked by the caller).
     func replace(_ record: RunRecord, in transaction: Transaction) async throws {
-        let json = try RunRecordCodec.json(record)
+        let json = try RunRecordJSON.text(record)
         try await transaction.rows(
             """
             UPDATE \(unescaped: table("runs")) SET
