@@ -35,7 +35,7 @@ import Testing
 
             let connection = try await RawConnection(url: url)
             defer { connection.close() }
-            let filler = 20_000
+            let filler = 5_000
             try await connection.execute(
                 """
                 INSERT INTO \(schema).runs (id, agent, idempotency_key, status, queued_at, ended_at, record)
