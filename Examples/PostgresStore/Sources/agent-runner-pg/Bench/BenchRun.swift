@@ -91,31 +91,23 @@ struct BenchRun {
                 action: .run(request: AgentRunRequest(agent: "bench", correlationID: "bench")), requestedBy: "bench")
             let submitted = try await store.submitRequest(request)
             let start = cursor
-            let found = try await withThrowingTaskGroup(of: (ControlRequest, ChangeCursor)?.self) { group in
-                group.addTask {
-                    var cursor = start
-                    while true {
-                        try await store.waitForChanges(after: cursor)
-                        let page = try await store.changes(after: cursor, limit: 100)
-                        cursor = page.cursor
-                        for change in page.changes {
-                            if case .request(let current) = change.kind, current.id == request.id,
-                                current.state == .taken
-                            {
-                                return (current, cursor)
-                            }
+            let (taken, next) = try await withRealTimeDeadline(
+                seconds: 10, StoreError(.unavailable, "the taker did not take request \(request.id) within 10 s")
+            ) {
+                var cursor = start
+                while true {
+                    try await store.waitForChanges(after: cursor)
+                    let page = try await store.changes(after: cursor, limit: 100)
+                    cursor = page.cursor
+                    for change in page.changes {
+                        if case .request(let current) = change.kind, current.id == request.id, current.state == .taken {
+                            return (current, cursor)
                         }
                     }
                 }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(10))
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? nil
             }
-            guard let (taken, next) = found, let takenAt = taken.takenAt else {
-                throw StoreError(.unavailable, "the taker did not take request \(request.id) within 10 s")
+            guard let takenAt = taken.takenAt else {
+                throw StoreError(.corruptData, "request \(request.id) is taken but has no takenAt")
             }
             cursor = next
             latencies.append(takenAt.timeIntervalSince(submitted.requestedAt) * 1000)
