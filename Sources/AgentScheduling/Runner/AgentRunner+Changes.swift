@@ -155,11 +155,13 @@ extension AgentRunner {
         }
     }
 
-    /// Marks runs whose owner died as abandoned every sweep interval until cancelled; the change feed then
-    /// announces them (here or on another runner, once).
+    /// Marks runs whose owner died as abandoned every sweep interval until cancelled, and announces them at once
+    /// (the change feed would too, a moment later, here or on another runner: whichever marks a run notified
+    /// first announces it, so each is announced once).
     func sweepAbandonedRuns() async {
         while !Task.isCancelled {
-            _ = try? await store.abandonExpiredRuns()
+            let abandoned = (try? await store.abandonExpiredRuns()) ?? []
+            for record in abandoned where record.notifiedAt == nil { await announceAbandoned(record.id) }
             do {
                 try await clock.sleep(
                     until: clock.now.addingTimeInterval(options.abandonmentSweepInterval.timeInterval))

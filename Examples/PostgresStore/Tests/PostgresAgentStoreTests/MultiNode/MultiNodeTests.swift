@@ -2,17 +2,19 @@ import AgentCore
 import AgentScheduling
 import Foundation
 import PostgresAgentStore
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Several `agent-runner-pg serve` processes on one database, an every-second agent whose command logs its nominal
-/// fire time, runners killed with SIGKILL and restarted (and, in the outage test, PostgreSQL stopped for 10 s).
+/// Several nodes on one database. The soaks run `agent-runner-pg serve` processes with an every-second agent whose
+/// command logs its nominal fire time, runners killed with SIGKILL and restarted (and, in the outage test,
+/// PostgreSQL stopped for 10 s); then a pause made on one node must hold on the others.
 ///
-/// Real time runs here: the schedule is the real clock of four real processes. Every wait has a deadline. The
-/// length is `AGENT_RUNNER_PG_SOAK_SECONDS` (default 30; the acceptance run uses 60).
+/// Real time runs in the soaks: the schedule is the real clock of four real processes. Every wait has a deadline.
+/// Their length is `AGENT_RUNNER_PG_SOAK_SECONDS` (default 30; the acceptance run uses 60).
 @Suite(TestDatabase.available, .serialized) struct MultiNodeTests {
     static var soakSeconds: Int {
         Int(ProcessInfo.processInfo.environment["AGENT_RUNNER_PG_SOAK_SECONDS"] ?? "") ?? 30
@@ -56,174 +58,95 @@ import Testing
                 "fires after the recovery that did not run: \(report.missingAfterRecovery.map(Timestamp.format))")
         }
     }
-}
 
-/// One soak: a configuration, four runner processes, the fire log.
-final class Soak {
-    let url: String
-    let schema: String
-    let directory: URL
-    let fireLog: URL
-    var runners: [RunnerProcess] = []
-    var generation = 0
-    var exitedDuringOutage: [String] = []
-    var recoveredAt: Date?
-
-    init(url: String, schema: String) async throws {
-        self.url = url
-        self.schema = schema
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pg-soak-\(schema)")
-        try? FileManager.default.removeItem(at: directory)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        fireLog = directory.appendingPathComponent("fires.log")
-        _ = FileManager.default.createFile(atPath: fireLog.path, contents: nil)
-        let configuration = """
-            {
-              "version": 1,
-              "logs": "\(directory.appendingPathComponent("logs").path)",
-              "maxConcurrentRuns": 4,
-              "shutdownGracePeriod": "2s",
-              "agents": [
-                {
-                  "name": "tick",
-                  "command": ["sh", "-c", "echo \\"$AGENTCTL_SCHEDULED_AT $AGENTCTL_RUN_ID\\" >> \(fireLog.path); sleep 0.7"],
-                  "schedule": {"every": "1s"},
-                  "lease": "3s",
-                  "retry": false,
-                  "misfire": "skip"
-                }
-              ]
+    /// A pause written through one node reaches every other node's runner within a second and is never undone by
+    /// their saves. Each node is a runner on a store handle of its own (its own connection pool and LISTEN
+    /// connection), as separate hosts would have; the schedule follows a manual clock, so fires pass without waiting
+    /// for them. It is declared last in this serialized suite, so it runs after the soaks, when the suites that run
+    /// in parallel with this one have finished: its one-second bound measures the feed, not a saturated machine.
+    @Test func aPauseOnOneNodeHoldsOnEveryNodeWithinASecondAndIsNeverUndone() async throws {
+        try await TestDatabase.withSchema("pause") { url, schema in
+            let options = PostgresAgentStore.Options(schema: schema)
+            let control = try await PostgresAgentStore.open(url: url, options: options)
+            let nodes = [
+                try await PostgresAgentStore.open(url: url, options: options),
+                try await PostgresAgentStore.open(url: url, options: options),
+            ]
+            defer {
+                control.close()
+                for node in nodes { node.close() }
             }
-            """
-        try configuration.write(
-            to: directory.appendingPathComponent("agentctl.json"), atomically: true, encoding: .utf8)
-        // Migrate once before the runners race to do it too.
-        let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
-        store.close()
-    }
-
-    private func start(_ index: Int) throws -> RunnerProcess {
-        generation += 1
-        return try RunnerProcess(
-            "runner-\(index)-\(generation)",
-            arguments: ["serve", "--config", "agentctl.json", "--database-url", url, "--schema", schema],
-            in: directory)
-    }
-
-    /// Runs the runners for `seconds`, killing one every 3 s; with `outage`, stops the server 10 s in the middle.
-    /// - Returns: The window of nominal fire times that every check looks at.
-    func run(seconds: Int, outage: Bool) async throws -> ClosedRange<Date> {
-        do {
-            return try await soak(seconds: seconds, outage: outage)
-        } catch {
-            for runner in runners { await runner.kill9() }
-            throw error
-        }
-    }
-
-    private func soak(seconds: Int, outage: Bool) async throws -> ClosedRange<Date> {
-        runners = try (0..<4).map(start)
-        let begin = Date()
-        var round = 0
-        let outageAt = seconds / 3
-        while Date().timeIntervalSince(begin) < Double(seconds) {
-            try await Task.sleep(for: .seconds(3))
-            round += 1
-            if outage, round == outageAt / 3, let control = ProcessInfo.processInfo.environment["AGENT_RUNNER_PG_CTL"] {
-                try await Self.pgctl(control, "stop")
-                try await Task.sleep(for: .seconds(10))
-                exitedDuringOutage = runners.filter { !$0.isRunning }.map(\.name)
-                try await Self.pgctl(control, "start")
-                recoveredAt = Date()
-                continue
+            let clock = ManualClock(start: Date(timeIntervalSince1970: 1_767_225_600))  // 2026-01-01 00:00 UTC
+            let ran = Atomic<Int>(0)
+            let agent = ClosureAgent(name: "minutely", schedule: .cron("* * * * *")) { _, _ in
+                ran.add(1, ordering: .relaxed)
+                return AgentRunResult(outcome: .succeeded)
             }
-            let victim = round % runners.count
-            await runners[victim].kill9()
-            runners[victim] = try start(victim)
-        }
-        let end = Date()
-        // Leave one runner to find the killed runners' runs once their leases (3 s) expire.
-        for runner in runners.dropFirst() { runner.signal(SIGTERM) }
-        for runner in runners.dropFirst() { _ = await runner.waitForExit(seconds: 30) }
-        try await waitUntilSettled(deadline: 30)
-        runners[0].signal(SIGTERM)
-        _ = await runners[0].waitForExit(seconds: 30)
-        return begin.addingTimeInterval(3)...end.addingTimeInterval(-3)
-    }
-
-    /// Waits until no run of the schema is queued or running (the remaining runner abandons orphans).
-    private func waitUntilSettled(deadline seconds: Double) async throws {
-        let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
-        defer { store.close() }
-        let limit = Date().addingTimeInterval(seconds)
-        while Date() < limit {
-            let open = try await store.queryRuns(RunQuery(statuses: [.queued, .running], limit: 1))
-            if open.records.isEmpty { return }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
-
-    private static func pgctl(_ script: String, _ action: String) async throws {
-        // Reaped by its pid: pg_ctl leaves the server behind as an orphan, which must not count as pg_ctl running.
-        let control = try ChildProcess(executable: URL(fileURLWithPath: script), arguments: [action])
-        guard let exit = await control.waitForExit(timeout: .seconds(60)) else {
-            control.signal(SIGKILL)
-            throw RunnerProcessError(message: "\(script) \(action) did not finish within 60 s")
-        }
-        guard exit.exitStatus == 0 else {
-            throw RunnerProcessError(message: "\(script) \(action) ended with \(exit)")
-        }
-    }
-
-    /// What the checks found.
-    struct Report {
-        var expected = 0
-        var ran = 0
-        var duplicates: [String] = []
-        var unfinished: [String] = []
-        var unannounced: [String] = []
-        var abandoned = 0
-        var exitedDuringOutage: [String] = []
-        var missingAfterRecovery: [Date] = []
-        var coverage: Double { expected == 0 ? 0 : Double(ran) / Double(expected) }
-    }
-
-    func verify(window: ClosedRange<Date>) async throws -> Report {
-        var report = Report()
-        let lines = (try String(contentsOf: fireLog, encoding: .utf8)).split(separator: "\n")
-        var counts: [String: Int] = [:]
-        for line in lines {
-            guard let fire = line.split(separator: " ").first else { continue }
-            counts[String(fire), default: 0] += 1
-        }
-        report.duplicates = counts.filter { $0.value > 1 }.map(\.key).sorted()
-        let fires = Set(counts.keys.compactMap(Timestamp.parse))
-        var second = window.lowerBound.timeIntervalSince1970.rounded(.up)
-        while second <= window.upperBound.timeIntervalSince1970 {
-            let nominal = Date(timeIntervalSince1970: second)
-            report.expected += 1
-            if fires.contains(nominal) {
-                report.ran += 1
-            } else if let recovered = recoveredAt, nominal > recovered.addingTimeInterval(20) {
-                report.missingAfterRecovery.append(nominal)
+            var runners: [AgentRunner] = []
+            for (index, node) in nodes.enumerated() {
+                var scheduler = SchedulerConfiguration()
+                scheduler.owner = "node-\(index)"
+                runners.append(
+                    try AgentRunner(
+                        agents: [agent], store: node, clock: clock,
+                        options: AgentRunner.Options(scheduler: scheduler, role: "test")))
             }
-            second += 1
-        }
-        let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
-        defer { store.close() }
-        var cursor: RunCursor?
-        repeat {
-            let page = try await store.queryRuns(RunQuery(limit: 1000, cursor: cursor))
-            for record in page.records {
-                if !record.status.isTerminal { report.unfinished.append("\(record.id) \(record.status)") }
-                if record.status == .abandoned {
-                    report.abandoned += 1
-                    if record.notifiedAt == nil { report.unannounced.append(record.id.rawValue) }
+            let tasks = runners.map { runner in Task { try await runner.run() } }
+            defer { for task in tasks { task.cancel() } }
+            for runner in runners {
+                try await poll("a runner's scheduler to park", seconds: 30) {
+                    await runner.scheduler.agents().first?.nextFireAt != nil
                 }
             }
-            cursor = page.nextCursor
-        } while cursor != nil
-        report.exitedDuringOutage = exitedDuringOutage
-        return report
+
+            // "Made" means committed: the clock starts when the write returns, so a slow commit on a loaded machine
+            // (the other suites run beside this one) is reported apart from how fast the nodes learn of it.
+            let writeStarted = ContinuousClock.now
+            _ = try await RunnerControl(store: control, requester: "operator").pause("minutely", reason: "migration")
+            let made = ContinuousClock.now
+            var applied: [Duration] = []
+            for runner in runners {
+                try await poll("the pause to reach every node", seconds: 10) {
+                    await runner.scheduler.agents().first?.isPaused == true
+                }
+                applied.append(made.duration(to: .now))
+            }
+            let write = writeStarted.duration(to: made)
+            print("pause written in \(write), applied on every node \(applied) after that")
+            #expect(
+                applied.allSatisfy { $0 < .seconds(1) },
+                "the pause reached the nodes \(applied) after it was written (the write took \(write))")
+
+            // Fires pass on every node; each saves its schedule state, never over the pause.
+            for _ in 0..<3 {
+                await clock.advance(by: .seconds(60))
+                for runner in runners {
+                    try await withRealTimeDeadline(
+                        seconds: 30,
+                        PollTimeout(description: "timed out after 30 s waiting for a node's scheduler to settle")
+                    ) { await runner.scheduler.waitUntilQuiet() }
+                }
+            }
+            let stored = try await control.scheduleState(for: "minutely")
+            #expect(stored?.isPaused == true)
+            #expect(stored?.pausedReason == "migration")
+            #expect(ran.load(ordering: .relaxed) == 0, "a paused agent ran")
+            #expect(try await control.queryRuns(RunQuery(agent: "minutely")).records.isEmpty)
+
+            for task in tasks { task.cancel() }
+            for (index, task) in tasks.enumerated() {
+                let ended = Atomic<Bool>(false)
+                let waiter = Task {
+                    _ = await task.result
+                    ended.store(true, ordering: .relaxed)
+                }
+                defer { waiter.cancel() }
+                // A shutdown that waits on the manual clock (grace periods) is moved along.
+                try await poll("node \(index) to shut down", seconds: 30) {
+                    await clock.advance(by: .seconds(1))
+                    return ended.load(ordering: .relaxed)
+                }
+            }
+        }
     }
 }
