@@ -7,7 +7,9 @@ struct SchemaName: Sendable, Hashable {
 
     /// Checks a schema name.
     /// - Parameter name: The name.
-    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` for anything but `[a-z_][a-z0-9_]{0,62}`.
+    /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` for anything but `[a-z_][a-z0-9_]{0,62}`, for
+    ///   the names PostgreSQL reserves for its own schemas (`pg_…`, `information_schema`), and for the SQL keywords
+    ///   that cannot name a schema unquoted (``reservedWords``).
     init(_ name: String) throws(StoreError) {
         let allowed = name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
         guard allowed, let first = name.utf8.first, !(first >= 48 && first <= 57), name.utf8.count <= 63 else {
@@ -15,6 +17,18 @@ struct SchemaName: Sendable, Hashable {
                 .invalidRecord,
                 "\"\(name)\" is not a usable PostgreSQL schema name; use 1-63 lower-case letters, digits and "
                     + "underscores, not starting with a digit")
+        }
+        guard !name.hasPrefix("pg_"), name != "information_schema" else {
+            throw StoreError(
+                .invalidRecord,
+                "\"\(name)\" is not a usable PostgreSQL schema name: PostgreSQL reserves it (and every name starting "
+                    + "with pg_) for its own catalogs; choose another name, such as agent_runner")
+        }
+        guard !Self.reservedWords.contains(name) else {
+            throw StoreError(
+                .invalidRecord,
+                "\"\(name)\" is not a usable PostgreSQL schema name: it is a reserved SQL keyword; choose another "
+                    + "name, such as \(name)_runs")
         }
         self.name = name
     }

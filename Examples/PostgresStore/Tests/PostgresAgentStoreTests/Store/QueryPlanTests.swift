@@ -58,34 +58,3 @@ import Testing
         }
     }
 }
-
-/// A plain connection for what the store does not offer: filling a table and reading the server's statistics.
-private struct RawConnection {
-    let connection: PostgresConnection
-
-    init(url: String) async throws {
-        let parsed = try DatabaseURL(url)
-        let configuration = PostgresConnection.Configuration(
-            host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-            database: parsed.database, tls: .disable)
-        connection = try await PostgresConnection.connect(
-            configuration: configuration, id: 1, logger: Logger(label: "QueryPlanTests"))
-    }
-
-    func execute(_ sql: String) async throws {
-        _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "QueryPlanTests"))
-    }
-
-    /// The rows updated in and the rows read by sequential scans of the schema's `runs` table, as published.
-    func runStatistics(schema: String) async throws -> (updates: Int64, scanned: Int64) {
-        // A transaction caches the statistics it reads; each call here is its own.
-        let rows = try await connection.query(
-            "SELECT n_tup_upd, seq_tup_read FROM pg_stat_user_tables WHERE schemaname = \(schema) AND relname = 'runs'",
-            logger: Logger(label: "QueryPlanTests"))
-        for try await (updates, scanned) in rows.decode((Int64, Int64).self) { return (updates, scanned) }
-        return (0, 0)
-    }
-
-    /// Closes the connection without waiting for the server's goodbye (a test's `defer` cannot wait).
-    func closeLater() { Task { [connection] in try? await connection.close() } }
-}
