@@ -44,6 +44,18 @@ final class BenchConnection: Sendable {
         return settings
     }
 
+    /// Flushes the server's dirty buffers now (`CHECKPOINT`), so that the next measure does not share the machine
+    /// with the checkpoint that the previous phase's writes would otherwise start in the middle of it.
+    /// - Returns: `false` when the role may not (it needs to be a superuser or a member of `pg_checkpoint`).
+    func checkpoint() async throws -> Bool {
+        do {
+            try await rows("CHECKPOINT")
+            return true
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+            return false
+        }
+    }
+
     /// `SELECT 1` round trips on one connection, one after the other: p50 and p99 in milliseconds.
     func selectOneRoundTrip(count: Int) async throws -> (Double, Double) {
         let clock = ContinuousClock()
@@ -55,6 +67,26 @@ final class BenchConnection: Sendable {
                 latencies.append(BenchWorker.milliseconds(clock.now - start))
             }
         }
+        return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
+    }
+
+    /// One-row INSERT commits (autocommit) on one connection, one after the other: p50 and p99 in milliseconds. Each
+    /// waits for the server to flush its commit to disk, so this is the disk's flush latency as a commit sees it, the
+    /// floor of anything that must be durable before it is seen, such as a request before a runner takes it.
+    func commitLatency(count: Int) async throws -> (Double, Double) {
+        let table = "bench_latency_\(ProcessInfo.processInfo.processIdentifier)"
+        try await rows(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) (id bigint, body text)"))
+        let clock = ContinuousClock()
+        var latencies: [Double] = []
+        try await client.withConnection { connection in
+            for index in 0..<count {
+                let start = clock.now
+                let query: PostgresQuery = "INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x')"
+                for try await _ in try await connection.query(query, logger: connection.logger) {}
+                latencies.append(BenchWorker.milliseconds(clock.now - start))
+            }
+        }
+        try await rows(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"))
         return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
     }
 

@@ -35,7 +35,11 @@ struct BenchRun {
         report.settings = try await raw.settings()
         (report.selectOneP50, report.selectOneP99) = try await raw.selectOneRoundTrip(count: 2_000)
         report.insertCommitsPerSecond = try await raw.insertCommitRate(count: 2_000, concurrency: 8)
+        (report.commitP50, report.commitP99) = try await raw.commitLatency(count: 500)
 
+        // Each measure starts after a CHECKPOINT, so that the writes of the step before do not set one off in the
+        // middle of it.
+        report.checkpointed = try await raw.checkpoint()
         let lifecycleSchema = "\(prefix)_lifecycle"
         let store = try await PostgresAgentStore.open(
             url: url,
@@ -46,6 +50,7 @@ struct BenchRun {
         report.claimP50 = PostgresBenchmark.percentile(single.claimMilliseconds, 0.5)
         report.claimP99 = PostgresBenchmark.percentile(single.claimMilliseconds, 0.99)
 
+        _ = try await raw.checkpoint()
         let workers = try (0..<4).map { _ in
             try BenchProcess(
                 [
@@ -64,6 +69,7 @@ struct BenchRun {
         // versions would otherwise be vacuumed by the server in the middle of the next measure.
         store.close()
         try await PostgresAgentStore.removeSchema(url: url.connectionText, schema: lifecycleSchema)
+        _ = try await raw.checkpoint()
         report.requestToStart = try await requestToStart()
         (report.pageP50, report.pageP99) = try await paging(raw: raw)
         report.pageRows = options.pageRows
@@ -72,47 +78,35 @@ struct BenchRun {
         return report
     }
 
-    /// A taker process follows the feed; this process submits 200 run requests, each once the one before was
-    /// taken, and learns that from the feed too (a notification, not polling, so that it does not load the server
-    /// while the taker works).
+    /// A taker process follows the feed and takes each run request; this process trickles 500 requests, one every
+    /// 20 ms (far longer than a take), and sleeps in between, so that it does not compete with the taker for the
+    /// machine while a request is on its way. The latency of each is its `takenAt` minus its `requestedAt`, both
+    /// stamped by the database's clock, read once every request was taken.
     private func requestToStart() async throws -> (Double, Double) {
-        let count = 200
+        let count = 500
         let schema = "\(prefix)_requests"
         let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
         defer { store.close() }
         let taker = try BenchProcess(
             ["--worker", "taker", "--bench-schema", schema, "--runs", String(count)], url: url)
         try await taker.waitForLine(containing: "ready", deadline: 30)
-        var cursor = try await store.latestChangeCursor()
-        var latencies: [Double] = []
+        var ids: [String] = []
         for index in 0..<count {
             let request = ControlRequest(
                 id: "bench-request-\(index)",
                 action: .run(request: AgentRunRequest(agent: "bench", correlationID: "bench")), requestedBy: "bench")
-            let submitted = try await store.submitRequest(request)
-            let start = cursor
-            let (taken, next) = try await withRealTimeDeadline(
-                seconds: 10, StoreError(.unavailable, "the taker did not take request \(request.id) within 10 s")
-            ) {
-                var cursor = start
-                while true {
-                    try await store.waitForChanges(after: cursor)
-                    let page = try await store.changes(after: cursor, limit: 100)
-                    cursor = page.cursor
-                    for change in page.changes {
-                        if case .request(let current) = change.kind, current.id == request.id, current.state == .taken {
-                            return (current, cursor)
-                        }
-                    }
-                }
-            }
-            guard let takenAt = taken.takenAt else {
-                throw StoreError(.corruptData, "request \(request.id) is taken but has no takenAt")
-            }
-            cursor = next
-            latencies.append(takenAt.timeIntervalSince(submitted.requestedAt) * 1000)
+            ids.append(try await store.submitRequest(request).id)
+            try await Task.sleep(for: .milliseconds(20))
         }
+        // The taker exits once it took them all.
         _ = try await taker.finish(deadline: 30)
+        var latencies: [Double] = []
+        for id in ids {
+            guard let request = try await store.request(id: id), let takenAt = request.takenAt else {
+                throw StoreError(.unavailable, "the taker ended without taking request \(id)")
+            }
+            latencies.append(takenAt.timeIntervalSince(request.requestedAt) * 1000)
+        }
         return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
     }
 
@@ -122,10 +116,11 @@ struct BenchRun {
         let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
         defer { store.close() }
         try await raw.fillRuns(schema: schema, count: options.pageRows)
+        _ = try await raw.checkpoint()
         let agents: [AgentName] = ["agent-0", "agent-1", "agent-2", "agent-3"]
         var latencies: [Double] = []
         let clock = ContinuousClock()
-        for index in 0..<400 {
+        for index in 0..<1_000 {
             var query = RunQuery(limit: 50)
             switch index % 4 {
             case 0: break

@@ -3,14 +3,17 @@ import Foundation
 import PostgresAgentStore
 
 /// `agent-runner-pg bench [--json] [--runs N] [--page-rows N]`: the PostgreSQL store's figures, each beside a
-/// same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row INSERT commit rate).
+/// same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row INSERT commit rate with 8
+/// connections and the latency of one such commit on one connection: the disk's flush). Each measure starts after a
+/// `CHECKPOINT` when the role may ask for one.
 ///
 /// - lifecycle: no-op runs through the runner's own ``Orchestrator`` (claim → running → noOp, with the lease and the
 ///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 128)
 ///   runs at a time per process;
 /// - claim latency p50/p99 (from the 1-process run);
-/// - request-to-start: a worker process follows the change feed and takes run requests that this process submits
-///   one at a time; the latency is the request's `takenAt` − `requestedAt`, both on the database's clock;
+/// - request-to-start: a worker process follows the change feed and takes run requests that this process trickles,
+///   one every 20 ms; the latency is the request's `takenAt` − `requestedAt`, both on the database's clock
+///   (`requestedAt` is stamped before the request commits, so the request's own flush to disk is part of it);
 /// - a filtered page of 50 runs from a table of `--page-rows` (default 1,000,000) runs, p50/p99.
 ///
 /// Everything runs in throw-away schemas that are removed at the end.
