@@ -12,8 +12,7 @@ extension SchemaName {
         "intersect", "into", "lateral", "leading", "limit", "localtime", "localtimestamp", "not", "null", "offset",
         "on", "only", "or", "order", "placing", "primary", "references", "returning", "select", "session_user", "some",
         "symmetric", "system_user", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using",
-        "variadic", "when",
-        "where", "window", "with",
+        "variadic", "when", "where", "window", "with",
         // Reserved, but allowed as a function or type name (T).
         "authorization", "binary", "collation", "concurrently", "cross", "current_schema", "freeze", "full", "ilike",
         "inner", "is", "isnull", "join", "left", "like", "natural", "notnull", "outer", "overlaps", "right", "similar",
