@@ -74,44 +74,57 @@ final class BenchConnection: Sendable {
     /// waits for the server to flush its commit to disk, so this is the disk's flush latency as a commit sees it, the
     /// floor of anything that must be durable before it is seen, such as a request before a runner takes it.
     func commitLatency(count: Int) async throws -> (Double, Double) {
-        let table = "bench_latency_\(ProcessInfo.processInfo.processIdentifier)"
-        try await rows(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) (id bigint, body text)"))
         let clock = ContinuousClock()
         var latencies: [Double] = []
-        try await client.withConnection { connection in
-            for index in 0..<count {
-                let start = clock.now
-                let query: PostgresQuery = "INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x')"
-                for try await _ in try await connection.query(query, logger: connection.logger) {}
-                latencies.append(BenchWorker.milliseconds(clock.now - start))
+        try await withScratchTable("bench_latency") { table in
+            try await client.withConnection { connection in
+                for index in 0..<count {
+                    let start = clock.now
+                    let query: PostgresQuery =
+                        "INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x')"
+                    for try await _ in try await connection.query(query, logger: connection.logger) {}
+                    latencies.append(BenchWorker.milliseconds(clock.now - start))
+                }
             }
         }
-        try await rows(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"))
         return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
     }
 
     /// One-row INSERT commits per second (autocommit) with `concurrency` connections: the server's bare write rate.
     func insertCommitRate(count: Int, concurrency: Int) async throws -> Double {
-        let table = "bench_commit_\(ProcessInfo.processInfo.processIdentifier)"
-        try await rows(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) (id bigint, body text)"))
         let clock = ContinuousClock()
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<concurrency {
-                group.addTask {
-                    var index = lane
-                    while index < count {
-                        try await self.rows(
-                            "INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x')")
-                        index += concurrency
+        var seconds = 0.0
+        try await withScratchTable("bench_commit") { table in
+            let start = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<concurrency {
+                    group.addTask {
+                        var index = lane
+                        while index < count {
+                            try await self.rows(
+                                "INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x')")
+                            index += concurrency
+                        }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            seconds = BenchWorker.milliseconds(clock.now - start) / 1000
         }
-        let seconds = BenchWorker.milliseconds(clock.now - start) / 1000
-        try await rows(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"))
         return Double(count) / seconds
+    }
+
+    /// Runs `body` with a table `(id bigint, body text)` of this process, dropped afterwards (also when `body` fails).
+    private func withScratchTable(_ prefix: String, _ body: (String) async throws -> Void) async throws {
+        let table = "\(prefix)_\(ProcessInfo.processInfo.processIdentifier)"
+        try await rows(PostgresQuery(unsafeSQL: "CREATE TABLE IF NOT EXISTS \(table) (id bigint, body text)"))
+        do {
+            try await body(table)
+        } catch {
+            _ = try? await rows(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"))
+            throw error
+        }
+        try await rows(PostgresQuery(unsafeSQL: "DROP TABLE \(table)"))
     }
 
     /// Inserts `count` finished runs of four agents into a store's schema, in batches of 10,000 rows.

@@ -99,8 +99,8 @@ import Testing
                 }
             }
 
-            // "Made" means committed: the clock starts when the write returns, so a slow commit on a loaded machine
-            // (the other suites run beside this one) is reported apart from how fast the nodes learn of it.
+            // "Made" means committed: the clock starts when the write returns, so a slow commit is reported apart
+            // from how fast the nodes learn of it.
             let writeStarted = ContinuousClock.now
             _ = try await RunnerControl(store: control, requester: "operator").pause("minutely", reason: "migration")
             let made = ContinuousClock.now
