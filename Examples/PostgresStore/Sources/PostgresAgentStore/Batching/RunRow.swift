@@ -44,6 +44,20 @@ struct RunRow {
         "id text, agent text, key text, status text, queued bigint, ended bigint, owner text, expires bigint, "
         + "notified bigint, record jsonb, lease bigint"
 
+    /// Whether `first` comes before `second` by agent, then idempotency key, byte by byte: the order in which the
+    /// claim statement locks the ledger's rows (the `C` collation's; under another collation the server sorts them
+    /// anyway).
+    static func inKeyOrder(_ first: RunRow, _ second: RunRow) -> Bool {
+        if first.agent != second.agent { return first.agent.utf8.lexicographicallyPrecedes(second.agent.utf8) }
+        return first.key.utf8.lexicographicallyPrecedes(second.key.utf8)
+    }
+
+    /// Whether `first` comes before `second` by run id, byte by byte: the order in which the update statement locks
+    /// the runs.
+    static func inIDOrder(_ first: RunRow, _ second: RunRow) -> Bool {
+        first.id.utf8.lexicographicallyPrecedes(second.id.utf8)
+    }
+
     /// The JSON array of rows.
     /// - Parameter rows: The rows.
     /// - Returns: Its text.

@@ -10,9 +10,16 @@ import Synchronization
 /// idempotency key: the later one waits for the next batch, so the writes of one run keep their order and each
 /// batch's statements touch every row once.
 final class RunWriteBatcher: Sendable {
-    private struct Waiting {
+    /// A write and its caller. A class: batching moves each write between arrays a few times, and a reference moves
+    /// with one retain where the write's payload (a record and its row) would copy every field.
+    private final class Waiting: Sendable {
         let write: RunWrite
         let continuation: CheckedContinuation<RunWriteOutcome, any Error>
+
+        init(write: RunWrite, continuation: CheckedContinuation<RunWriteOutcome, any Error>) {
+            self.write = write
+            self.continuation = continuation
+        }
     }
 
     private struct State {

@@ -92,7 +92,8 @@ extension PostgresAgentStore {
     /// The one-statement claim of keys never claimed before; `nil` for a claim whose key was claimed before.
     private func claimNewKeys(_ batch: [(RunClaim, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>?] {
         let claims = batch.map(\.0)
-        let input = RunRow.json(batch.map(\.1))
+        // In the order the statement locks the ledger's rows, so the server's sort finds them sorted.
+        let input = RunRow.json(batch.map(\.1).sorted(by: RunRow.inKeyOrder))
         var answers: [String: (fresh: Bool, inserted: Bool, now: Int64)] = [:]
         for row in try await database.execute(ClaimNewKeysStatement(input: input, injectedNow: injectedNow)) {
             answers[row.id] = (row.fresh, row.inserted, row.now)
@@ -240,7 +241,8 @@ extension PostgresAgentStore {
     /// the same statement.
     private func update(_ batch: [(RunRecord, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>] {
         let records = batch.map(\.0)
-        let input = RunRow.json(batch.map(\.1))
+        // In the order the statement locks the runs, so the server's sorts find them sorted.
+        let input = RunRow.json(batch.map(\.1).sorted(by: RunRow.inIDOrder))
         var found: [String: (String?, String?, String?, Bool)] = [:]
         var announced = false
         for row in try await database.execute(UpdateRunsStatement(input: input)) {
