@@ -10,8 +10,10 @@ struct BenchReport {
     var insertCommitsPerSecond = 0.0
     var commitP50 = 0.0
     var commitP99 = 0.0
-    var lifecycleOneProcess = 0.0
-    var lifecycleFourProcesses = 0.0
+    /// Runs per second with 1 process, one per trial.
+    var lifecycleOneProcessTrials: [Double] = []
+    /// Runs per second with 4 processes, one per trial.
+    var lifecycleFourProcessesTrials: [Double] = []
     var claimP50 = 0.0
     var claimP99 = 0.0
     var requestToStart = (0.0, 0.0)
@@ -29,7 +31,11 @@ struct BenchReport {
                 "insertCommitsPerSecond": insertCommitsPerSecond,
                 "insertCommitLatencyP50Ms": commitP50, "insertCommitLatencyP99Ms": commitP99,
             ],
-            "lifecycleRunsPerSecond": ["oneProcess": lifecycleOneProcess, "fourProcesses": lifecycleFourProcesses],
+            "lifecycleRunsPerSecond": [
+                "oneProcess": Self.median(lifecycleOneProcessTrials),
+                "fourProcesses": Self.median(lifecycleFourProcessesTrials),
+                "oneProcessTrials": lifecycleOneProcessTrials, "fourProcessesTrials": lifecycleFourProcessesTrials,
+            ],
             "claimLatencyMs": ["p50": claimP50, "p99": claimP99],
             "requestToStartMs": ["p50": requestToStart.0, "p99": requestToStart.1],
             "pageOf50Ms": ["p50": pageP50, "p99": pageP99, "tableRows": pageRows],
@@ -37,6 +43,14 @@ struct BenchReport {
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The median of `values` (the mean of the middle two for an even count), 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     private var checkpointNote: String {
@@ -47,14 +61,20 @@ struct BenchReport {
 
     var table: String {
         func f(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+        func trials(_ values: [Double]) -> String { values.map { f($0, 0) }.joined(separator: ", ") }
+        let count = lifecycleFourProcessesTrials.count
+        let trialsNote = count == 1 ? "one trial" : "median of \(count) trials"
         let settingsLine = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         return """
             PostgreSQL: \(settingsLine); \(checkpointNote)
             baseline   SELECT 1 round trip p50 \(f(selectOneP50, 3)) ms, p99 \(f(selectOneP99, 3)) ms; \
             one-row INSERT commits \(f(insertCommitsPerSecond, 0))/s (8 connections); \
             one such commit on one connection p50 \(f(commitP50, 3)) ms, p99 \(f(commitP99, 3)) ms (the disk's flush)
-            lifecycle  no-op runs through the runner (claim, running, noOp): \(f(lifecycleOneProcess, 0))/s with 1 process, \
-            \(f(lifecycleFourProcesses, 0))/s with 4 processes (\(concurrency) concurrent runs each, \(runs) runs)
+            lifecycle  no-op runs through the runner (claim, running, noOp): \
+            \(f(Self.median(lifecycleOneProcessTrials), 0))/s with 1 process, \
+            \(f(Self.median(lifecycleFourProcessesTrials), 0))/s with 4 processes \
+            (\(concurrency) concurrent runs each, \(runs) runs; \(trialsNote): \
+            \(trials(lifecycleOneProcessTrials)) and \(trials(lifecycleFourProcessesTrials)))
             claim      p50 \(f(claimP50, 3)) ms, p99 \(f(claimP99, 3)) ms
             request    to start (another process takes it from the feed): p50 \(f(requestToStart.0)) ms, \
             p99 \(f(requestToStart.1)) ms (database clock, 1 ms resolution; from before the request's commit)

@@ -2,15 +2,16 @@ import AgentCore
 import Foundation
 import PostgresAgentStore
 
-/// `agent-runner-pg bench [--json] [--runs N] [--page-rows N]`: the PostgreSQL store's figures, each beside a
-/// same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row INSERT commit rate with 8
-/// connections and the latency of one such commit on one connection: the disk's flush). Each measure starts after a
-/// `CHECKPOINT` when the role may ask for one.
+/// `agent-runner-pg bench [--json] [--runs N] [--page-rows N] [--concurrency N] [--trials N]`: the PostgreSQL
+/// store's figures, each beside a same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row
+/// INSERT commit rate with 8 connections and the latency of one such commit on one connection: the disk's flush).
+/// Each measure starts after a `CHECKPOINT` when the role may ask for one.
 ///
 /// - lifecycle: no-op runs through the runner's own ``Orchestrator`` (claim → running → noOp, with the lease and the
 ///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 128)
-///   runs at a time per process;
-/// - claim latency p50/p99 (from the 1-process run);
+///   runs at a time per process, in `--trials` (default 3) trials, each in a new schema, reported by their
+///   median;
+/// - claim latency p50/p99 (from the 1-process runs of every trial);
 /// - request-to-start: a worker process follows the change feed and takes run requests that this process trickles,
 ///   one every 20 ms; the latency is the request's `takenAt` − `requestedAt`, both on the database's clock
 ///   (`requestedAt` is stamped before the request commits, so the request's own flush to disk is part of it);
@@ -60,6 +61,7 @@ struct BenchOptions {
     var workerRole: String?
     var schema: String?
     var concurrency = 128
+    var trials = 3
 
     init() {}
 
@@ -85,12 +87,14 @@ struct BenchOptions {
             case "--runs": runs = try number()
             case "--page-rows": pageRows = try number()
             case "--concurrency": concurrency = try number()
+            case "--trials": trials = try number()
             case "--worker": workerRole = try value()
             case "--bench-schema": schema = try value()
             default:
                 throw StoreError(
                     .invalidQuery,
-                    "unknown option \(arguments[index]); use --json, --runs N, --page-rows N, --concurrency N")
+                    "unknown option \(arguments[index]); "
+                        + "use --json, --runs N, --page-rows N, --concurrency N, --trials N")
             }
             index += 1
         }
