@@ -6,13 +6,13 @@ Starts PROCESSES worker processes in a throw-away schema, each an Oban instance 
 jobs, and waits until N no-op jobs completed. Two rates, both over spans on the database's clock, so the workers'
 start-up is not counted:
 
-- `perSecond`: the jobs are inserted while the workers run (1,000 per statement, Oban's bulk insert), and the span
+- by default the jobs are inserted while the workers run (1,000 per statement, Oban's bulk insert), and the span
   runs from the first job's `inserted_at` to the last job's `completed_at`: insert, fetch and ack of every job, the
   same work as the agent runner's life cycle (whose claim inserts the run);
-- `perSecondPreinserted` (with --preinserted): the jobs are all inserted before the workers start, and the span runs
-  from the first `attempted_at`: fetch and ack only.
+- with --preinserted the jobs are all inserted before the workers start, and the span runs from the first
+  `attempted_at`: fetch and ack only.
 
-Prints one line of JSON. The schema is dropped at the end.
+Prints one line of JSON (`perSecond`, with `preinserted` saying which). The schema is dropped at the end.
 """
 
 import argparse

@@ -45,13 +45,8 @@ struct BenchReport {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The median of `values` (the mean of the middle two for an even count), 0 for none.
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    /// The median of the trials (the upper of the middle two for an even count), 0 for none.
+    static func median(_ values: [Double]) -> Double { PostgresBenchmark.percentile(values, 0.5) }
 
     private var checkpointNote: String {
         checkpointed

@@ -50,7 +50,6 @@ struct BenchRun {
         }
         report.claimP50 = PostgresBenchmark.percentile(claimMilliseconds, 0.5)
         report.claimP99 = PostgresBenchmark.percentile(claimMilliseconds, 0.99)
-        _ = try await raw.checkpoint()
         report.requestToStart = try await requestToStart()
         (report.pageP50, report.pageP99) = try await paging(raw: raw)
         report.pageRows = options.pageRows
@@ -60,12 +59,12 @@ struct BenchRun {
     }
 
     /// One trial of the life cycle in a new schema, removed at the end (its dead row versions would otherwise be
-    /// vacuumed by the server in the middle of the next measure): 1 process, then 4 processes.
+    /// vacuumed by the server in the middle of the next measure): 1 process, then 4 processes. It starts after a
+    /// `CHECKPOINT` and ends with one, for the measure after it.
     /// - Returns: Runs per second with 1 and with 4 processes, and the 1-process run's claim latencies.
     private func lifecycleTrial(raw: BenchConnection, schema: String) async throws
         -> (one: Double, four: Double, claims: [Double])
     {
-        _ = try await raw.checkpoint()
         let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema, maximumConnections: 8))
         defer { store.close() }
         let single = try await BenchWorker.lifecycle(store, runs: options.runs, concurrency: options.concurrency)
@@ -85,6 +84,7 @@ struct BenchRun {
         }
         store.close()
         try await PostgresAgentStore.removeSchema(url: url.connectionText, schema: schema)
+        _ = try await raw.checkpoint()
         return (
             Double(options.runs) / single.seconds, slowest > 0 ? Double(options.runs / 4 * 4) / slowest : 0,
             single.claimMilliseconds
