@@ -22,6 +22,16 @@ extension PostgresAgentStore {
             throw StoreError(.invalidQuery, "a change page needs a limit of at least 1, not \(limit)")
         }
         let after = Int64(clamping: cursor.sequence)
+        // The changes the notifications carried, when they continue the cursor without a gap: a follower woken by a
+        // notification reads its page without a round trip.
+        if let held = recentChanges.page(after: after, limit: limit) {
+            let changes = try held.map { entry in
+                StoreChange(
+                    sequence: UInt64(entry.sequence),
+                    kind: try ChangeBody.kind(from: entry.body, sequence: UInt64(entry.sequence)))
+            }
+            return ChangePage(changes: changes, cursor: changes.last?.cursor ?? cursor, missedChanges: false)
+        }
         // One statement, one snapshot: the feed's bounds and the page. Sequence numbers are handed out under the
         // counter row's lock, held until the writer commits, so they become visible in order and a page never skips
         // a change that commits later.
@@ -30,6 +40,7 @@ extension PostgresAgentStore {
             throw StoreError(.corruptData, "the change counter of \(location) is missing")
         }
         signal.observe(latest: last)
+        recentChanges.observe(latest: last)
         if after > last {
             // A cursor from before the feed was re-created.
             return ChangePage(changes: [], cursor: ChangeCursor(sequence: UInt64(last)), missedChanges: true)
@@ -63,6 +74,7 @@ extension PostgresAgentStore {
         let rows = try await database.rows("SELECT last FROM \(unescaped: table("change_counter")) WHERE id = 1")
         let latest: Int64 = try decode(rows.first, as: Int64.self) ?? 0
         signal.observe(latest: latest)
+        recentChanges.observe(latest: latest)
         return latest
     }
 }

@@ -3,30 +3,20 @@ import Foundation
 import PostgresNIO
 
 extension PostgresAgentStore {
-    /// See ``ControlRequestStore/submitRequest(_:)``: one statement writes the request and its change and announces
-    /// it, so a runner that follows the feed can take it one round trip after the commit.
+    /// See ``ControlRequestStore/submitRequest(_:)``: one prepared statement writes the request and its change and
+    /// announces it with the change itself, so a runner that follows the feed can take it one round trip after the
+    /// commit.
     /// - Parameter request: The pending request.
     /// - Returns: The request as stored, with the database's now as ``ControlRequest/requestedAt``.
     /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` for a used id or a request that is not pending.
     public func submitRequest(_ request: ControlRequest) async throws -> ControlRequest {
-        // The checks of `submitted(at:)`; the statement sets `requestedAt` to the database's now.
+        // The checks of `submitted(at:)` (a pending request with a valid id); the statement sets `requestedAt` to the
+        // database's now.
         let checked = try request.submitted(at: Date(milliseconds: 0))
-        let rows = try await database.rows(
-            """
-            WITH clock AS (SELECT coalesce(\(injectedNow)::bigint, \(unescaped: StatementSQL.databaseNow)) AS now),
-            added AS (
-                INSERT INTO \(unescaped: table("requests")) (id, state, requested_by, requested_at, body)
-                SELECT \(checked.id), \(checked.state.rawValue), \(checked.requestedBy),
-                    \(unescaped: StatementSQL.timestamp("clock.now")),
-                    jsonb_set(\(try Self.json(checked))::jsonb, '{requestedAt}', \(unescaped: StatementSQL.requestDate("clock.now")))
-                FROM clock
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id, body
-            ), \(unescaped: feedAppend(
-                from: "added", body: "jsonb_build_object('kind', 'request', 'request', added.body)", order: "added.id"))
-            SELECT added.body::text, (SELECT count(*) FROM feed_notice) FROM added
-            """)
-        guard let (text, _) = try decode(rows.first, as: (String, Int64).self) else {
+        let rows = try await database.execute(
+            SubmitRequestStatement(
+                id: checked.id, requestedBy: checked.requestedBy, body: try Self.json(checked), injectedNow: injectedNow))
+        guard let (text, _) = rows.first else {
             throw StoreError(.invalidRecord, "a control request with id \(request.id) already exists; use a new id")
         }
         signal.wake()

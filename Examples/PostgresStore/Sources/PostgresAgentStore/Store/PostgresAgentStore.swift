@@ -61,6 +61,8 @@ public final class PostgresAgentStore: AgentStore {
     /// The options the store was opened with.
     public let options: Options
     let signal = WakeSignal()
+    /// The newest changes as this process's notifications carried them.
+    let recentChanges = RecentChanges()
     let listener: ChangeListener
     /// Combines the run writes of this process's tasks into batches.
     let runWrites: RunWriteBatcher
@@ -70,7 +72,8 @@ public final class PostgresAgentStore: AgentStore {
         self.database = database
         self.schema = schema
         self.options = options
-        listener = ChangeListener(database: database, channel: schema.channel, signal: signal)
+        listener = ChangeListener(
+            database: database, channel: schema.channel, signal: signal, recent: recentChanges)
         // One batch at a time (it may use three connections: claims, updates, notifications): the writes that come
         // meanwhile make the next batch bigger, which measured faster than two smaller batches at once.
         runWrites = RunWriteBatcher(maximumBatchesInFlight: 1)
@@ -213,7 +216,7 @@ public final class PostgresAgentStore: AgentStore {
             """)
     }
 
-    /// ``StatementSQL/feedAppend(from:body:order:table:channel:)`` with this store's qualified names and channel.
+    /// ``StatementSQL/feedAppend(from:body:order:announcing:table:channel:)`` with this store's qualified names and channel.
     /// - Parameters:
     ///   - source: The name of a CTE earlier in the statement, one row per change.
     ///   - body: The SQL of one change's JSON body (`jsonb`) from a row of `source`.

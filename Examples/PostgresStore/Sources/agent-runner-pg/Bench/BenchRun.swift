@@ -50,7 +50,7 @@ struct BenchRun {
         }
         report.claimP50 = PostgresBenchmark.percentile(claimMilliseconds, 0.5)
         report.claimP99 = PostgresBenchmark.percentile(claimMilliseconds, 0.99)
-        report.requestToStart = try await requestToStart()
+        (report.requestToStart, report.requestToStartSeenByProcesses) = try await requestToStart()
         (report.pageP50, report.pageP99) = try await paging(raw: raw)
         report.pageRows = options.pageRows
         report.runs = options.runs
@@ -93,9 +93,11 @@ struct BenchRun {
 
     /// A taker process follows the feed and takes each run request; this process trickles 500 requests, one every
     /// 20 ms (far longer than a take), and sleeps in between, so that it does not compete with the taker for the
-    /// machine while a request is on its way. The latency of each is its `takenAt` minus its `requestedAt`, both
-    /// stamped by the database's clock, read once every request was taken.
-    private func requestToStart() async throws -> (Double, Double) {
+    /// machine while a request is on its way. Each request's latency is measured twice: its `takenAt` minus its
+    /// `requestedAt`, both stamped by the database's clock (to the millisecond), read once every request was taken;
+    /// and, to the microsecond, from this process's call to submit it to the return of the taker's take, on the
+    /// machine's monotonic clock (which also counts the submit's round trip to the server and the take's back).
+    private func requestToStart() async throws -> (database: (Double, Double), processes: (Double, Double)) {
         let count = 500
         let schema = "\(prefix)_requests"
         let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
@@ -103,24 +105,37 @@ struct BenchRun {
         let taker = try BenchProcess(
             ["--worker", "taker", "--bench-schema", schema, "--runs", String(count)], url: url)
         try await taker.waitForLine(containing: "ready", deadline: 30)
-        var ids: [String] = []
+        var submittedAt: [String: Int64] = [:]
         for index in 0..<count {
             let request = ControlRequest(
                 id: "bench-request-\(index)",
                 action: .run(request: AgentRunRequest(agent: "bench", correlationID: "bench")), requestedBy: "bench")
-            ids.append(try await store.submitRequest(request).id)
+            let start = MonotonicTime.nanoseconds()
+            submittedAt[try await store.submitRequest(request).id] = start
             try await Task.sleep(for: .milliseconds(20))
         }
         // The taker exits once it took them all.
-        _ = try await taker.finish(deadline: 30)
-        var latencies: [Double] = []
-        for id in ids {
-            guard let request = try await store.request(id: id), let takenAt = request.takenAt else {
+        let line = try await taker.finish(deadline: 30)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+            let takenAt = object["takenAtNanoseconds"] as? [String: NSNumber]
+        else {
+            throw BenchFailure(message: "the taker's report cannot be read: \(line)")
+        }
+        var databaseLatencies: [Double] = []
+        var processLatencies: [Double] = []
+        for (id, start) in submittedAt {
+            guard let request = try await store.request(id: id), let databaseTakenAt = request.takenAt,
+                let processTakenAt = takenAt[id]
+            else {
                 throw StoreError(.unavailable, "the taker ended without taking request \(id)")
             }
-            latencies.append(takenAt.timeIntervalSince(request.requestedAt) * 1000)
+            databaseLatencies.append(databaseTakenAt.timeIntervalSince(request.requestedAt) * 1000)
+            processLatencies.append(Double(processTakenAt.int64Value - start) / 1e6)
         }
-        return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
+        return (
+            (PostgresBenchmark.percentile(databaseLatencies, 0.5), PostgresBenchmark.percentile(databaseLatencies, 0.99)),
+            (PostgresBenchmark.percentile(processLatencies, 0.5), PostgresBenchmark.percentile(processLatencies, 0.99))
+        )
     }
 
     /// Fills a schema with `pageRows` runs, then times filtered pages of 50.

@@ -18,8 +18,10 @@ enum BenchWorker {
             let result = try await lifecycle(store, runs: options.runs, concurrency: options.concurrency)
             print("{\"runs\": \(options.runs), \"seconds\": \(result.seconds)}")
         case "taker":
-            try await takeRequests(store, count: options.runs)
-            print("{\"taken\": \(options.runs)}")
+            let takenAt = try await takeRequests(store, count: options.runs)
+            let data = try JSONSerialization.data(
+                withJSONObject: ["taken": options.runs, "takenAtNanoseconds": takenAt], options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
         default:
             throw StoreError(.invalidQuery, "unknown bench worker role \(role)")
         }
@@ -62,19 +64,23 @@ enum BenchWorker {
     }
 
     /// Follows the change feed and takes every pending run request, until `count` were taken.
-    static func takeRequests(_ store: PostgresAgentStore, count: Int) async throws {
+    /// - Returns: For each request taken, the ``MonotonicTime`` at which its take returned.
+    static func takeRequests(_ store: PostgresAgentStore, count: Int) async throws -> [String: Int64] {
         var cursor = try await store.latestChangeCursor()
-        var taken = 0
+        var takenAt: [String: Int64] = [:]
         FileHandle.standardOutput.write(Data("{\"ready\": true}\n".utf8))
-        while taken < count {
+        while takenAt.count < count {
             try await store.waitForChanges(after: cursor)
             let page = try await store.changes(after: cursor, limit: 100)
             cursor = page.cursor
             for change in page.changes {
                 guard case .request(let request) = change.kind, request.state == .pending else { continue }
-                if try await store.takeRequest(id: request.id, owner: "bench-taker") != nil { taken += 1 }
+                if try await store.takeRequest(id: request.id, owner: "bench-taker") != nil {
+                    takenAt[request.id] = MonotonicTime.nanoseconds()
+                }
             }
         }
+        return takenAt
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

@@ -37,6 +37,19 @@ enum StatementSQL {
     static let terminalStatuses =
         "'{" + RunStatus.allCases.filter(\.isTerminal).map(\.rawValue).joined(separator: ",") + "}'::text[]"
 
+    /// What a feed append's notification carries.
+    enum FeedAnnouncement {
+        /// The newest sequence number only.
+        case sequence
+        /// The newest sequence number and, when they fit in a notification, the changes themselves (see
+        /// ``RecentChanges/parse(_:)``), so the followers read them without a round trip.
+        case changes
+    }
+
+    /// The most bytes a notification's payload may hold with its changes: the server refuses 8,000 or more, and a
+    /// payload over this carries the newest sequence number alone.
+    static let notificationPayloadLimit = 7_900
+
     /// Common table expressions that append one change per row of the CTE `source` to the feed inside the statement
     /// that writes them, and announce the newest on the store's channel at its commit. The statement must read
     /// `feed_notice` (for example `(SELECT count(*) FROM feed_notice)`), or the announcement is not made. Sequence
@@ -45,27 +58,44 @@ enum StatementSQL {
     ///   - source: The name of a CTE earlier in the statement, one row per change.
     ///   - body: The SQL of one change's JSON body (`jsonb`) from a row of `source`, as ``ChangeBody`` writes it.
     ///   - order: The SQL that orders the changes of the statement.
+    ///   - announcing: Whether the notification carries the changes when they fit, or the newest sequence only (for
+    ///     the many changes of a batch of run writes, which no follower needs at once).
     ///   - table: Qualifies a table name (the identity for the unqualified names of a prepared statement).
     ///   - channel: The SQL of the channel's name.
     /// - Returns: `feed_counter AS (…), feed_entries AS (…), feed_notice AS (…)`, to follow a comma in a WITH list.
     static func feedAppend(
-        from source: String, body: String, order: String, table: (String) -> String = { $0 },
-        channel: String = "current_schema() || '_changes'"
+        from source: String, body: String, order: String, announcing: FeedAnnouncement = .changes,
+        table: (String) -> String = { $0 }, channel: String = "current_schema() || '_changes'"
     ) -> String {
-        """
-        feed_counter AS (
-            UPDATE \(table("change_counter")) SET last = last + (SELECT count(*) FROM \(source))
-            WHERE id = 1 AND EXISTS (SELECT 1 FROM \(source))
-            RETURNING last
-        ), feed_entries AS (
-            INSERT INTO \(table("changes")) (sequence, body)
-            SELECT feed_counter.last - (SELECT count(*) FROM \(source)) + row_number() OVER (ORDER BY \(order)),
-                \(body)
-            FROM feed_counter, \(source)
-            RETURNING sequence
-        ), feed_notice AS (
-            SELECT pg_notify(\(channel), max(sequence)::text) FROM feed_entries HAVING count(*) > 0
-        )
-        """
+        // Each change's line is "\n<sequence>\t<body>": at most 21 bytes besides the body; the first line, the newest
+        // sequence, at most 19.
+        let (returning, payload) =
+            switch announcing {
+            case .sequence: ("sequence", "max(sequence)::text")
+            case .changes: (
+                "sequence, body",
+                """
+                max(sequence)::text || CASE
+                        WHEN sum(octet_length(body::text) + 21) + 19 <= \(notificationPayloadLimit)
+                        THEN string_agg(E'\\n' || sequence::text || E'\\t' || body::text, '' ORDER BY sequence)
+                        ELSE '' END
+                """
+            )
+            }
+        return """
+            feed_counter AS (
+                UPDATE \(table("change_counter")) SET last = last + (SELECT count(*) FROM \(source))
+                WHERE id = 1 AND EXISTS (SELECT 1 FROM \(source))
+                RETURNING last
+            ), feed_entries AS (
+                INSERT INTO \(table("changes")) (sequence, body)
+                SELECT feed_counter.last - (SELECT count(*) FROM \(source)) + row_number() OVER (ORDER BY \(order)),
+                    \(body)
+                FROM feed_counter, \(source)
+                RETURNING \(returning)
+            ), feed_notice AS (
+                SELECT pg_notify(\(channel), \(payload)) FROM feed_entries HAVING count(*) > 0
+            )
+            """
     }
 }

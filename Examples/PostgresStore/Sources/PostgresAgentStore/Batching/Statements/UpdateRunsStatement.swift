@@ -37,7 +37,7 @@ struct UpdateRunsStatement: PostgresPreparedStatement {
         ), \(StatementSQL.feedAppend(
             from: "ended",
             body: "jsonb_build_object('kind', 'runEnded', 'id', ended.id, 'agent', ended.agent, 'status', ended.status)",
-            order: "ended.id"))
+            order: "ended.id", announcing: .sequence))
         SELECT input.id, old.agent, old.idempotency_key, old.status, changed.id IS NOT NULL,
             (SELECT count(*) FROM feed_notice)
         FROM input LEFT JOIN old ON old.id = input.id LEFT JOIN changed ON changed.id = input.id
