@@ -1,6 +1,6 @@
 """No-op jobs through Oban for Python, on the same PostgreSQL server as `agent-runner-pg bench`.
 
-    python oban_noop.py --dsn URL [--jobs N] [--processes 4] [--limit 50]
+    python oban_noop.py --dsn URL [--jobs N] [--processes 4] [--limit 50] [--preinserted | --trickle]
 
 Starts PROCESSES worker processes in a throw-away schema, each an Oban instance with one queue of LIMIT concurrent
 jobs, and waits until N no-op jobs completed. Two rates, both over spans on the database's clock, so the workers'
@@ -12,7 +12,12 @@ start-up is not counted:
 - with --preinserted the jobs are all inserted before the workers start, and the span runs from the first
   `attempted_at`: fetch and ack only.
 
-Prints one line of JSON (`perSecond`, with `preinserted` saying which). The schema is dropped at the end.
+With --trickle the jobs are inserted one at a time, one every 20 ms, while the workers run, and what is measured is
+how long each waits: its `attempted_at` (the fetch's now) minus its `inserted_at` (the insert's now), both on the
+database's clock, p50 and p99: the same measure as the bench's request to start.
+
+Prints one line of JSON (`perSecond` with `preinserted` saying which, or `p50Ms` and `p99Ms` with `trickle`). The
+schema is dropped at the end.
 """
 
 import argparse
@@ -71,6 +76,17 @@ async def _insert(dsn: str, schema: str, jobs: int) -> None:
         await pool.close()
 
 
+async def _trickle(dsn: str, schema: str, jobs: int) -> None:
+    pool = await Oban.create_pool(_dsn_with_schema(dsn, schema), min_size=1, max_size=2)
+    try:
+        async with Oban(pool=pool, prefix=schema) as client:
+            for _ in range(jobs):
+                await client.enqueue(NoOp.new({}))
+                await asyncio.sleep(0.02)
+    finally:
+        await pool.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dsn", default=os.environ.get("DATABASE_URL"))
@@ -79,7 +95,11 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=50)
     parser.add_argument("--deadline", type=float, default=300.0)
     parser.add_argument("--preinserted", action="store_true")
+    parser.add_argument("--trickle", action="store_true")
     options = parser.parse_args()
+    if options.preinserted and options.trickle:
+        print("oban_noop.py: --preinserted and --trickle are different measures: pass one of them", file=sys.stderr)
+        return 2
     if not options.dsn:
         print("oban_noop.py: no database given: pass --dsn or set DATABASE_URL", file=sys.stderr)
         return 2
@@ -104,7 +124,10 @@ def main() -> int:
                 while time.monotonic() < ready and admin.execute(
                         f"SELECT count(*) FROM {schema}.oban_producers").fetchone()[0] < options.processes:
                     time.sleep(0.05)
-                asyncio.run(_insert(options.dsn, schema, options.jobs))
+                if options.trickle:
+                    asyncio.run(_trickle(options.dsn, schema, options.jobs))
+                else:
+                    asyncio.run(_insert(options.dsn, schema, options.jobs))
             deadline = time.monotonic() + options.deadline
             done = 0
             while time.monotonic() < deadline:
@@ -124,6 +147,16 @@ def main() -> int:
                 print(f"oban_noop.py: only {done} of {options.jobs} jobs completed within {options.deadline} s",
                       file=sys.stderr)
                 return 1
+            if options.trickle:
+                p50, p99 = admin.execute(
+                    "SELECT percentile_cont(array[0.5, 0.99]) WITHIN GROUP "
+                    f"(ORDER BY extract(epoch FROM attempted_at - inserted_at) * 1000) FROM {schema}.oban_jobs"
+                ).fetchone()[0]
+                print(json.dumps({
+                    "system": "oban", "jobs": options.jobs, "processes": options.processes, "trickle": True,
+                    "p50Ms": p50, "p99Ms": p99,
+                }))
+                return 0
             start_column = "attempted_at" if options.preinserted else "inserted_at"
             first, last = admin.execute(
                 f"SELECT min({start_column}), max(completed_at) FROM {schema}.oban_jobs").fetchone()

@@ -142,6 +142,7 @@ enum SchemaMigrations {
         scheduleOverride,
         candidates,
         claimLedger,
+        requestTimes,
     ]
 
     /// Brings the schema to ``latestVersion`` under the schema's advisory lock.

@@ -174,4 +174,90 @@ final class BenchConnection: Sendable {
         // autovacuum does not do it during the measurement.
         try await rows(PostgresQuery(unsafeSQL: "VACUUM (ANALYZE) \(schema).runs"))
     }
+
+    /// For every control request of a store's schema that was taken, the time from its `requested_at` to its
+    /// `taken_at` in milliseconds, both stamped by the database's clock to the microsecond, by request id.
+    func requestTakeLatencies(schema: String) async throws -> [String: Double] {
+        let rows = try await rows(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT id, (extract(epoch FROM taken_at - requested_at) * 1000)::float8
+                    FROM \(schema).requests WHERE taken_at IS NOT NULL
+                    """))
+        var latencies: [String: Double] = [:]
+        for row in rows {
+            let (id, milliseconds) = try row.decode((String, Double).self)
+            latencies[id] = milliseconds
+        }
+        return latencies
+    }
+
+    /// The engine's floor under the request-to-start latency: one connection commits a one-row INSERT whose statement
+    /// also sends a notification carrying the statement's clock, one every 20 ms; another connection LISTENs, and on
+    /// each notification this process runs a statement on a pooled connection that reads the clock again. The
+    /// difference (database clock, microseconds) is a commit's flush, its notification and the next statement's way
+    /// to the server, with no store code: p50 and p99 in milliseconds.
+    func notificationReaction(url: DatabaseURL, count: Int) async throws -> (Double, Double) {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: try Self.connectionTLS(url.tlsMode))
+        configuration.options.connectTimeout = .seconds(5)
+        let listener = try await PostgresConnection.connect(
+            configuration: configuration, id: 1, logger: Logger(label: "agent-runner-pg-bench"))
+        let channel = "bench_floor_\(ProcessInfo.processInfo.processIdentifier)"
+        let (listening, announceListening) = AsyncStream<Void>.makeStream()
+        var latencies: [Double] = []
+        do {
+            try await withScratchTable("bench_floor") { table in
+                latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                    group.addTask {
+                        try await listener.listen(on: channel) { notifications in
+                            announceListening.yield()
+                            var latencies: [Double] = []
+                            for try await notification in notifications {
+                                guard let sent = Double(notification.payload) else { continue }
+                                let rows = try await self.rows("SELECT extract(epoch FROM clock_timestamp())::float8")
+                                let reacted = try rows.first?.decode(Double.self) ?? sent
+                                latencies.append((reacted - sent) * 1000)
+                                if latencies.count == count { break }
+                            }
+                            return latencies
+                        }
+                    }
+                    group.addTask {
+                        // The deadline: a lost notification must not hang the benchmark. Closing the connection ends
+                        // the listener's sequence, so the group can finish.
+                        try await Task.sleep(for: .seconds(30) + .milliseconds(20 * count))
+                        try? await listener.close()
+                        throw BenchFailure(message: "the notification floor did not see its \(count) notifications")
+                    }
+                    for await _ in listening { break }
+                    for index in 0..<count {
+                        try await self.rows(
+                            """
+                            WITH added AS (INSERT INTO \(unescaped: table) (id, body) VALUES (\(Int64(index)), 'x'))
+                            SELECT pg_notify(\(channel), extract(epoch FROM clock_timestamp())::float8::text)
+                            """)
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
+                    let latencies = try await group.next() ?? []
+                    group.cancelAll()
+                    return latencies
+                }
+            }
+        } catch {
+            try? await listener.close()
+            throw error
+        }
+        try? await listener.close()
+        return (PostgresBenchmark.percentile(latencies, 0.5), PostgresBenchmark.percentile(latencies, 0.99))
+    }
+
+    private static func connectionTLS(_ mode: DatabaseURL.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
 }

@@ -10,13 +10,16 @@ struct BenchReport {
     var insertCommitsPerSecond = 0.0
     var commitP50 = 0.0
     var commitP99 = 0.0
+    /// The engine's floor under request to start (see ``BenchConnection/notificationReaction(url:count:)``).
+    var notificationReactionP50 = 0.0
+    var notificationReactionP99 = 0.0
     /// Runs per second with 1 process, one per trial.
     var lifecycleOneProcessTrials: [Double] = []
     /// Runs per second with 4 processes, one per trial.
     var lifecycleFourProcessesTrials: [Double] = []
     var claimP50 = 0.0
     var claimP99 = 0.0
-    /// Request to start on the database's clock (milliseconds), p50 and p99.
+    /// Request to start on the database's clock, p50 and p99.
     var requestToStart = (0.0, 0.0)
     /// Request to start on the machine's monotonic clock, from the submit call to the take's return, p50 and p99.
     var requestToStartSeenByProcesses = (0.0, 0.0)
@@ -33,6 +36,7 @@ struct BenchReport {
                 "selectOneRoundTripP50Ms": selectOneP50, "selectOneRoundTripP99Ms": selectOneP99,
                 "insertCommitsPerSecond": insertCommitsPerSecond,
                 "insertCommitLatencyP50Ms": commitP50, "insertCommitLatencyP99Ms": commitP99,
+                "commitNotifyReactP50Ms": notificationReactionP50, "commitNotifyReactP99Ms": notificationReactionP99,
             ],
             "lifecycleRunsPerSecond": [
                 "oneProcess": Self.median(lifecycleOneProcessTrials),
@@ -70,15 +74,17 @@ struct BenchReport {
             PostgreSQL: \(settingsLine); \(checkpointNote)
             baseline   SELECT 1 round trip p50 \(f(selectOneP50, 3)) ms, p99 \(f(selectOneP99, 3)) ms; \
             one-row INSERT commits \(f(insertCommitsPerSecond, 0))/s (8 connections); \
-            one such commit on one connection p50 \(f(commitP50, 3)) ms, p99 \(f(commitP99, 3)) ms (the disk's flush)
+            one such commit on one connection p50 \(f(commitP50, 3)) ms, p99 \(f(commitP99, 3)) ms (the disk's flush); \
+            a trickled commit with a notification to the next statement of its listener p50 \(f(notificationReactionP50, 3)) ms, \
+            p99 \(f(notificationReactionP99, 3)) ms (database clock; the floor under request to start)
             lifecycle  no-op runs through the runner (claim, running, noOp): \
             \(f(Self.median(lifecycleOneProcessTrials), 0))/s with 1 process, \
             \(f(Self.median(lifecycleFourProcessesTrials), 0))/s with 4 processes \
             (\(concurrency) concurrent runs each, \(runs) runs; \(trialsNote): \
             \(trials(lifecycleOneProcessTrials)) and \(trials(lifecycleFourProcessesTrials)))
             claim      p50 \(f(claimP50, 3)) ms, p99 \(f(claimP99, 3)) ms
-            request    to start (another process takes it from the feed): p50 \(f(requestToStart.0)) ms, \
-            p99 \(f(requestToStart.1)) ms (database clock, 1 ms resolution; from before the request's commit); \
+            request    to start (another process takes it from the feed): p50 \(f(requestToStart.0, 3)) ms, \
+            p99 \(f(requestToStart.1, 3)) ms (database clock; from before the request's commit to the take); \
             seen by the processes p50 \(f(requestToStartSeenByProcesses.0, 3)) ms, \
             p99 \(f(requestToStartSeenByProcesses.1, 3)) ms (monotonic clock; from the submit call to the take's return)
             page of 50 from \(pageRows) runs (second page, filtered): p50 \(f(pageP50, 3)) ms, p99 \(f(pageP99, 3)) ms

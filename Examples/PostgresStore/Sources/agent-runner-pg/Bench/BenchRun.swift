@@ -36,6 +36,8 @@ struct BenchRun {
         (report.selectOneP50, report.selectOneP99) = try await raw.selectOneRoundTrip(count: 2_000)
         report.insertCommitsPerSecond = try await raw.insertCommitRate(count: 2_000, concurrency: 8)
         (report.commitP50, report.commitP99) = try await raw.commitLatency(count: 500)
+        (report.notificationReactionP50, report.notificationReactionP99) = try await raw.notificationReaction(
+            url: url, count: 500)
 
         // Each measure starts after a CHECKPOINT, so that the writes of the step before do not set one off in the
         // middle of it. The life cycle is measured in several trials, each in a schema of its own, and reported by
@@ -50,7 +52,7 @@ struct BenchRun {
         }
         report.claimP50 = PostgresBenchmark.percentile(claimMilliseconds, 0.5)
         report.claimP99 = PostgresBenchmark.percentile(claimMilliseconds, 0.99)
-        (report.requestToStart, report.requestToStartSeenByProcesses) = try await requestToStart()
+        (report.requestToStart, report.requestToStartSeenByProcesses) = try await requestToStart(raw: raw)
         (report.pageP50, report.pageP99) = try await paging(raw: raw)
         report.pageRows = options.pageRows
         report.runs = options.runs
@@ -93,11 +95,13 @@ struct BenchRun {
 
     /// A taker process follows the feed and takes each run request; this process trickles 500 requests, one every
     /// 20 ms (far longer than a take), and sleeps in between, so that it does not compete with the taker for the
-    /// machine while a request is on its way. Each request's latency is measured twice: its `takenAt` minus its
-    /// `requestedAt`, both stamped by the database's clock (to the millisecond), read once every request was taken;
-    /// and, to the microsecond, from this process's call to submit it to the return of the taker's take, on the
-    /// machine's monotonic clock (which also counts the submit's round trip to the server and the take's back).
-    private func requestToStart() async throws -> (database: (Double, Double), processes: (Double, Double)) {
+    /// machine while a request is on its way. Each request's latency is measured twice, to the microsecond: its
+    /// `taken_at` minus its `requested_at`, both stamped by the database's clock, read once every request was taken;
+    /// and from this process's call to submit it to the return of the taker's take, on the machine's monotonic clock
+    /// (which also counts the submit's way to the server and the take's commit and way back).
+    private func requestToStart(raw: BenchConnection) async throws
+        -> (database: (Double, Double), processes: (Double, Double))
+    {
         let count = 500
         let schema = "\(prefix)_requests"
         let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
@@ -121,15 +125,14 @@ struct BenchRun {
         else {
             throw BenchFailure(message: "the taker's report cannot be read: \(line)")
         }
+        let stamped = try await raw.requestTakeLatencies(schema: schema)
         var databaseLatencies: [Double] = []
         var processLatencies: [Double] = []
         for (id, start) in submittedAt {
-            guard let request = try await store.request(id: id), let databaseTakenAt = request.takenAt,
-                let processTakenAt = takenAt[id]
-            else {
-                throw StoreError(.unavailable, "the taker ended without taking request \(id)")
+            guard let databaseLatency = stamped[id], let processTakenAt = takenAt[id] else {
+                throw BenchFailure(message: "the taker ended without taking request \(id)")
             }
-            databaseLatencies.append(databaseTakenAt.timeIntervalSince(request.requestedAt) * 1000)
+            databaseLatencies.append(databaseLatency)
             processLatencies.append(Double(processTakenAt.int64Value - start) / 1e6)
         }
         return (

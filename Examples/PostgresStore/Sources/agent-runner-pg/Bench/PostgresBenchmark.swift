@@ -13,8 +13,9 @@ import PostgresAgentStore
 ///   median;
 /// - claim latency p50/p99 (from the 1-process runs of every trial);
 /// - request-to-start: a worker process follows the change feed and takes run requests that this process trickles,
-///   one every 20 ms; the latency is the request's `takenAt` − `requestedAt`, both on the database's clock
-///   (`requestedAt` is stamped before the request commits, so the request's own flush to disk is part of it);
+///   one every 20 ms; the latency is the request's `taken_at` − `requested_at`, both on the database's clock to the
+///   microsecond (`requested_at` is stamped before the request commits, so the request's own flush to disk is part
+///   of it), and, as the processes see it, from the call to submit to the take's return on the monotonic clock;
 /// - a filtered page of 50 runs from a table of `--page-rows` (default 1,000,000) runs, p50/p99.
 ///
 /// Everything runs in throw-away schemas that are removed at the end.

@@ -10,6 +10,19 @@ enum StatementSQL {
     /// - Returns: A `bigint` expression.
     static func now(parameter: Int) -> String { "coalesce($\(parameter)::bigint, \(databaseNow))" }
 
+    /// The body of a `clock` CTE with one reading of the statement's now: `now`, the injected now of `$parameter` or
+    /// the database's, in milliseconds (the precision records keep), and `exact`, the same moment as a `timestamptz`
+    /// to the microsecond when it is the database's.
+    /// - Parameter parameter: The number of the `bigint` parameter holding the injected now.
+    /// - Returns: A `SELECT` of one row.
+    static func clock(parameter: Int) -> String {
+        """
+        SELECT coalesce($\(parameter)::bigint, round(extract(epoch FROM reading.moment) * 1000)::bigint) AS now,
+            coalesce(to_timestamp($\(parameter)::numeric / 1000), reading.moment) AS exact
+        FROM (SELECT clock_timestamp() AS moment) AS reading
+        """
+    }
+
     /// The database's now in milliseconds, as the schema's `now_ms(NULL)` computes it.
     static let databaseNow = "round(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 

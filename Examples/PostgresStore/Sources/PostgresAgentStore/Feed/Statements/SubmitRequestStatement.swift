@@ -1,17 +1,18 @@
 import AgentCore
 import PostgresNIO
 
-/// Stores a pending control request with `requestedAt` set to the database's now (or the injected now) and appends
-/// its change to the feed, announced at the commit. Prepared once per connection, so a submit costs no parsing or
-/// planning. A row when the request was stored: its JSON as stored; none when its id is taken.
+/// Stores a pending control request with `requestedAt` set to the database's now (or the injected now; the
+/// `requested_at` column keeps it to the microsecond) and appends its change to the feed, announced at the commit.
+/// Prepared once per connection, so a submit costs no parsing or planning. A row when the request was stored: its JSON
+/// as stored; none when its id is taken.
 struct SubmitRequestStatement: PostgresPreparedStatement {
     typealias Row = (body: String, announced: Int64)
 
     static let sql = """
-        WITH clock AS (SELECT \(StatementSQL.now(parameter: 4)) AS now),
+        WITH clock AS (\(StatementSQL.clock(parameter: 4))),
         added AS (
             INSERT INTO requests (id, state, requested_by, requested_at, body)
-            SELECT $1, 'pending', $2, \(StatementSQL.timestamp("clock.now")),
+            SELECT $1, 'pending', $2, clock.exact,
                 jsonb_set($3::jsonb, '{requestedAt}', \(StatementSQL.requestDate("clock.now")))
             FROM clock
             ON CONFLICT (id) DO NOTHING

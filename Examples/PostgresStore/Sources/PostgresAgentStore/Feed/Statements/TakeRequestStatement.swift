@@ -2,15 +2,15 @@ import AgentCore
 import PostgresNIO
 
 /// Takes a control request while it is pending (the transition of `ControlRequest.taken(by:at:)`, on the database's
-/// clock, or the injected now) and appends its change to the feed. The row's lock decides between concurrent takers,
-/// so exactly one gets a row: the taken request's JSON.
+/// clock, or the injected now; the `taken_at` column keeps it to the microsecond) and appends its change to the feed.
+/// The row's lock decides between concurrent takers, so exactly one gets a row: the taken request's JSON.
 struct TakeRequestStatement: PostgresPreparedStatement {
     typealias Row = (body: String, announced: Int64)
 
     static let sql = """
-        WITH clock AS (SELECT \(StatementSQL.now(parameter: 3)) AS now),
+        WITH clock AS (\(StatementSQL.clock(parameter: 3))),
         taken AS (
-            UPDATE requests SET state = 'taken', taken_by = $2,
+            UPDATE requests SET state = 'taken', taken_by = $2, taken_at = clock.exact,
                 body = body || jsonb_build_object(
                     'state', 'taken', 'takenBy', $2::text, 'takenAt', \(StatementSQL.requestDate("clock.now")))
             FROM clock
