@@ -13,9 +13,9 @@ extension PostgresAgentStore {
         // The checks of `submitted(at:)` (a pending request with a valid id); the statement sets `requestedAt` to the
         // database's now.
         let checked = try request.submitted(at: Date(milliseconds: 0))
-        let rows = try await database.execute(
-            SubmitRequestStatement(
-                id: checked.id, requestedBy: checked.requestedBy, body: try Self.json(checked), injectedNow: injectedNow))
+        let statement = SubmitRequestStatement(
+            id: checked.id, requestedBy: checked.requestedBy, body: try Self.json(checked), injectedNow: injectedNow)
+        let rows = try await database.execute(statement)
         guard let (text, _) = rows.first else {
             throw StoreError(.invalidRecord, "a control request with id \(request.id) already exists; use a new id")
         }

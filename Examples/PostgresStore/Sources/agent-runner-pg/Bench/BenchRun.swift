@@ -135,10 +135,10 @@ struct BenchRun {
             databaseLatencies.append(databaseLatency)
             processLatencies.append(Double(processTakenAt.int64Value - start) / 1e6)
         }
-        return (
-            (PostgresBenchmark.percentile(databaseLatencies, 0.5), PostgresBenchmark.percentile(databaseLatencies, 0.99)),
-            (PostgresBenchmark.percentile(processLatencies, 0.5), PostgresBenchmark.percentile(processLatencies, 0.99))
-        )
+        func p50AndP99(_ values: [Double]) -> (Double, Double) {
+            (PostgresBenchmark.percentile(values, 0.5), PostgresBenchmark.percentile(values, 0.99))
+        }
+        return (p50AndP99(databaseLatencies), p50AndP99(processLatencies))
     }
 
     /// Fills a schema with `pageRows` runs, then times filtered pages of 50.

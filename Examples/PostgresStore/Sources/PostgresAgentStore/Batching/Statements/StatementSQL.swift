@@ -85,15 +85,16 @@ enum StatementSQL {
         let (returning, payload) =
             switch announcing {
             case .sequence: ("sequence", "max(sequence)::text")
-            case .changes: (
-                "sequence, body",
-                """
-                max(sequence)::text || CASE
-                        WHEN sum(octet_length(body::text) + 21) + 19 <= \(notificationPayloadLimit)
-                        THEN string_agg(E'\\n' || sequence::text || E'\\t' || body::text, '' ORDER BY sequence)
-                        ELSE '' END
-                """
-            )
+            case .changes:
+                (
+                    "sequence, body",
+                    """
+                    max(sequence)::text || CASE
+                            WHEN sum(octet_length(body::text) + 21) + 19 <= \(notificationPayloadLimit)
+                            THEN string_agg(E'\\n' || sequence::text || E'\\t' || body::text, '' ORDER BY sequence)
+                            ELSE '' END
+                    """
+                )
             }
         return """
             feed_counter AS (
