@@ -211,13 +211,17 @@ final class BenchConnection: Sendable {
             try await withScratchTable("bench_floor") { table in
                 latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
                     group.addTask {
-                        try await listener.listen(on: channel) { notifications in
+                        // Ending the stream also when LISTEN fails, so the wait for it below always ends.
+                        defer { announceListening.finish() }
+                        return try await listener.listen(on: channel) { notifications in
                             announceListening.yield()
                             var latencies: [Double] = []
                             for try await notification in notifications {
                                 guard let sent = Double(notification.payload) else { continue }
-                                let rows = try await self.rows("SELECT extract(epoch FROM clock_timestamp())::float8")
-                                let reacted = try rows.first?.decode(Double.self) ?? sent
+                                var reacted = sent
+                                for try await clock in try await self.client.execute(ClockReadingStatement()) {
+                                    reacted = clock
+                                }
                                 latencies.append((reacted - sent) * 1000)
                                 if latencies.count == count { break }
                             }
@@ -228,6 +232,7 @@ final class BenchConnection: Sendable {
                         // The deadline: a lost notification must not hang the benchmark. Closing the connection ends
                         // the listener's sequence, so the group can finish.
                         try await Task.sleep(for: .seconds(30) + .milliseconds(20 * count))
+                        announceListening.finish()
                         try? await listener.close()
                         throw BenchFailure(message: "the notification floor did not see its \(count) notifications")
                     }

@@ -10,8 +10,9 @@ struct BenchReport {
     var insertCommitsPerSecond = 0.0
     var commitP50 = 0.0
     var commitP99 = 0.0
-    /// The engine's floor under request to start (see ``BenchConnection/notificationReaction(url:count:)``).
+    /// The engine's floor under request to start, p50 (see ``BenchConnection/notificationReaction(url:count:)``).
     var notificationReactionP50 = 0.0
+    /// The same floor, p99.
     var notificationReactionP99 = 0.0
     /// Runs per second with 1 process, one per trial.
     var lifecycleOneProcessTrials: [Double] = []
