@@ -66,23 +66,18 @@ async def _install(dsn: str, schema: str) -> None:
         await pool.close()
 
 
-async def _insert(dsn: str, schema: str, jobs: int) -> None:
+async def _insert(dsn: str, schema: str, jobs: int, trickle: bool = False) -> None:
+    """Inserts the jobs 1,000 per statement, or with `trickle` one at a time, 20 ms apart."""
     pool = await Oban.create_pool(_dsn_with_schema(dsn, schema), min_size=1, max_size=2)
     try:
         async with Oban(pool=pool, prefix=schema) as client:
-            for start in range(0, jobs, 1_000):
-                await client.enqueue_many([NoOp.new({}) for _ in range(min(1_000, jobs - start))])
-    finally:
-        await pool.close()
-
-
-async def _trickle(dsn: str, schema: str, jobs: int) -> None:
-    pool = await Oban.create_pool(_dsn_with_schema(dsn, schema), min_size=1, max_size=2)
-    try:
-        async with Oban(pool=pool, prefix=schema) as client:
-            for _ in range(jobs):
-                await client.enqueue(NoOp.new({}))
-                await asyncio.sleep(0.02)
+            if trickle:
+                for _ in range(jobs):
+                    await client.enqueue(NoOp.new({}))
+                    await asyncio.sleep(0.02)
+            else:
+                for start in range(0, jobs, 1_000):
+                    await client.enqueue_many([NoOp.new({}) for _ in range(min(1_000, jobs - start))])
     finally:
         await pool.close()
 
@@ -124,10 +119,7 @@ def main() -> int:
                 while time.monotonic() < ready and admin.execute(
                         f"SELECT count(*) FROM {schema}.oban_producers").fetchone()[0] < options.processes:
                     time.sleep(0.05)
-                if options.trickle:
-                    asyncio.run(_trickle(options.dsn, schema, options.jobs))
-                else:
-                    asyncio.run(_insert(options.dsn, schema, options.jobs))
+                asyncio.run(_insert(options.dsn, schema, options.jobs, trickle=options.trickle))
             deadline = time.monotonic() + options.deadline
             done = 0
             while time.monotonic() < deadline:
