@@ -5,6 +5,9 @@ import PostgresNIO
 /// upserted (in key order, so batches of several processes never deadlock), and the runs whose row this statement
 /// created are inserted with a lease of the database's now + their lease length. A row per claim: its run id, whether
 /// its key was new, whether its run was inserted (not when the run id exists), and the now used.
+///
+/// Whether a run was inserted is a lookup in the inserted ids (`IN`, a hashed subplan): a join with that CTE would be
+/// a nested loop over the batch, quadratic in its size.
 struct ClaimNewKeysStatement: PostgresPreparedStatement {
     typealias Row = (id: String, fresh: Bool, inserted: Bool, now: Int64)
 
@@ -32,10 +35,9 @@ struct ClaimNewKeysStatement: PostgresPreparedStatement {
             ON CONFLICT (id) DO NOTHING
             RETURNING id
         )
-        SELECT input.id, locked.fresh, added.id IS NOT NULL, clock.now
+        SELECT input.id, locked.fresh, input.id IN (SELECT added.id FROM added), clock.now
         FROM input
         JOIN locked ON locked.agent = input.agent AND locked.idempotency_key = input.key
-        LEFT JOIN added ON added.id = input.id
         CROSS JOIN clock
         """
 

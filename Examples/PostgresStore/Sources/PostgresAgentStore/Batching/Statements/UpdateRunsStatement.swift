@@ -5,6 +5,9 @@ import PostgresNIO
 /// ends again the same way); the runs that end here get their `runEnded` change in the same statement. A row per
 /// update: its run id, the stored agent, key and status before (`NULL` for an unknown run), whether it was
 /// replaced, and whether changes were announced.
+///
+/// The update returns each replaced run's status before and after, so the runs that end are read from it alone: a
+/// join of its rows back to the input would be a nested loop over the batch, quadratic in its size.
 struct UpdateRunsStatement: PostgresPreparedStatement {
     typealias Row = (id: String, agent: String?, key: String?, status: String?, replaced: Bool, announced: Int64)
 
@@ -28,12 +31,11 @@ struct UpdateRunsStatement: PostgresPreparedStatement {
             FROM input JOIN old ON old.id = input.id
             WHERE run.id = input.id AND old.agent = input.agent AND old.idempotency_key = input.key
                 AND (old.status <> ALL(\(StatementSQL.terminalStatuses)) OR old.status = input.status)
-            RETURNING run.id
+            RETURNING run.id, run.agent, input.status, old.status AS previous_status
         ), ended AS (
-            SELECT input.id, input.agent, input.status
-            FROM input JOIN old ON old.id = input.id JOIN changed ON changed.id = input.id
-            WHERE input.status = ANY(\(StatementSQL.terminalStatuses))
-                AND old.status <> ALL(\(StatementSQL.terminalStatuses))
+            SELECT changed.id, changed.agent, changed.status FROM changed
+            WHERE changed.status = ANY(\(StatementSQL.terminalStatuses))
+                AND changed.previous_status <> ALL(\(StatementSQL.terminalStatuses))
         ), \(StatementSQL.feedAppend(
             from: "ended",
             body: "jsonb_build_object('kind', 'runEnded', 'id', ended.id, 'agent', ended.agent, 'status', ended.status)",
