@@ -73,6 +73,21 @@ struct ManualClockTests {
         #expect(clock.sleeperCount == 0)
     }
 
+    /// A sleep that starts while ``ManualClock/advance(to:)`` moves to its deadline returns: either the advance wakes
+    /// it or it finds the time reached. (Before the advance found "nothing due" and moved the time in one step under
+    /// its lock, a sleeper registered between the two stayed asleep at a time already reached, and a scheduler
+    /// driven by the clock never parked again.) The race is between two threads, so it is run many times.
+    @Test func aSleepStartedDuringAnAdvanceToItsDeadlineIsNeverLeftAsleep() async throws {
+        let clock = ManualClock(yieldsPerWake: 0)
+        for round in 1...5_000 {
+            let target = clock.now.addingTimeInterval(1)
+            let sleeper = Task.detached { try await clock.sleep(until: target) }
+            await clock.advance(to: target)
+            try await within("the sleeper of round \(round) to return", seconds: 10) { try await sleeper.value }
+        }
+        #expect(clock.sleeperCount == 0)
+    }
+
     @Test func aPastDeadlineReturnsAtOnce() async throws {
         let clock = ManualClock()
         try await clock.sleep(until: clock.now.addingTimeInterval(-1))

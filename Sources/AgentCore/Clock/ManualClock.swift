@@ -158,8 +158,11 @@ public final class ManualClock: AgentClock {
     /// - Parameter target: The new time; a time in the past leaves the clock where it is.
     public func advance(to target: Date) async {
         while true {
+            // Finding no sleeper due and moving to `target` are one step under the lock: a sleeper registered in
+            // between (with a deadline up to `target`) would otherwise be left asleep at a time already reached.
             let due: [Sleeper] = state.withLock { state in
                 guard let earliest = state.sleepers.values.map(\.deadline).min(), earliest <= target else {
+                    if target > state.now { setNow(target, in: &state) }
                     return []
                 }
                 if earliest > state.now { setNow(earliest, in: &state) }
@@ -170,9 +173,6 @@ public final class ManualClock: AgentClock {
             if due.isEmpty { break }
             for sleeper in due { sleeper.fire() }
             for _ in 0..<yieldsPerWake { await Task.yield() }
-        }
-        state.withLock { state in
-            if target > state.now { setNow(target, in: &state) }
         }
         for _ in 0..<yieldsPerWake { await Task.yield() }
     }
