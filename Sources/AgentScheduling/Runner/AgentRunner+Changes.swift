@@ -9,18 +9,27 @@ extension AgentRunner {
         await withDiscardingTaskGroup { group in
             var cursor: ChangeCursor?
             var failures = 0
+            var awaiting = CancelsAwaitingEnd()
             while !Task.isCancelled {
                 do {
                     guard let current = cursor else {
                         // The cursor is taken before the state is read, so nothing written in between is missed.
                         let start = try await store.latestChangeCursor()
-                        try await resynchronize(in: &group)
+                        try await resynchronize(in: &group, awaiting: &awaiting)
                         cursor = start
                         continue
                     }
                     let page = try await store.changes(after: current, limit: 256)
-                    if page.missedChanges { try await resynchronize(in: &group) }
-                    for change in page.changes { await handle(change, in: &group) }
+                    if page.missedChanges { try await resynchronize(in: &group, awaiting: &awaiting) }
+                    for change in page.changes { await handle(change, in: &group, awaiting: &awaiting) }
+                    guard !awaiting.needsResynchronization else {
+                        // The store did not answer while a request was settled: everything is read again, after a
+                        // pause as after any failure.
+                        cursor = nil
+                        failures += 1
+                        await backOff(after: failures)
+                        continue
+                    }
                     cursor = page.cursor
                     failures = 0
                     if page.changes.isEmpty { try await store.waitForChanges(after: page.cursor) }
@@ -29,18 +38,27 @@ extension AgentRunner {
                 } catch {
                     // The scheduler reports store outages; the feed backs off and tries again.
                     failures += 1
-                    let delay = min(30.0, 0.25 * Double(1 << min(failures, 7)))
-                    try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+                    await backOff(after: failures)
                 }
             }
         }
     }
 
+    /// Waits before the feed tries again: 0.5 s after the first failure in a row, doubling up to 30 s.
+    private func backOff(after failures: Int) async {
+        let delay = min(30.0, 0.25 * Double(1 << min(failures, 7)))
+        try? await clock.sleep(until: clock.now.addingTimeInterval(delay))
+    }
+
     /// Re-reads what the feed would have told: every schedule state, the pending requests and the abandoned runs
     /// nobody announced yet.
-    private func resynchronize(in group: inout DiscardingTaskGroup) async throws {
+    private func resynchronize(
+        in group: inout DiscardingTaskGroup, awaiting: inout CancelsAwaitingEnd
+    ) async throws {
         for state in try await store.allScheduleStates() { await scheduler.applyStoredState(state) }
-        for request in try await store.requests(in: [.pending], limit: 1_000) { await handle(request, in: &group) }
+        let pending = try await store.requests(in: [.pending], limit: 1_000)
+        awaiting.removeAll()
+        for request in pending { await handle(request, in: &group, awaiting: &awaiting) }
         let since = clock.now.addingTimeInterval(-options.abandonedLookback.timeInterval)
         var query = RunQuery(statuses: [.abandoned], queuedSince: since, limit: RunQuery.maximumLimit)
         repeat {
@@ -50,15 +68,23 @@ extension AgentRunner {
         } while query.cursor != nil
     }
 
-    private func handle(_ change: StoreChange, in group: inout DiscardingTaskGroup) async {
+    private func handle(
+        _ change: StoreChange, in group: inout DiscardingTaskGroup, awaiting: inout CancelsAwaitingEnd
+    ) async {
         switch change.kind {
         case .scheduleState(let state):
             await scheduler.applyStoredState(state)
         case .request(let request) where request.state == .pending:
-            await handle(request, in: &group)
+            await handle(request, in: &group, awaiting: &awaiting)
+        case .request(let request):
+            awaiting.forget(request.id)
         case .runEnded(let id, _, let status):
             if status == .abandoned { await announceAbandoned(id) }
-            await completeCancelRequests(for: id, in: &group)
+            // The cancel requests of a run this runner does not execute are completed when its end shows up.
+            for requestID in awaiting.take(for: id) {
+                guard let request = try? await store.request(id: requestID), request.state == .pending else { continue }
+                await handle(request, in: &group, awaiting: &awaiting)
+            }
         default:
             break
         }
@@ -71,8 +97,11 @@ extension AgentRunner {
         events.emit(RunEvent.ended(record, kind: .runAbandoned, at: clock.now, message: record.errorMessage))
     }
 
-    /// Takes a pending request this runner can carry out and starts it in a child task.
-    private func handle(_ request: ControlRequest, in group: inout DiscardingTaskGroup) async {
+    /// Takes a pending request this runner can carry out and starts it in a child task; completes a cancel request
+    /// of a run that has ended (or does not exist), and remembers one of a run that executes elsewhere until its end.
+    private func handle(
+        _ request: ControlRequest, in group: inout DiscardingTaskGroup, awaiting: inout CancelsAwaitingEnd
+    ) async {
         switch request.action {
         case .run(let runRequest):
             guard await scheduler.agents().contains(where: { $0.name == runRequest.agentName }) else { return }
@@ -83,25 +112,28 @@ extension AgentRunner {
                 guard let taken = try? await store.takeRequest(id: request.id, owner: id) else { return }
                 orchestrator.cancelRun(runID, reason: reason ?? "cancelled by \(request.requestedBy)")
                 group.addTask { await self.finishCancel(of: runID, for: taken) }
-            } else if let record = try? await store.run(id: runID), record.status.isTerminal {
-                _ = try? await store.completeRequest(
-                    id: request.id, owner: id, runID: runID, runStatus: record.status,
-                    outcome: "run \(runID) had already ended as \(record.status)")
-            } else if (try? await store.run(id: runID)) == nil {
-                _ = try? await store.completeRequest(
-                    id: request.id, owner: id, runID: runID, runStatus: nil, outcome: "no run with id \(runID)")
+            } else {
+                // A run executing on another runner is that runner's to cancel; one whose owner died ends abandoned.
+                // Either way the request is completed when the run's end shows up in the feed. When the store cannot
+                // say how the run stands, the pending requests are read again (its end may have passed already).
+                let stored: RunRecord?
+                do {
+                    stored = try await store.run(id: runID)
+                } catch {
+                    awaiting.needsResynchronization = true
+                    return
+                }
+                if let record = stored, record.status.isTerminal {
+                    _ = try? await store.completeRequest(
+                        id: request.id, owner: id, runID: runID, runStatus: record.status,
+                        outcome: "run \(runID) had already ended as \(record.status)")
+                } else if stored == nil {
+                    _ = try? await store.completeRequest(
+                        id: request.id, owner: id, runID: runID, runStatus: nil, outcome: "no run with id \(runID)")
+                } else {
+                    awaiting.remember(request.id, of: runID)
+                }
             }
-        // A run executing on another runner is that runner's to cancel; one whose owner died ends abandoned, and
-        // the request is completed when its end shows up in the feed.
-        }
-    }
-
-    /// Completes the pending cancel requests of a run that ended without this runner cancelling it.
-    private func completeCancelRequests(for runID: RunID, in group: inout DiscardingTaskGroup) async {
-        guard let pending = try? await store.requests(in: [.pending], limit: 1_000) else { return }
-        for request in pending {
-            guard case .cancel(let target, _) = request.action, target == runID else { continue }
-            await handle(request, in: &group)
         }
     }
 

@@ -113,6 +113,60 @@ import Testing
         await running.stop(clock: clock)
     }
 
+    @Test func aCancelRequestOfARunWhoseRunnerDiedIsCompletedWhenTheRunIsAbandoned() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        let orphan = RunRecord(
+            id: RunIDGenerator().next(at: clock.now), request: AgentRunRequest(agent: "nightly"), status: .running,
+            queuedAt: clock.now)
+        _ = try await store.claimRun(RunClaim(record: orphan, owner: "dead", leaseDuration: .seconds(30)))
+        let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
+        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let running = RunningRunner(runner)
+        let control = RunnerControl(store: store, requester: "person", clock: clock)
+        let cancel = try await control.requestCancel(orphan.id, reason: "stuck")
+        // A run request after it: once it is completed, the runner has seen the cancel while the run was live.
+        let marker = try await control.requestRun(AgentRunRequest(agent: "nightly"))
+        await eventually("the run request was not completed") {
+            (try? await store.request(id: marker.id))?.state == .completed
+        }
+        #expect(try await store.request(id: cancel.id)?.state == .pending)
+
+        await clock.advance(by: .seconds(45))
+        var completed: ControlRequest?
+        await eventually("the cancel request was not completed when the run was abandoned") {
+            completed = try? await store.request(id: cancel.id)
+            return completed?.state == .completed
+        }
+        #expect(completed?.runID == orphan.id)
+        #expect(completed?.runStatus == .abandoned)
+        #expect(completed?.outcome?.contains("abandoned") == true)
+        await running.stop(clock: clock)
+    }
+
+    @Test func runsEndingDoNotMakeTheRunnerListPendingRequests() async throws {
+        let clock = ManualClock(start: start)
+        let store = FlakyStore(clock: clock)
+        let agent = probedAgent("on-demand", schedule: .manualOnly, probe: Probe())
+        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let running = RunningRunner(runner)
+        for index in 0..<20 {
+            let execution = try await within("run \(index)") {
+                try await runner.scheduler.trigger("on-demand", idempotencyKey: try IdempotencyKey("run-\(index)"))
+            }
+            #expect(execution.record.status == .succeeded)
+        }
+        // The feed is followed in order: once this request is completed, every run's end before it was handled.
+        let control = RunnerControl(store: store, requester: "person", clock: clock)
+        let marker = try await control.requestRun(AgentRunRequest(agent: "on-demand"))
+        await eventually("the run request was not completed") {
+            (try? await store.request(id: marker.id))?.state == .completed
+        }
+        // One listing when the runner started following the feed; none for the 21 runs that ended since.
+        #expect(store.requestListings == 1)
+        await running.stop(clock: clock)
+    }
+
     @Test func anAbandonedRunIsAnnouncedExactlyOnceAcrossRunners() async throws {
         let clock = ManualClock(start: start)
         let store = InMemoryAgentStore(clock: clock)

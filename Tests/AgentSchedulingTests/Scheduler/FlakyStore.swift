@@ -3,10 +3,15 @@ import AgentStorage
 import Foundation
 import Synchronization
 
-/// An in-memory store that fails every call with ``StoreError/Code/unavailable`` while ``isDown`` is set.
+/// An in-memory store that fails every call with ``StoreError/Code/unavailable`` while ``isDown`` is set, and
+/// counts the listings of requests.
 final class FlakyStore: AgentStore {
     let base: InMemoryAgentStore
     private let down = Atomic(false)
+    private let listings = Atomic(0)
+
+    /// How many times ``requests(in:limit:)`` was called.
+    var requestListings: Int { listings.load(ordering: .relaxed) }
 
     init(clock: any AgentClock) { base = InMemoryAgentStore(clock: clock) }
 
@@ -121,6 +126,7 @@ final class FlakyStore: AgentStore {
         return try await base.request(id: id)
     }
     func requests(in states: Set<ControlRequest.State>, limit: Int) async throws -> [ControlRequest] {
+        listings.add(1, ordering: .relaxed)
         try check()
         return try await base.requests(in: states, limit: limit)
     }
