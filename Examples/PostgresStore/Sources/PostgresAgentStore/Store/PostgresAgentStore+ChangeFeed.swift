@@ -71,8 +71,7 @@ extension PostgresAgentStore {
     }
 
     private func latestSequence() async throws -> Int64 {
-        let rows = try await database.rows("SELECT last FROM \(unescaped: table("change_counter")) WHERE id = 1")
-        let latest: Int64 = try decode(rows.first, as: Int64.self) ?? 0
+        let latest = try await database.execute(LatestSequenceStatement()).first ?? 0
         signal.observe(latest: latest)
         recentChanges.observe(latest: latest)
         return latest
