@@ -15,6 +15,15 @@ import Testing
         return AgentRunner.Options(scheduler: scheduler, role: "test")
     }
 
+    /// A run of `nightly` whose owner died: claimed by "dead" with a lease of 30 s, which expires unless renewed.
+    private func orphanedRun(in store: some RunStore, clock: ManualClock, status: RunStatus) async throws -> RunRecord {
+        let orphan = RunRecord(
+            id: RunIDGenerator().next(at: clock.now), request: AgentRunRequest(agent: "nightly"), status: status,
+            queuedAt: clock.now)
+        _ = try await store.claimRun(RunClaim(record: orphan, owner: "dead", leaseDuration: .seconds(30)))
+        return orphan
+    }
+
     @Test func aPauseWrittenByAnotherProcessHoldsAndIsNeverUndone() async throws {
         let clock = ManualClock(start: start)
         let store = InMemoryAgentStore(clock: clock)
@@ -116,10 +125,7 @@ import Testing
     @Test func aCancelRequestOfARunWhoseRunnerDiedIsCompletedWhenTheRunIsAbandoned() async throws {
         let clock = ManualClock(start: start)
         let store = InMemoryAgentStore(clock: clock)
-        let orphan = RunRecord(
-            id: RunIDGenerator().next(at: clock.now), request: AgentRunRequest(agent: "nightly"), status: .running,
-            queuedAt: clock.now)
-        _ = try await store.claimRun(RunClaim(record: orphan, owner: "dead", leaseDuration: .seconds(30)))
+        let orphan = try await orphanedRun(in: store, clock: clock, status: .running)
         let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
         let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
         let running = RunningRunner(runner)
@@ -170,11 +176,7 @@ import Testing
     @Test func anAbandonedRunIsAnnouncedExactlyOnceAcrossRunners() async throws {
         let clock = ManualClock(start: start)
         let store = InMemoryAgentStore(clock: clock)
-        // A run whose owner died: its lease is about to expire.
-        let orphan = RunRecord(
-            id: RunIDGenerator().next(at: clock.now), request: AgentRunRequest(agent: "nightly"), status: .queued,
-            queuedAt: clock.now)
-        _ = try await store.claimRun(RunClaim(record: orphan, owner: "dead", leaseDuration: .seconds(30)))
+        let orphan = try await orphanedRun(in: store, clock: clock, status: .queued)
         let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
         let runners = try ["r1", "r2", "r3"].map {
             try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: $0))
