@@ -82,7 +82,14 @@ extension AgentRunner {
             if status == .abandoned { await announceAbandoned(id) }
             // The cancel requests of a run this runner does not execute are completed when its end shows up.
             for requestID in awaiting.take(for: id) {
-                guard let request = try? await store.request(id: requestID), request.state == .pending else { continue }
+                let request: ControlRequest?
+                do {
+                    request = try await store.request(id: requestID)
+                } catch {
+                    awaiting.needsResynchronization = true
+                    continue
+                }
+                guard let request, request.state == .pending else { continue }
                 await handle(request, in: &group, awaiting: &awaiting)
             }
         default:

@@ -15,9 +15,6 @@ struct CancelsAwaitingEnd {
     /// requests again (``removeAll()`` clears it).
     var needsResynchronization = false
 
-    /// The number of requests remembered.
-    var count: Int { runByRequest.count }
-
     /// Remembers a pending cancel request of a run that has not ended.
     /// - Parameters:
     ///   - requestID: The request's id.

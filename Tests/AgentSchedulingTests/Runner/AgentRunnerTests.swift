@@ -150,6 +150,41 @@ import Testing
         await running.stop(clock: clock)
     }
 
+    @Test func aCancelRequestThatMeetsAFailingStoreIsSettledOnceTheStoreAnswers() async throws {
+        let clock = ManualClock(start: start)
+        let store = FlakyStore(clock: clock)
+        let orphan = try await orphanedRun(in: store, clock: clock, status: .running)
+        let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
+        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
+        let running = RunningRunner(runner)
+        let control = RunnerControl(store: store, requester: "person", clock: clock)
+        let marker = try await control.requestRun(AgentRunRequest(agent: "nightly"))
+        await eventually("the runner did not follow the feed") {
+            (try? await store.request(id: marker.id))?.state == .completed
+        }
+        // The runner cannot read the run it is asked to cancel: the request stays pending (it is not completed as
+        // "no run"), and the runner reads the pending requests again once it has backed off.
+        store.runReadsFail = true
+        let cancel = try await control.requestCancel(orphan.id, reason: "stuck")
+        await eventually("the runner did not read the requests again after backing off") {
+            await clock.advance(by: .milliseconds(500))
+            return store.requestListings >= 2
+        }
+        #expect(try await store.request(id: cancel.id)?.state == .pending)
+        // The store answers again; the orphan's lease expires and the run is abandoned.
+        store.runReadsFail = false
+        await clock.advance(by: .seconds(45))
+        var completed: ControlRequest?
+        await eventually("the cancel request was not completed when the run was abandoned") {
+            completed = try? await store.request(id: cancel.id)
+            if completed?.state == .completed { return true }
+            await clock.advance(by: .seconds(1))
+            return false
+        }
+        #expect(completed?.runStatus == .abandoned)
+        await running.stop(clock: clock)
+    }
+
     @Test func runsEndingDoNotMakeTheRunnerListPendingRequests() async throws {
         let clock = ManualClock(start: start)
         let store = FlakyStore(clock: clock)

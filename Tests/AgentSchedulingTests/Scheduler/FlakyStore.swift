@@ -3,11 +3,12 @@ import AgentStorage
 import Foundation
 import Synchronization
 
-/// An in-memory store that fails every call with ``StoreError/Code/unavailable`` while ``isDown`` is set, and
-/// counts the listings of requests.
+/// An in-memory store that fails every call with ``StoreError/Code/unavailable`` while ``isDown`` is set (or only
+/// the reads of single runs while ``runReadsFail`` is), and counts the listings of requests.
 final class FlakyStore: AgentStore {
     let base: InMemoryAgentStore
     private let down = Atomic(false)
+    private let runReadsDown = Atomic(false)
     private let listings = Atomic(0)
 
     /// How many times ``requests(in:limit:)`` was called.
@@ -18,6 +19,11 @@ final class FlakyStore: AgentStore {
     var isDown: Bool {
         get { down.load(ordering: .relaxed) }
         set { down.store(newValue, ordering: .relaxed) }
+    }
+
+    var runReadsFail: Bool {
+        get { runReadsDown.load(ordering: .relaxed) }
+        set { runReadsDown.store(newValue, ordering: .relaxed) }
     }
 
     private func check() throws {
@@ -38,6 +44,7 @@ final class FlakyStore: AgentStore {
     }
     func run(id: RunID) async throws -> RunRecord? {
         try check()
+        if runReadsFail { throw StoreError(.unavailable, "connection reset") }
         return try await base.run(id: id)
     }
     func queryRuns(_ query: RunQuery) async throws -> RunPage {
