@@ -122,28 +122,54 @@ import Testing
         await running.stop(clock: clock)
     }
 
-    @Test func aCancelRequestOfARunWhoseRunnerDiedIsCompletedWhenTheRunIsAbandoned() async throws {
-        let clock = ManualClock(start: start)
-        let store = InMemoryAgentStore(clock: clock)
+    /// A runner of `nightly` following the feed of `store`, beside an orphaned run of `nightly` (see
+    /// ``orphanedRun(in:clock:status:)``) that it does not execute.
+    private func runnerBesideAnOrphan(
+        store: some AgentStore, clock: ManualClock
+    ) async throws -> (orphan: RunRecord, running: RunningRunner, control: RunnerControl) {
         let orphan = try await orphanedRun(in: store, clock: clock, status: .running)
         let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
         let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
-        let running = RunningRunner(runner)
         let control = RunnerControl(store: store, requester: "person", clock: clock)
-        let cancel = try await control.requestCancel(orphan.id, reason: "stuck")
-        // A run request after it: once it is completed, the runner has seen the cancel while the run was live.
+        let running = RunningRunner(runner)
+        try await waitUntilFollowed(control, store: store)
+        return (orphan, running, control)
+    }
+
+    /// Requests a run of `nightly` and waits until it is completed: the runner follows the feed in order, so it has
+    /// handled every change before that request.
+    private func waitUntilFollowed(_ control: RunnerControl, store: some AgentStore) async throws {
         let marker = try await control.requestRun(AgentRunRequest(agent: "nightly"))
-        await eventually("the run request was not completed") {
+        await eventually("the runner did not carry out a run request") {
             (try? await store.request(id: marker.id))?.state == .completed
         }
+    }
+
+    /// Waits until a request is completed, moving the clock a second at a time meanwhile.
+    private func completion(
+        of requestID: String, store: some AgentStore, clock: ManualClock
+    ) async -> ControlRequest? {
+        var completed: ControlRequest?
+        await eventually("request \(requestID) was not completed") {
+            completed = try? await store.request(id: requestID)
+            if completed?.state == .completed { return true }
+            await clock.advance(by: .seconds(1))
+            return false
+        }
+        return completed
+    }
+
+    @Test func aCancelRequestOfARunWhoseRunnerDiedIsCompletedWhenTheRunIsAbandoned() async throws {
+        let clock = ManualClock(start: start)
+        let store = InMemoryAgentStore(clock: clock)
+        let (orphan, running, control) = try await runnerBesideAnOrphan(store: store, clock: clock)
+        let cancel = try await control.requestCancel(orphan.id, reason: "stuck")
+        try await waitUntilFollowed(control, store: store)
+        // The runner saw the cancel while the run was live: it waits for the run's end.
         #expect(try await store.request(id: cancel.id)?.state == .pending)
 
         await clock.advance(by: .seconds(45))
-        var completed: ControlRequest?
-        await eventually("the cancel request was not completed when the run was abandoned") {
-            completed = try? await store.request(id: cancel.id)
-            return completed?.state == .completed
-        }
+        let completed = await completion(of: cancel.id, store: store, clock: clock)
         #expect(completed?.runID == orphan.id)
         #expect(completed?.runStatus == .abandoned)
         #expect(completed?.outcome?.contains("abandoned") == true)
@@ -153,15 +179,7 @@ import Testing
     @Test func aCancelRequestThatMeetsAFailingStoreIsSettledOnceTheStoreAnswers() async throws {
         let clock = ManualClock(start: start)
         let store = FlakyStore(clock: clock)
-        let orphan = try await orphanedRun(in: store, clock: clock, status: .running)
-        let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
-        let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
-        let running = RunningRunner(runner)
-        let control = RunnerControl(store: store, requester: "person", clock: clock)
-        let marker = try await control.requestRun(AgentRunRequest(agent: "nightly"))
-        await eventually("the runner did not follow the feed") {
-            (try? await store.request(id: marker.id))?.state == .completed
-        }
+        let (orphan, running, control) = try await runnerBesideAnOrphan(store: store, clock: clock)
         // The runner cannot read the run it is asked to cancel: the request stays pending (it is not completed as
         // "no run"), and the runner reads the pending requests again once it has backed off.
         store.runReadsFail = true
@@ -174,13 +192,7 @@ import Testing
         // The store answers again; the orphan's lease expires and the run is abandoned.
         store.runReadsFail = false
         await clock.advance(by: .seconds(45))
-        var completed: ControlRequest?
-        await eventually("the cancel request was not completed when the run was abandoned") {
-            completed = try? await store.request(id: cancel.id)
-            if completed?.state == .completed { return true }
-            await clock.advance(by: .seconds(1))
-            return false
-        }
+        let completed = await completion(of: cancel.id, store: store, clock: clock)
         #expect(completed?.runStatus == .abandoned)
         await running.stop(clock: clock)
     }
@@ -188,21 +200,16 @@ import Testing
     @Test func runsEndingDoNotMakeTheRunnerListPendingRequests() async throws {
         let clock = ManualClock(start: start)
         let store = FlakyStore(clock: clock)
-        let agent = probedAgent("on-demand", schedule: .manualOnly, probe: Probe())
+        let agent = probedAgent("nightly", schedule: .manualOnly, probe: Probe())
         let runner = try AgentRunner(agents: [agent], store: store, clock: clock, options: options(owner: "r1"))
         let running = RunningRunner(runner)
         for index in 0..<20 {
             let execution = try await within("run \(index)") {
-                try await runner.scheduler.trigger("on-demand", idempotencyKey: try IdempotencyKey("run-\(index)"))
+                try await runner.scheduler.trigger("nightly", idempotencyKey: try IdempotencyKey("run-\(index)"))
             }
             #expect(execution.record.status == .succeeded)
         }
-        // The feed is followed in order: once this request is completed, every run's end before it was handled.
-        let control = RunnerControl(store: store, requester: "person", clock: clock)
-        let marker = try await control.requestRun(AgentRunRequest(agent: "on-demand"))
-        await eventually("the run request was not completed") {
-            (try? await store.request(id: marker.id))?.state == .completed
-        }
+        try await waitUntilFollowed(RunnerControl(store: store, requester: "person", clock: clock), store: store)
         // One listing when the runner started following the feed; none for the 21 runs that ended since.
         #expect(store.requestListings == 1)
         await running.stop(clock: clock)
