@@ -7,8 +7,9 @@
 # Each trial runs, one after the other: Oban with 4 worker processes on pre-inserted jobs (fetch and ack), Oban with
 # 4 worker processes on jobs inserted while they run (insert, fetch and ack), Oban with 1 worker process on 500 jobs
 # trickled 20 ms apart (the wait from each insert to its fetch), and `agent-runner-pg bench` (its 4-process life
-# cycle: the claim inserts the run, then running, then noOp; and its request to start, 500 requests trickled 20 ms
-# apart to 1 taker process). Prints every trial and the medians.
+# cycle, with as many runs at a time per process as Oban's queue limit: the claim inserts the run, then running,
+# then noOp; and its request to start, 500 requests trickled 20 ms apart to 1 taker process). Prints every trial and
+# the medians.
 # Oban comes from PyPI (pinned below) into a virtual environment this script creates under .build-bench-venv; it
 # needs Python 3.12 or newer (python3.13, python3.12 or python3 on PATH, or a version pyenv installed).
 set -euo pipefail
@@ -57,7 +58,8 @@ for trial in $(seq 1 "$TRIALS"); do
     "$VENV/bin/python" "$HERE/oban_noop.py" --jobs "$RUNS" --limit "$OBAN_LIMIT" --preinserted >>"$RESULTS"
     "$VENV/bin/python" "$HERE/oban_noop.py" --jobs "$RUNS" --limit "$OBAN_LIMIT" >>"$RESULTS"
     "$VENV/bin/python" "$HERE/oban_noop.py" --jobs 500 --processes 1 --limit "$OBAN_LIMIT" --trickle >>"$RESULTS"
-    "$BENCH" bench --json --runs "$RUNS" --page-rows 1000 --trials 1 | "$VENV/bin/python" -c '
+    "$BENCH" bench --json --runs "$RUNS" --page-rows 1000 --trials 1 --concurrency "$OBAN_LIMIT" |
+        "$VENV/bin/python" -c '
 import json, sys
 report = json.load(sys.stdin)
 print(json.dumps({"system": "agent-runner", "perSecond": report["lifecycleRunsPerSecond"]["fourProcesses"]}))
@@ -79,7 +81,7 @@ def waits(system, key):
 measures = [
     (f"Oban, 4 processes x {sys.argv[2]}, pre-inserted jobs (fetch, ack)", rates("oban", True)),
     (f"Oban, 4 processes x {sys.argv[2]}, jobs inserted while running (insert, fetch, ack)", rates("oban", False)),
-    ("agent runner, 4 processes x 128, full life cycle (claim inserts the run, running, noOp)",
+    (f"agent runner, 4 processes x {sys.argv[2]}, full life cycle (claim inserts the run, running, noOp)",
      rates("agent-runner")),
 ]
 for name, values in measures:

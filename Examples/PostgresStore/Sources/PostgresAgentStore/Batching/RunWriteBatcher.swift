@@ -6,7 +6,10 @@ import Synchronization
 ///
 /// A write waits only while earlier batches are being written: an idle store starts a batch at once, so a lone
 /// write is not delayed. At most ``maximumBatchesInFlight`` batches are written at once; the writes that arrive
-/// meanwhile form the next batch. A batch never holds two writes of the same run or two claims of the same agent and
+/// meanwhile form the next batch. After a batch, the writer lets the callers it just answered run before it takes the
+/// next one (one turn of the executor, ``Task/yield()``): a caller that writes again at once (a run's terminal record
+/// right after its claim) then joins that batch instead of the one after, so a busy process writes fewer, larger
+/// batches. A batch never holds two writes of the same run or two claims of the same agent and
 /// idempotency key: the later one waits for the next batch, so the writes of one run keep their order and each
 /// batch's statements touch every row once.
 final class RunWriteBatcher: Sendable {
@@ -63,7 +66,8 @@ final class RunWriteBatcher: Sendable {
         }
     }
 
-    /// Writes batches until nothing waits.
+    /// Writes batches until nothing waits, yielding once between batches so that the callers just answered can
+    /// queue their next writes for the next batch.
     private func writeBatches(
         _ execute: @Sendable ([RunWrite]) async -> [Result<RunWriteOutcome, any Error>]
     ) async {
@@ -75,6 +79,7 @@ final class RunWriteBatcher: Sendable {
                         ? results[index]
                         : .failure(StoreError(.io, "a batch of run writes returned no result for one of them")))
             }
+            await Task.yield()
         }
     }
 

@@ -8,9 +8,9 @@ import PostgresAgentStore
 /// Each measure starts after a `CHECKPOINT` when the role may ask for one.
 ///
 /// - lifecycle: no-op runs through the runner's own ``Orchestrator`` (claim → running → noOp, with the lease and the
-///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 128)
-///   runs at a time per process, in `--trials` (default 3) trials, each in a new schema, reported by their
-///   median;
+///   events), with 1 and with 4 processes (this program started again as workers), `--concurrency` (default 200, the
+///   queue limit per process of the comparison with Oban) runs at a time per process, in `--trials` (default 3)
+///   trials, each in a new schema, reported by their median;
 /// - claim latency p50/p99 (from the 1-process runs of every trial);
 /// - request-to-start: a worker process follows the change feed and takes run requests that this process trickles,
 ///   one every 20 ms; the latency is the request's `taken_at` − `requested_at`, both on the database's clock to the
@@ -61,7 +61,7 @@ struct BenchOptions {
     var pageRows = 1_000_000
     var workerRole: String?
     var schema: String?
-    var concurrency = 128
+    var concurrency = 200
     var trials = 3
 
     init() {}
