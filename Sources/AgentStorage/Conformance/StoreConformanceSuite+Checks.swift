@@ -238,9 +238,11 @@ extension StoreConformanceSuite {
         let store = fixture.store
         var inserted: [RunRecord] = []
         let agents: [AgentName] = ["alpha", "beta", "gamma"]
-        let statuses: [RunStatus] = [.succeeded, .failed, .timedOut, .skipped]
-        for index in 0..<60 {
-            let record = try fixture.record(agent: agents[index % 3], status: statuses[index % 4])
+        // Runs in progress among ended ones: a store may keep the two apart, and every filter and page must still
+        // see both, in one order.
+        let statuses: [RunStatus] = [.succeeded, .running, .failed, .timedOut, .queued, .skipped, .awaitingApproval]
+        for index in 0..<70 {
+            let record = try fixture.record(agent: agents[index % 3], status: statuses[index % 7])
             try await store.insertRun(record)
             inserted.append(record)
             await fixture.clock.advance(by: .seconds(60))
@@ -257,16 +259,24 @@ extension StoreConformanceSuite {
             failures.records.map(\.id)
                 == inserted.filter { [.failed, .timedOut].contains($0.status) }.reversed().map(\.id),
             "the status filter returned the wrong runs")
+        for mixed in [[RunStatus.running, .failed], [.queued, .awaitingApproval], [.running]] {
+            let page = try await store.queryRuns(RunQuery(statuses: Set(mixed), limit: 1000))
+            try expect(
+                page.records.map(\.id) == inserted.filter { mixed.contains($0.status) }.reversed().map(\.id),
+                "the status filter \(mixed) returned the wrong runs")
+        }
         let since = inserted[20].queuedAt
         let before = inserted[30].queuedAt
         let window = try await store.queryRuns(RunQuery(queuedSince: since, queuedBefore: before, limit: 1000))
         try expect(
             window.records.map(\.id) == inserted[20..<30].reversed().map(\.id),
             "the time filter returned \(window.records.count) runs, expected the 10 in [since, before)")
-        let combined = try await store.queryRuns(RunQuery(agent: "alpha", statuses: [.succeeded], limit: 1000))
+        let combined = try await store.queryRuns(
+            RunQuery(agent: "alpha", statuses: [.succeeded, .running], limit: 1000))
         try expect(
             combined.records.map(\.id)
-                == inserted.filter { $0.agentName == "alpha" && $0.status == .succeeded }.reversed().map(\.id),
+                == inserted.filter { $0.agentName == "alpha" && [.succeeded, .running].contains($0.status) }
+                .reversed().map(\.id),
             "combined filters returned the wrong runs")
         let key = inserted[7].idempotencyKey
         let keyed = try await store.queryRuns(RunQuery(idempotencyKey: key, limit: 1000))
@@ -280,12 +290,16 @@ extension StoreConformanceSuite {
         var inserted: [RunRecord] = []
         for index in 0..<137 {
             let record = try fixture.record(
-                agent: index % 2 == 0 ? "alpha" : "beta", status: index % 5 == 0 ? .failed : .succeeded)
+                agent: index % 2 == 0 ? "alpha" : "beta",
+                status: index % 5 == 0 ? .failed : index % 3 == 0 ? .running : .succeeded)
             try await store.insertRun(record)
             inserted.append(record)
             if index % 7 == 0 { await fixture.clock.advance(by: .milliseconds(1)) }
         }
-        for query in [RunQuery(limit: 10), RunQuery(agent: "beta", limit: 7), RunQuery(statuses: [.failed], limit: 3)] {
+        for query in [
+            RunQuery(limit: 10), RunQuery(agent: "beta", limit: 7), RunQuery(statuses: [.failed], limit: 3),
+            RunQuery(statuses: [.running, .failed], limit: 4),
+        ] {
             var seen: [RunID] = []
             var cursor: RunCursor?
             var pages = 0

@@ -143,6 +143,7 @@ enum SchemaMigrations {
         candidates,
         claimLedger,
         requestTimes,
+        endedRunIndexes,
     ]
 
     /// Brings the schema to ``latestVersion`` under the schema's advisory lock.

@@ -26,7 +26,7 @@ extension PostgresAgentStore {
     public func pruneHistory(batchSize: Int = 1_000) async throws -> PruneReport {
         let batch = Int64(max(1, batchSize))
         var report = PruneReport(runs: 0, changes: 0, requests: 0)
-        let finished = "status NOT IN ('queued', 'running', 'awaitingApproval')"
+        let finished = StatementSQL.endedRuns
         if let age = options.retention.maximumAge {
             report.runs += try await pruneRuns(
                 batch: batch,

@@ -43,31 +43,46 @@ extension PostgresAgentStore {
         return try decode(rows.first, as: String.self).map { text throws(StoreError) in try RunRecordJSON.record(text) }
     }
 
-    /// See ``RunStore/queryRuns(_:)``: a keyset page, newest first, served by the indexes on `(agent, id)`,
-    /// `(status, id)`, `(agent, idempotency_key, id)` and `(queued_at, id)`.
+    /// See ``RunStore/queryRuns(_:)``: a keyset page, newest first. The ended runs are read through the index that
+    /// fits the filters (`runs_ended_by_agent`, `…_by_status`, `…_by_queued_at`, or `(agent, idempotency_key, id)`),
+    /// the runs in progress through `runs_in_progress`, each part up to the page's size, and the two merged; a status
+    /// filter leaves out the part none of its statuses can be in.
     /// - Parameter query: Filters, page size and cursor.
     /// - Returns: The page.
     /// - Throws: ``StoreError`` with ``StoreError/Code/invalidQuery`` or ``StoreError/Code/invalidCursor``.
     public func queryRuns(_ query: RunQuery) async throws -> RunPage {
         try query.validate()
         let after = try query.cursor?.runID()
-        var sql = "SELECT record::text FROM \(table("runs")) WHERE true"
+        var filters = ""
         var bindings = PostgresBindings()
         func bind(_ value: some PostgresThrowingDynamicTypeEncodable) throws -> String {
             try bindings.append(value)
             return "$\(bindings.count)"
         }
-        if let agent = query.agent { sql += " AND agent = \(try bind(agent.rawValue))" }
-        if let statuses = query.statuses { sql += " AND status = ANY(\(try bind(statuses.map(\.rawValue)))::text[])" }
-        if let key = query.idempotencyKey { sql += " AND idempotency_key = \(try bind(key.rawValue))" }
-        if let since = query.queuedSince {
-            sql += " AND queued_at >= \(table("ts"))(\(try bind(Timestamp.roundedToMilliseconds(since).milliseconds)))"
+        if let agent = query.agent { filters += " AND agent = \(try bind(agent.rawValue))" }
+        if let statuses = query.statuses {
+            filters += " AND status = ANY(\(try bind(statuses.map(\.rawValue)))::text[])"
         }
-        if let before = query.queuedBefore {
-            sql += " AND queued_at < \(table("ts"))(\(try bind(Timestamp.roundedToMilliseconds(before).milliseconds)))"
+        if let key = query.idempotencyKey { filters += " AND idempotency_key = \(try bind(key.rawValue))" }
+        func bindTime(_ date: Date) throws -> String {
+            "\(table("ts"))(\(try bind(Timestamp.roundedToMilliseconds(date).milliseconds)))"
         }
-        if let after { sql += " AND id < \(try bind(after.rawValue))" }
-        sql += " ORDER BY id DESC LIMIT \(try bind(Int64(query.limit + 1)))"
+        if let since = query.queuedSince { filters += " AND queued_at >= \(try bindTime(since))" }
+        if let before = query.queuedBefore { filters += " AND queued_at < \(try bindTime(before))" }
+        if let after { filters += " AND id < \(try bind(after.rawValue))" }
+        let limit = try bind(Int64(query.limit + 1))
+        let statuses = query.statuses ?? Set(RunStatus.allCases)
+        var conditions: [String] = []
+        if statuses.contains(where: \.isTerminal) { conditions.append(StatementSQL.endedRuns) }
+        if statuses.contains(where: { !$0.isTerminal }) { conditions.append(StatementSQL.runsInProgress) }
+        let parts = conditions.map { condition in
+            "(SELECT id, record FROM \(table("runs")) WHERE \(condition)\(filters) ORDER BY id DESC LIMIT \(limit))"
+        }
+        guard !parts.isEmpty else { return RunPage(records: [], nextCursor: nil) }
+        let sql = """
+            SELECT record::text FROM (\(parts.joined(separator: " UNION ALL "))) AS page
+            ORDER BY id DESC LIMIT \(limit)
+            """
         let rows = try await database.rows(PostgresQuery(unsafeSQL: sql, binds: bindings))
         var records = try decodeAll(rows, as: String.self).map { text throws(StoreError) in
             try RunRecordJSON.record(text)
@@ -113,7 +128,7 @@ extension PostgresAgentStore {
                 """
                 WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now)
                 SELECT run.record::text, clock.now FROM \(unescaped: table("runs")) AS run, clock
-                WHERE run.status IN ('queued', 'running')
+                WHERE \(unescaped: StatementSQL.runsInProgress) AND run.status IN ('queued', 'running')
                     AND (run.lease_expires_at IS NULL OR run.lease_expires_at <= \(unescaped: table("ts"))(clock.now))
                 ORDER BY run.id
                 FOR UPDATE OF run SKIP LOCKED

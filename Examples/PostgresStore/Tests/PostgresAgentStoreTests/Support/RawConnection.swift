@@ -30,6 +30,18 @@ struct RawConnection {
         return (0, 0)
     }
 
+    /// The rows the schema's `runs` table returned to index scans and to sequential scans, as published.
+    func runReads(schema: String) async throws -> (indexFetched: Int64, scanned: Int64) {
+        let rows = try await connection.query(
+            """
+            SELECT coalesce(idx_tup_fetch, 0), seq_tup_read FROM pg_stat_user_tables
+            WHERE schemaname = \(schema) AND relname = 'runs'
+            """,
+            logger: Logger(label: "RawConnection"))
+        for try await (fetched, scanned) in rows.decode((Int64, Int64).self) { return (fetched, scanned) }
+        return (0, 0)
+    }
+
     /// The keywords the server lists in the given categories of `pg_get_keywords()`.
     /// - Parameter categories: Category codes: `U` unreserved, `C` column name, `T` type or function name, `R`
     ///   reserved.

@@ -50,6 +50,13 @@ enum StatementSQL {
     static let terminalStatuses =
         "'{" + RunStatus.allCases.filter(\.isTerminal).map(\.rawValue).joined(separator: ",") + "}'::text[]"
 
+    /// The condition of a run that ended, written as the predicates of the `runs_ended_by_…` indexes are (migration
+    /// 7), so that the planner matches a query that states it to those indexes.
+    static let endedRuns = "status NOT IN ('queued', 'running', 'awaitingApproval')"
+
+    /// The condition of a run in progress, written as the predicate of the `runs_in_progress` index is (migration 7).
+    static let runsInProgress = "status IN ('queued', 'running', 'awaitingApproval')"
+
     /// What a feed append's notification carries.
     enum FeedAnnouncement {
         /// The newest sequence number only.
