@@ -128,7 +128,7 @@ extension PostgresAgentStore {
                 """
                 WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now)
                 SELECT run.record::text, clock.now FROM \(unescaped: table("runs")) AS run, clock
-                WHERE \(unescaped: StatementSQL.runsInProgress) AND run.status IN ('queued', 'running')
+                WHERE run.status IN ('queued', 'running')
                     AND (run.lease_expires_at IS NULL OR run.lease_expires_at <= \(unescaped: table("ts"))(clock.now))
                 ORDER BY run.id
                 FOR UPDATE OF run SKIP LOCKED
