@@ -3,7 +3,7 @@ import Foundation
 
 /// Run records as JSON text, written and read by hand instead of through Foundation's coders: the JSON-file
 /// store's own codec, public for stores that keep records as JSON elsewhere (the PostgreSQL store keeps each
-/// record in a `jsonb` column).
+/// record in a `json` column).
 ///
 /// Reading a page of 50 records this way takes a fraction of what `JSONDecoder` needs (about 35 µs a record);
 /// the text is the shape `RunRecord.encode(to:)` produces, so `JSONDecoder` and `jq` read it too.

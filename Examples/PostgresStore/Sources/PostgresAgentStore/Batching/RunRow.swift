@@ -2,9 +2,10 @@ import AgentCore
 import AgentStorage
 import Foundation
 
-/// A run as one element of the JSON array a batch statement reads with `jsonb_to_recordset`: the `runs` table's
-/// columns, times as milliseconds since 1970, and the whole record as a JSON object (written as it is, not as a
-/// string, so it is not escaped twice).
+/// A run as a batch statement reads it: the `runs` table's columns (times as milliseconds since 1970) as one element of
+/// a JSON array the statement reads with `jsonb_to_recordset`, and the whole record's JSON text beside it, in a text
+/// array at the same position (see ``StatementSQL/runInput(fields:records:)``). The record stays out of the JSON array
+/// so that the server checks it as JSON once, when it is stored, instead of parsing it into a tree first.
 struct RunRow {
     let id: String
     let agent: String
@@ -15,7 +16,7 @@ struct RunRow {
     let owner: String?
     let expires: Int64?
     let notified: Int64?
-    /// The record's JSON text.
+    /// The record's JSON text (for a claim, without `leaseExpiresAt`, which the claim statement appends).
     let record: String
     /// For a claim: the lease's length in milliseconds, added to the database's now.
     let lease: Int64?
@@ -23,7 +24,8 @@ struct RunRow {
     /// The row of a record.
     /// - Parameters:
     ///   - record: The record.
-    ///   - lease: For a claim, the lease's length.
+    ///   - lease: For a claim, the lease's length: the record's text then leaves out `leaseExpiresAt`, which the claim
+    ///     statement appends from the database's clock.
     /// - Throws: ``StoreError`` with ``StoreError/Code/invalidRecord`` when it cannot be encoded.
     init(_ record: RunRecord, lease: Duration? = nil) throws {
         id = record.id.rawValue
@@ -35,14 +37,21 @@ struct RunRow {
         owner = record.leaseOwner
         expires = record.leaseExpiresAt?.milliseconds
         notified = record.notifiedAt?.milliseconds
-        self.record = try RunRecordJSON.text(record)
+        if lease == nil {
+            self.record = try RunRecordJSON.text(record)
+        } else {
+            var unexpiring = record
+            unexpiring.leaseExpiresAt = nil
+            self.record = try RunRecordJSON.text(unexpiring)
+        }
         self.lease = lease?.wholeMilliseconds
     }
 
-    /// The column definitions for `jsonb_to_recordset(…) AS input(<columns>)`.
-    static let columns =
-        "id text, agent text, key text, status text, queued bigint, ended bigint, owner text, expires bigint, "
-        + "notified bigint, record jsonb, lease bigint"
+    /// The columns of an element of ``json(_:)``, with their SQL types, in the order `jsonb_to_recordset` reads them.
+    static let fields: [(name: String, type: String)] = [
+        ("id", "text"), ("agent", "text"), ("key", "text"), ("status", "text"), ("queued", "bigint"),
+        ("ended", "bigint"), ("owner", "text"), ("expires", "bigint"), ("notified", "bigint"), ("lease", "bigint"),
+    ]
 
     /// Whether `first` comes before `second` by agent, then idempotency key, byte by byte: the order in which the
     /// claim statement locks the ledger's rows (the `C` collation's; under another collation the server sorts them
@@ -58,12 +67,12 @@ struct RunRow {
         first.id.utf8.lexicographicallyPrecedes(second.id.utf8)
     }
 
-    /// The JSON array of rows.
+    /// The JSON array of the rows' columns, without their records (see ``records(_:)``).
     /// - Parameter rows: The rows.
     /// - Returns: Its text.
     static func json(_ rows: [RunRow]) -> String {
         var text = "["
-        text.reserveCapacity(rows.reduce(2) { $0 + $1.record.utf8.count + 256 })
+        text.reserveCapacity(rows.count * 256 + 2)
         for (index, row) in rows.enumerated() {
             if index > 0 { text += "," }
             text += "{\"id\":" + JSONValue.string(row.id).canonicalText
@@ -76,8 +85,13 @@ struct RunRow {
             if let expires = row.expires { text += ",\"expires\":\(expires)" }
             if let notified = row.notified { text += ",\"notified\":\(notified)" }
             if let lease = row.lease { text += ",\"lease\":\(lease)" }
-            text += ",\"record\":" + row.record + "}"
+            text += "}"
         }
         return text + "]"
     }
+
+    /// The rows' records' JSON texts, in the rows' order: the text array beside ``json(_:)``.
+    /// - Parameter rows: The rows.
+    /// - Returns: One text per row.
+    static func records(_ rows: [RunRow]) -> [String] { rows.map(\.record) }
 }

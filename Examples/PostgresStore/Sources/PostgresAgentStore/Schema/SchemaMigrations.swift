@@ -144,6 +144,7 @@ enum SchemaMigrations {
         claimLedger,
         requestTimes,
         endedRunIndexes,
+        recordText,
     ]
 
     /// Brings the schema to ``latestVersion`` under the schema's advisory lock.

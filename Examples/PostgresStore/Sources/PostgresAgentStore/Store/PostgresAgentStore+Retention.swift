@@ -103,7 +103,7 @@ extension PostgresAgentStore {
                 ),
                 ledger AS (
                     INSERT INTO \(table("run_keys")) AS ledger (agent, idempotency_key, retired)
-                    SELECT agent, idempotency_key, jsonb_object_agg(status, record) FROM newest
+                    SELECT agent, idempotency_key, jsonb_object_agg(status, record::jsonb) FROM newest
                     GROUP BY agent, idempotency_key
                     ON CONFLICT (agent, idempotency_key) DO UPDATE SET retired = ledger.retired || excluded.retired
                 )

@@ -93,9 +93,11 @@ extension PostgresAgentStore {
     private func claimNewKeys(_ batch: [(RunClaim, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>?] {
         let claims = batch.map(\.0)
         // In the order the statement locks the ledger's rows, so the server's sort finds them sorted.
-        let input = RunRow.json(batch.map(\.1).sorted(by: RunRow.inKeyOrder))
+        let rows = batch.map(\.1).sorted(by: RunRow.inKeyOrder)
+        let statement = ClaimNewKeysStatement(
+            input: RunRow.json(rows), injectedNow: injectedNow, records: RunRow.records(rows))
         var answers: [String: (fresh: Bool, inserted: Bool, now: Int64)] = [:]
-        for row in try await database.execute(ClaimNewKeysStatement(input: input, injectedNow: injectedNow)) {
+        for row in try await database.execute(statement) {
             answers[row.id] = (row.fresh, row.inserted, row.now)
         }
         return claims.map { claim in
@@ -242,10 +244,12 @@ extension PostgresAgentStore {
     private func update(_ batch: [(RunRecord, RunRow)]) async throws -> [Result<RunWriteOutcome, any Error>] {
         let records = batch.map(\.0)
         // In the order the statement locks the runs, so the server's sorts find them sorted.
-        let input = RunRow.json(batch.map(\.1).sorted(by: RunRow.inIDOrder))
+        let rows = batch.map(\.1).sorted(by: RunRow.inIDOrder)
         var found: [String: (String?, String?, String?, Bool)] = [:]
         var announced = false
-        for row in try await database.execute(UpdateRunsStatement(input: input)) {
+        for row in try await database.execute(
+            UpdateRunsStatement(input: RunRow.json(rows), records: RunRow.records(rows)))
+        {
             found[row.id] = (row.agent, row.key, row.status, row.replaced)
             announced = announced || row.announced > 0
         }

@@ -105,7 +105,8 @@ extension PostgresAgentStore {
             WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) + \(duration.wholeMilliseconds) AS expiry)
             UPDATE \(unescaped: table("runs")) SET
                 lease_expires_at = \(unescaped: table("ts"))(clock.expiry),
-                record = jsonb_set(record, '{leaseExpiresAt}', to_jsonb(\(unescaped: table("iso"))(clock.expiry)))
+                record = jsonb_set(record::jsonb, '{leaseExpiresAt}', to_jsonb(\(unescaped: table("iso"))(clock.expiry)))
+                    ::json
             FROM clock
             WHERE id = \(id.rawValue) AND lease_owner = \(owner) AND status IN ('queued', 'running', 'awaitingApproval')
             RETURNING record::text
@@ -170,7 +171,7 @@ extension PostgresAgentStore {
                 \(record.status.rawValue), \(unescaped: table("ts"))(\(record.queuedAt.milliseconds)),
                 \(unescaped: table("ts"))(\(record.endedAt?.milliseconds)), \(record.leaseOwner),
                 \(unescaped: table("ts"))(\(record.leaseExpiresAt?.milliseconds)),
-                \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)), \(json)::jsonb)
+                \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)), \(json)::json)
             ON CONFLICT (id) DO NOTHING
             RETURNING 1
             """)
@@ -188,7 +189,7 @@ extension PostgresAgentStore {
                 lease_owner = \(record.leaseOwner),
                 lease_expires_at = \(unescaped: table("ts"))(\(record.leaseExpiresAt?.milliseconds)),
                 notified_at = \(unescaped: table("ts"))(\(record.notifiedAt?.milliseconds)),
-                record = \(json)::jsonb
+                record = \(json)::json
             WHERE id = \(record.id.rawValue)
             """)
     }

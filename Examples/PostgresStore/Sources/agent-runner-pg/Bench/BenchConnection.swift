@@ -164,7 +164,7 @@ final class BenchConnection: Sendable {
                 """
                 INSERT INTO \(unescaped: schema).runs (id, agent, idempotency_key, status, queued_at, ended_at, record)
                 SELECT id, agent, key, status, \(unescaped: schema).ts(queued), \(unescaped: schema).ts(queued),
-                    record::jsonb
+                    record::json
                 FROM unnest(\(idColumn)::text[], \(agentColumn)::text[], \(keyColumn)::text[], \(statusColumn)::text[],
                     \(queuedColumn)::bigint[], \(recordColumn)::text[]) AS fill(id, agent, key, status, queued, record)
                 """)

@@ -55,6 +55,16 @@ struct RawConnection {
         return words
     }
 
+    /// The first column of each row a query returns, as text.
+    /// - Parameter sql: The query; its first column must be `text`.
+    /// - Returns: The values, `NULL` as `nil`.
+    func texts(_ sql: String) async throws -> [String?] {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "RawConnection"))
+        var values: [String?] = []
+        for try await row in rows { values.append(try row.decode(String?.self)) }
+        return values
+    }
+
     /// Closes the connection without waiting for the server's goodbye (a test's `defer` cannot wait).
     func closeLater() { Task { [connection] in try? await connection.close() } }
 }

@@ -3,8 +3,9 @@ import PostgresNIO
 
 /// The claim of runs whose agent and idempotency key may never have been claimed: the claim ledger's rows are
 /// upserted (in key order, so batches of several processes never deadlock), and the runs whose row this statement
-/// created are inserted with a lease of the database's now + their lease length. A row per claim: its run id, whether
-/// its key was new, whether its run was inserted (not when the run id exists), and the now used.
+/// created are inserted with a lease of the database's now + their lease length, which is appended to each record's
+/// text as its `leaseExpiresAt`. A row per claim: its run id, whether its key was new, whether its run was inserted
+/// (not when the run id exists), and the now used.
 ///
 /// Whether a run was inserted is a lookup in the inserted ids (`IN`, a hashed subplan): a join with that CTE would be
 /// a nested loop over the batch, quadratic in its size.
@@ -13,7 +14,7 @@ struct ClaimNewKeysStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH input AS (
-            SELECT * FROM jsonb_to_recordset($1::jsonb) AS input(\(RunRow.columns))
+            \(StatementSQL.runInput(fields: 1, records: 3))
         ), clock AS (
             SELECT \(StatementSQL.now(parameter: 2)) AS now
         ), locked AS (
@@ -28,7 +29,8 @@ struct ClaimNewKeysStatement: PostgresPreparedStatement {
             SELECT input.id, input.agent, input.key, input.status, \(StatementSQL.timestamp("input.queued")),
                 \(StatementSQL.timestamp("input.ended")), input.owner,
                 \(StatementSQL.timestamp("clock.now + input.lease")), \(StatementSQL.timestamp("input.notified")),
-                jsonb_set(input.record, '{leaseExpiresAt}', to_jsonb(\(StatementSQL.iso("clock.now + input.lease"))))
+                (left(input.record, -1) || ',"leaseExpiresAt":"' || \(StatementSQL.iso("clock.now + input.lease"))
+                    || '"}')::json
             FROM input
             JOIN locked ON locked.agent = input.agent AND locked.idempotency_key = input.key AND locked.fresh
             CROSS JOIN clock
@@ -41,17 +43,20 @@ struct ClaimNewKeysStatement: PostgresPreparedStatement {
         CROSS JOIN clock
         """
 
-    static let bindingDataTypes: [PostgresDataType] = [.text, .int8]
+    static let bindingDataTypes: [PostgresDataType] = [.text, .int8, .textArray]
 
     /// The claimed runs as ``RunRow/json(_:)`` writes them, each with its lease length.
     let input: String
     /// The injected clock's now in milliseconds, or `nil` for the database's.
     let injectedNow: Int64?
+    /// The claimed runs' records as ``RunRow/records(_:)`` lists them: JSON objects without `leaseExpiresAt`.
+    let records: [String]
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(input)
         bindings.append(injectedNow)
+        bindings.append(records)
         return bindings
     }
 

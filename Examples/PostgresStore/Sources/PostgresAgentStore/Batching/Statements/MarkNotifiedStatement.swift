@@ -10,7 +10,7 @@ struct MarkNotifiedStatement: PostgresPreparedStatement {
         WITH clock AS (SELECT \(StatementSQL.now(parameter: 2)) AS now)
         UPDATE runs SET
             notified_at = \(StatementSQL.timestamp("clock.now")),
-            record = jsonb_set(record, '{notifiedAt}', to_jsonb(\(StatementSQL.iso("clock.now"))))
+            record = jsonb_set(record::jsonb, '{notifiedAt}', to_jsonb(\(StatementSQL.iso("clock.now"))))::json
         FROM clock
         WHERE id = ANY($1::text[]) AND notified_at IS NULL AND status NOT IN ('queued', 'running', 'awaitingApproval')
         RETURNING id, record::text

@@ -23,6 +23,23 @@ enum StatementSQL {
         """
     }
 
+    /// The body of an `input` CTE with one row per ``RunRow`` of a batch: its columns from the JSON array of
+    /// ``RunRow/json(_:)`` in `$fields`, and its `record` (text) from the array of ``RunRow/records(_:)`` in
+    /// `$records`, zipped by position (`ROWS FROM` reads both functions side by side).
+    /// - Parameters:
+    ///   - fields: The number of the `jsonb` parameter.
+    ///   - records: The number of the `text[]` parameter.
+    /// - Returns: A `SELECT`.
+    static func runInput(fields: Int, records: Int) -> String {
+        let definitions = RunRow.fields.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
+        let names = RunRow.fields.map(\.name).joined(separator: ", ")
+        return """
+            SELECT * FROM ROWS FROM (
+                jsonb_to_recordset($\(fields)::jsonb) AS (\(definitions)), unnest($\(records)::text[])
+            ) AS input(\(names), record)
+            """
+    }
+
     /// The database's now in milliseconds, as the schema's `now_ms(NULL)` computes it.
     static let databaseNow = "round(extract(epoch FROM clock_timestamp()) * 1000)::bigint"
 

@@ -13,7 +13,7 @@ struct UpdateRunsStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH input AS (
-            SELECT * FROM jsonb_to_recordset($1::jsonb) AS input(\(RunRow.columns))
+            \(StatementSQL.runInput(fields: 1, records: 2))
         ), old AS (
             SELECT run.id, run.agent, run.idempotency_key, run.status FROM runs AS run
             WHERE run.id IN (SELECT input.id FROM input)
@@ -27,7 +27,7 @@ struct UpdateRunsStatement: PostgresPreparedStatement {
                 lease_owner = input.owner,
                 lease_expires_at = \(StatementSQL.timestamp("input.expires")),
                 notified_at = \(StatementSQL.timestamp("input.notified")),
-                record = input.record
+                record = input.record::json
             FROM input JOIN old ON old.id = input.id
             WHERE run.id = input.id AND old.agent = input.agent AND old.idempotency_key = input.key
                 AND (old.status <> ALL(\(StatementSQL.terminalStatuses)) OR old.status = input.status)
@@ -45,14 +45,17 @@ struct UpdateRunsStatement: PostgresPreparedStatement {
         FROM input LEFT JOIN old ON old.id = input.id LEFT JOIN changed ON changed.id = input.id
         """
 
-    static let bindingDataTypes: [PostgresDataType] = [.text]
+    static let bindingDataTypes: [PostgresDataType] = [.text, .textArray]
 
     /// The new versions of the runs as ``RunRow/json(_:)`` writes them.
     let input: String
+    /// Their records as ``RunRow/records(_:)`` lists them.
+    let records: [String]
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(input)
+        bindings.append(records)
         return bindings
     }
 
