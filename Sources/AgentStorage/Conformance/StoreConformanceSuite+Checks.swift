@@ -216,6 +216,40 @@ extension StoreConformanceSuite {
         }
     }
 
+    /// A record keeps every character through each write a run goes through: its claim, a lease renewal, its
+    /// terminal record, the notified mark and a page, including a NUL, control characters, quotes, backslashes and
+    /// text outside ASCII (a subprocess's output can hold any of them).
+    static func recordsKeepEveryCharacter(_ fixture: Fixture) async throws {
+        let store = fixture.store
+        let text = "nul \u{0} bell \u{7} quote \" backslash \\ tab \t é ☃ 🚀 \u{2028}"
+        var record = try fixture.record(
+            key: "characters", parameters: ["text": .string(text), "list": [.string(text)]])
+        guard case .claimed(let claimed) = try await fixture.claim(record, owner: "worker", lease: .seconds(30)) else {
+            try expect(false, "a new key was not claimed")
+            return
+        }
+        try expect(claimed.parameters == record.parameters, "the claim changed the parameters: \(claimed.parameters)")
+        try expect(try await store.run(id: record.id) == claimed, "the claimed record was not stored as returned")
+        await fixture.clock.advance(by: .seconds(5))
+        let renewed = try await store.renewRunLease(id: record.id, owner: "worker", duration: .seconds(30))
+        try expect(try await store.run(id: record.id) == renewed, "the renewed record was not stored as returned")
+        record = renewed
+        record.status = .failed
+        record.startedAt = record.queuedAt
+        record.endedAt = fixture.clock.now
+        record.errorMessage = text
+        record.logExcerpt = [text, "last \u{0}"]
+        record.warnings = [text]
+        record.summary = text
+        try await store.updateRun(record)
+        try expect(try await store.run(id: record.id) == record, "the terminal record was not stored as written")
+        let marked = try await store.markRunNotified(id: record.id)
+        try expect(marked?.errorMessage == text, "the notified mark changed the record: \(String(describing: marked))")
+        try expect(try await store.run(id: record.id) == marked, "the notified record was not stored as returned")
+        let page = try await store.queryRuns(RunQuery(agent: record.agentName, limit: 10))
+        try expect(page.records.contains(marked ?? record), "a page returned the record changed: \(page.records)")
+    }
+
     static func abandonExpiredRuns(_ fixture: Fixture) async throws {
         let store = fixture.store
         let short = try fixture.record(key: "short")

@@ -93,6 +93,7 @@ public enum StoreConformanceSuite {
         Check(name: "claimUnderContention", body: claimUnderContention),
         Check(name: "expiredLeaseIsReclaimed", body: expiredLeaseIsReclaimed),
         Check(name: "runLeaseRenewal", body: runLeaseRenewal),
+        Check(name: "recordsKeepEveryCharacter", body: recordsKeepEveryCharacter),
         Check(name: "abandonExpiredRuns", body: abandonExpiredRuns),
         Check(name: "queryFiltersAndOrder", body: queryFiltersAndOrder),
         Check(name: "cursorPagingHasNoGapsOrRepeats", body: cursorPaging),

@@ -83,7 +83,7 @@ extension PostgresAgentStore {
     }
 
     /// Removes runs in batches: `victims` is a query of at most `batch` run ids using `parameters` as `$1`, `$2`, ….
-    /// Each batch records the newest removed run per agent, key and status in the claim ledger.
+    /// Each batch records the newest removed run per agent, key and status in the claim ledger, as its record's text.
     private func pruneRuns(batch: Int64, victims: String, parameters: [Int64?]) async throws -> Int {
         var removed = 0
         while true {
@@ -103,7 +103,7 @@ extension PostgresAgentStore {
                 ),
                 ledger AS (
                     INSERT INTO \(table("run_keys")) AS ledger (agent, idempotency_key, retired)
-                    SELECT agent, idempotency_key, jsonb_object_agg(status, record::jsonb) FROM newest
+                    SELECT agent, idempotency_key, jsonb_object_agg(status, record::text) FROM newest
                     GROUP BY agent, idempotency_key
                     ON CONFLICT (agent, idempotency_key) DO UPDATE SET retired = ledger.retired || excluded.retired
                 )

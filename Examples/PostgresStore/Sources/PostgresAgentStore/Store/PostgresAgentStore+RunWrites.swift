@@ -229,10 +229,33 @@ extension PostgresAgentStore {
     /// The runs of a ledger row's `retired` column (status → the newest removed run with it).
     private func retiredRuns(_ text: String) throws -> [RunRecord] {
         guard text != "{}" else { return [] }
+        let retired: [String: RetiredRun]
         do {
-            return Array(try JSONDecoder().decode([String: RunRecord].self, from: Data(text.utf8)).values)
+            retired = try JSONDecoder().decode([String: RetiredRun].self, from: Data(text.utf8))
         } catch {
             throw StoreError(.corruptData, "the claim ledger of \(location) holds an unreadable retired run: \(error)")
+        }
+        return try retired.values.map { run in
+            switch run {
+            case .text(let text): try RunRecordJSON.record(text)
+            case .object(let record): record
+            }
+        }
+    }
+
+    /// A run in a ledger row's `retired` column: its record's JSON text as a string (as retention writes it since
+    /// migration 8: `jsonb` cannot hold every record as an object), or the record as an object (written before).
+    private enum RetiredRun: Decodable {
+        case text(String)
+        case object(RunRecord)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self = .text(text)
+            } else {
+                self = .object(try container.decode(RunRecord.self))
+            }
         }
     }
 

@@ -92,7 +92,8 @@ extension PostgresAgentStore {
         return RunPage(records: records, nextCursor: records.last.map { .after($0.id) })
     }
 
-    /// See ``RunStore/renewRunLease(id:owner:duration:)``: the new expiry is the database's now + `duration`.
+    /// See ``RunStore/renewRunLease(id:owner:duration:)``: the new expiry is the database's now + `duration`. One
+    /// transaction locks the run, reads it with the database's now and writes it back with the new expiry.
     /// - Parameters:
     ///   - id: The run id.
     ///   - owner: The lease owner.
@@ -100,18 +101,22 @@ extension PostgresAgentStore {
     /// - Returns: The updated record.
     /// - Throws: ``StoreError`` with ``StoreError/Code/leaseNotHeld`` or ``StoreError/Code/runNotFound``.
     public func renewRunLease(id: RunID, owner: String, duration: Duration) async throws -> RunRecord {
-        let rows = try await database.rows(
-            """
-            WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) + \(duration.wholeMilliseconds) AS expiry)
-            UPDATE \(unescaped: table("runs")) SET
-                lease_expires_at = \(unescaped: table("ts"))(clock.expiry),
-                record = jsonb_set(record::jsonb, '{leaseExpiresAt}', to_jsonb(\(unescaped: table("iso"))(clock.expiry)))
-                    ::json
-            FROM clock
-            WHERE id = \(id.rawValue) AND lease_owner = \(owner) AND status IN ('queued', 'running', 'awaitingApproval')
-            RETURNING record::text
-            """)
-        if let text = try decode(rows.first, as: String.self) { return try RunRecordJSON.record(text) }
+        let renewed: RunRecord? = try await write { transaction in
+            let rows = try await transaction.rows(
+                """
+                WITH clock AS (SELECT \(unescaped: table("now_ms"))(\(injectedNow)) AS now)
+                SELECT run.record::text, clock.now FROM \(unescaped: table("runs")) AS run, clock
+                WHERE run.id = \(id.rawValue) AND run.lease_owner = \(owner)
+                    AND run.status IN ('queued', 'running', 'awaitingApproval')
+                FOR UPDATE OF run
+                """)
+            guard let (text, now) = try decode(rows.first, as: (String, Int64).self) else { return (nil, []) }
+            var record = try RunRecordJSON.record(text)
+            record.leaseExpiresAt = Date(milliseconds: now + duration.wholeMilliseconds)
+            try await replace(record, in: transaction)
+            return (record, [])
+        }
+        if let renewed { return renewed }
         guard let current = try await run(id: id) else { throw StoreError(.runNotFound, "no run with id \(id)") }
         if current.status.isTerminal {
             throw StoreError(.leaseNotHeld, "run \(id) already ended as \(current.status); its lease is gone")

@@ -6,16 +6,16 @@ import Testing
 @testable import PostgresAgentStore
 
 /// Migration 8 turns `runs.record` from `jsonb` into the JSON text the store writes (`json`): the runs a version-7
-/// store wrote read back unchanged, and a claim on the migrated schema stores its lease expiry once, from the
-/// database's clock.
+/// store wrote read back unchanged, a run it retired still settles its key, and a claim on the migrated schema stores
+/// its lease expiry once, from the database's clock.
 @Suite(TestDatabase.available) struct RecordTextMigrationTests {
     /// A record with the fields and characters that a round trip through `jsonb` and back to text could change.
-    static func record(_ number: Int, status: RunStatus) throws -> RunRecord {
+    static func record(_ number: Int, key: Int? = nil, status: RunStatus) throws -> RunRecord {
         let queued = Date(timeIntervalSince1970: 1_764_000_000.123 + Double(number))
         let request = AgentRunRequest(
             agent: "migrated",
             parameters: .object(["text": "quote \" backslash \\ line\nbreak é ☃", "count": .integer(Int64(number))]),
-            correlationID: "migration", idempotencyKey: try IdempotencyKey("key-\(number)"))
+            correlationID: "migration", idempotencyKey: try IdempotencyKey("key-\(key ?? number)"))
         var record = RunRecord(
             id: RunIDGenerator(random: SeededRandomNumberGenerator(seed: UInt64(number))).next(at: queued),
             request: request, status: status, queuedAt: queued)
@@ -59,6 +59,15 @@ import Testing
                         '\(record.status.rawValue)', now(), '\(text)'::jsonb)
                     """)
             }
+            // A run retention removed, kept in the ledger as version 7 kept it: the record as an object.
+            let removed = try Self.record(4, status: .succeeded)
+            let removedText = try RunRecordJSON.text(removed).replacingOccurrences(of: "'", with: "''")
+            try await raw.execute(
+                """
+                INSERT INTO \(schema).run_keys (agent, idempotency_key, claims, retired)
+                VALUES ('migrated', '\(removed.idempotencyKey.rawValue)', 1,
+                    jsonb_build_object('succeeded', '\(removedText)'::jsonb))
+                """)
 
             let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
             defer { store.close() }
@@ -71,6 +80,10 @@ import Testing
             #expect(
                 try await raw.texts("SELECT record->>'errorMessage' FROM \(schema).runs WHERE status = 'succeeded'")
                     == ["failed: \"exit 3\"\ttab"])
+            let again = try await store.claimRun(
+                RunClaim(
+                    record: try Self.record(5, key: 4, status: .running), owner: "node-2", leaseDuration: .seconds(9)))
+            #expect(again == .duplicate(of: removed), "the key of a run removed before the migration: \(again)")
 
             // A claim whose record comes with a lease expiry of its own: the stored one is the database's, once.
             var claimed = try Self.record(3, status: .running)
