@@ -58,7 +58,7 @@ for trial in $(seq 1 "$TRIALS"); do
     "$VENV/bin/python" "$HERE/oban_noop.py" --jobs "$RUNS" --limit "$OBAN_LIMIT" --preinserted >>"$RESULTS"
     "$VENV/bin/python" "$HERE/oban_noop.py" --jobs "$RUNS" --limit "$OBAN_LIMIT" >>"$RESULTS"
     "$VENV/bin/python" "$HERE/oban_noop.py" --jobs 500 --processes 1 --limit "$OBAN_LIMIT" --trickle >>"$RESULTS"
-    "$BENCH" bench --json --runs "$RUNS" --page-rows 1000 --trials 1 --concurrency "$OBAN_LIMIT" |
+    "$BENCH" bench --json --runs "$RUNS" --page-rows 1000 --trials 1 --concurrency "$OBAN_LIMIT" --requests 500 |
         "$VENV/bin/python" -c '
 import json, sys
 report = json.load(sys.stdin)

@@ -55,6 +55,7 @@ struct BenchRun {
         (report.requestToStart, report.requestToStartSeenByProcesses) = try await requestToStart(raw: raw)
         (report.pageP50, report.pageP99) = try await paging(raw: raw)
         report.pageRows = options.pageRows
+        report.requests = options.requests
         report.runs = options.runs
         report.concurrency = options.concurrency
         return report
@@ -93,8 +94,8 @@ struct BenchRun {
         )
     }
 
-    /// A taker process follows the feed and takes each run request; this process trickles 500 requests, one every
-    /// 20 ms (far longer than a take), and sleeps in between, so that it does not compete with the taker for the
+    /// A taker process follows the feed and takes each run request; this process trickles `--requests` requests, one
+    /// every 20 ms (far longer than a take), and sleeps in between, so that it does not compete with the taker for the
     /// machine while a request is on its way. Each request's latency is measured twice, to the microsecond: its
     /// `taken_at` minus its `requested_at`, both stamped by the database's clock, read once every request was taken;
     /// and from this process's call to submit it to the return of the taker's take, on the machine's monotonic clock
@@ -102,7 +103,7 @@ struct BenchRun {
     private func requestToStart(raw: BenchConnection) async throws
         -> (database: (Double, Double), processes: (Double, Double))
     {
-        let count = 500
+        let count = options.requests
         let schema = "\(prefix)_requests"
         let store = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
         defer { store.close() }

@@ -2,9 +2,10 @@ import AgentCore
 import Foundation
 import PostgresAgentStore
 
-/// `agent-runner-pg bench [--json] [--runs N] [--page-rows N] [--concurrency N] [--trials N]`: the PostgreSQL
-/// store's figures, each beside a same-run baseline of the server itself (a bare `SELECT 1` round trip, a bare one-row
-/// INSERT commit rate with 8 connections and the latency of one such commit on one connection: the disk's flush).
+/// `agent-runner-pg bench [--json] [--runs N] [--page-rows N] [--concurrency N] [--trials N] [--requests N]`: the
+/// PostgreSQL store's figures, each beside a same-run baseline of the server itself (a bare `SELECT 1` round trip, a
+/// bare one-row INSERT commit rate with 8 connections and the latency of one such commit on one connection: the disk's
+/// flush).
 /// Each measure starts after a `CHECKPOINT` when the role may ask for one.
 ///
 /// - lifecycle: no-op runs through the runner's own ``Orchestrator`` (claim → running → noOp, with the lease and the
@@ -12,8 +13,8 @@ import PostgresAgentStore
 ///   queue limit per process of the comparison with Oban) runs at a time per process, in `--trials` (default 3)
 ///   trials, each in a new schema, reported by their median;
 /// - claim latency p50/p99 (from the 1-process runs of every trial);
-/// - request-to-start: a worker process follows the change feed and takes run requests that this process trickles,
-///   one every 20 ms; the latency is the request's `taken_at` − `requested_at`, both on the database's clock to the
+/// - request-to-start: a worker process follows the change feed and takes the `--requests` (default 1,500) run
+///   requests that this process trickles, one every 20 ms; the latency is the request's `taken_at` − `requested_at`, both on the database's clock to the
 ///   microsecond (`requested_at` is stamped before the request commits, so the request's own flush to disk is part
 ///   of it), and, as the processes see it, from the call to submit to the take's return on the monotonic clock;
 /// - a filtered page of 50 runs from a table of `--page-rows` (default 1,000,000) runs, p50/p99.
@@ -63,6 +64,7 @@ struct BenchOptions {
     var schema: String?
     var concurrency = 200
     var trials = 3
+    var requests = 1_500
 
     init() {}
 
@@ -89,13 +91,14 @@ struct BenchOptions {
             case "--page-rows": pageRows = try number()
             case "--concurrency": concurrency = try number()
             case "--trials": trials = try number()
+            case "--requests": requests = try number()
             case "--worker": workerRole = try value()
             case "--bench-schema": schema = try value()
             default:
                 throw StoreError(
                     .invalidQuery,
                     "unknown option \(arguments[index]); "
-                        + "use --json, --runs N, --page-rows N, --concurrency N, --trials N")
+                        + "use --json, --runs N, --page-rows N, --concurrency N, --trials N, --requests N")
             }
             index += 1
         }
