@@ -42,7 +42,8 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns when the signal is raised after `generation`, after `interval` (the polling backstop), or when the
-    /// task is cancelled.
+    /// task is cancelled. The waiting task is resumed directly by whichever comes first (one hop, no child tasks), so
+    /// a notification reaches it as soon as the listener hears it.
     /// - Parameters:
     ///   - generation: The ``generation`` read before the caller last checked for changes.
     ///   - interval: The longest wait.
@@ -51,27 +52,29 @@ final class WakeSignal: Sendable {
             state.nextID &+= 1
             return state.nextID
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                // The backstop poll: real time, because it stands in for a lost notification, not for a schedule.
-                try? await Task.sleep(for: interval)
-            }
-            group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { continuation in
-                        let resumeNow = self.state.withLock { state in
-                            if state.generation != generation || Task.isCancelled { return true }
-                            state.waiters[id] = continuation
-                            return false
-                        }
-                        if resumeNow { continuation.resume() }
-                    }
-                } onCancel: {
-                    self.state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state in
+                    if state.generation != generation || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow {
+                    continuation.resume()
+                    return
+                }
+                // The backstop poll: real time, because it stands in for a lost notification, not for a schedule. It
+                // resumes this wait only if nothing did before (ids are never reused).
+                let (seconds, attoseconds) = interval.components
+                // At most a day: a longer backstop is as good as none, and the product cannot overflow.
+                let nanoseconds = min(max(0, seconds), 86_400) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) {
+                    [self] in
+                    state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
                 }
             }
-            await group.next()
-            group.cancelAll()
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 }
