@@ -37,13 +37,9 @@ struct RunRow {
         owner = record.leaseOwner
         expires = record.leaseExpiresAt?.milliseconds
         notified = record.notifiedAt?.milliseconds
-        if lease == nil {
-            self.record = try RunRecordJSON.text(record)
-        } else {
-            var unexpiring = record
-            unexpiring.leaseExpiresAt = nil
-            self.record = try RunRecordJSON.text(unexpiring)
-        }
+        var stored = record
+        if lease != nil { stored.leaseExpiresAt = nil }
+        self.record = try RunRecordJSON.text(stored)
         self.lease = lease?.wholeMilliseconds
     }
 

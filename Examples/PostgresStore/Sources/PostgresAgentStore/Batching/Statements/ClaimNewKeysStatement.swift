@@ -29,8 +29,7 @@ struct ClaimNewKeysStatement: PostgresPreparedStatement {
             SELECT input.id, input.agent, input.key, input.status, \(StatementSQL.timestamp("input.queued")),
                 \(StatementSQL.timestamp("input.ended")), input.owner,
                 \(StatementSQL.timestamp("clock.now + input.lease")), \(StatementSQL.timestamp("input.notified")),
-                (left(input.record, -1) || ',"leaseExpiresAt":"' || \(StatementSQL.iso("clock.now + input.lease"))
-                    || '"}')::json
+                \(StatementSQL.appending("leaseExpiresAt", milliseconds: "clock.now + input.lease", to: "input.record"))
             FROM input
             JOIN locked ON locked.agent = input.agent AND locked.idempotency_key = input.key AND locked.fresh
             CROSS JOIN clock

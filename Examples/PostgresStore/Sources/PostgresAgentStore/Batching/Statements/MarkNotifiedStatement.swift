@@ -4,9 +4,8 @@ import PostgresNIO
 /// Sets `notifiedAt` to the database's now (or the injected now) on the ended runs among the ids that have none. A
 /// row per run it marked: its id and record.
 ///
-/// The record's text gets `notifiedAt` appended: a run whose `notified_at` is `NULL` has none in its record (both are
-/// written from the same record), and the text is changed as text, not through `jsonb`, which cannot hold every
-/// record (a `\u0000` in a string).
+/// The record's text gets `notifiedAt` appended (``StatementSQL/appending(_:milliseconds:to:)``): a run whose
+/// `notified_at` is `NULL` has none in its record, both being written from the same record.
 struct MarkNotifiedStatement: PostgresPreparedStatement {
     typealias Row = (id: String, record: String)
 
@@ -14,7 +13,7 @@ struct MarkNotifiedStatement: PostgresPreparedStatement {
         WITH clock AS (SELECT \(StatementSQL.now(parameter: 2)) AS now)
         UPDATE runs SET
             notified_at = \(StatementSQL.timestamp("clock.now")),
-            record = (left(record::text, -1) || ',"notifiedAt":"' || \(StatementSQL.iso("clock.now")) || '"}')::json
+            record = \(StatementSQL.appending("notifiedAt", milliseconds: "clock.now", to: "record::text"))
         FROM clock
         WHERE id = ANY($1::text[]) AND notified_at IS NULL AND status NOT IN ('queued', 'running', 'awaitingApproval')
         RETURNING id, record::text

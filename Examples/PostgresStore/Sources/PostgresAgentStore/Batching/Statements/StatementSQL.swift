@@ -55,6 +55,18 @@ enum StatementSQL {
         "to_char(to_timestamp((\(milliseconds))::numeric / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     }
 
+    /// A record's JSON text with a time member appended: the text without its closing brace, `,"<key>":"<iso>"}`. The
+    /// record must not hold `key` yet; changing the text as text keeps every record storable (`jsonb` cannot hold a
+    /// `\u0000` in a string).
+    /// - Parameters:
+    ///   - key: The member's name (a constant of this code, written as it is).
+    ///   - milliseconds: The SQL of the time as a millisecond count since 1970.
+    ///   - record: The SQL of the record's text.
+    /// - Returns: A `json` expression.
+    static func appending(_ key: String, milliseconds: String, to record: String) -> String {
+        "(left(\(record), -1) || ',\"\(key)\":\"' || \(iso(milliseconds)) || '\"}')::json"
+    }
+
     /// A date as a control request's JSON holds it (`JSONEncoder`'s default: seconds since 2001 as a double),
     /// computed in double precision the way `Date(timeIntervalSince1970:)` does, so it reads back as the same `Date`.
     /// - Parameter milliseconds: The SQL of a millisecond count since 1970.
