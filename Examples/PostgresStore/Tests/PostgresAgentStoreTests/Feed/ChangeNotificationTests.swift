@@ -6,7 +6,7 @@ import Testing
 
 /// A follower woken by a notification reads the changes it carried without asking the database, and reads exactly
 /// what the database holds; a change too big for a notification is announced by its sequence and read from the
-/// database.
+/// database; a listener whose connection the server ends listens again on a new one.
 @Suite(TestDatabase.available) struct ChangeNotificationTests {
     private func runRequest(_ id: String, parameter: String = "") -> ControlRequest {
         ControlRequest(
@@ -96,6 +96,49 @@ import Testing
                 return
             }
             #expect(request.parameters == ["text": .string(String(repeating: "x", count: 9_000))])
+        }
+    }
+
+    @Test func aListenerWhoseConnectionIsEndedListensAgain() async throws {
+        try await TestDatabase.withSchema("relisten") { url, schema in
+            let writer = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
+            defer { writer.close() }
+            let follower = try await PostgresAgentStore.open(url: url, options: .init(schema: schema))
+            defer { follower.close() }
+            let raw = try await RawConnection(url: url)
+            defer { raw.closeLater() }
+            // The backends that finished LISTENing on this schema's channel (other suites listen on their own).
+            func listeners() async throws -> [String] {
+                try await raw.texts(
+                    """
+                    SELECT pid::text FROM pg_stat_activity
+                    WHERE query LIKE 'LISTEN "\(schema)_changes"%' AND state = 'idle' ORDER BY pid
+                    """
+                ).compactMap { $0 }
+            }
+            // The follower starts listening at its first wait.
+            let start = try await follower.latestChangeCursor()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await follower.waitForChanges(after: start) }
+                group.addTask { try await Task.sleep(for: .milliseconds(100)) }
+                try await group.next()
+                group.cancelAll()
+            }
+            try await poll("the follower's listening connection", seconds: 10) { try await listeners().count == 1 }
+            let ended = try await listeners()
+            try await raw.execute("SELECT pg_terminate_backend(\(ended[0]))")
+            try await poll("a new listening connection", seconds: 10) {
+                let now = try await listeners()
+                return now.count == 1 && now != ended
+            }
+            // Only a notification fills the follower's recent changes: the new connection hears the writer's request.
+            let request = try await writer.submitRequest(runRequest("after-reconnect"))
+            let sequence = Int64(try await writer.latestChangeCursor().sequence)
+            try await poll("the request's notification on the new connection", seconds: 10) {
+                follower.recentChanges.page(after: sequence - 1, limit: 1) != nil
+            }
+            let held = try #require(follower.recentChanges.page(after: sequence - 1, limit: 1)?.first)
+            #expect(try ChangeBody.kind(from: held.body, sequence: UInt64(sequence)) == .request(request))
         }
     }
 }
