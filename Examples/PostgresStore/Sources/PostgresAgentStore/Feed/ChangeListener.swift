@@ -1,5 +1,4 @@
 import AgentCore
-import Foundation
 import PostgresNIO
 import Synchronization
 
@@ -63,10 +62,9 @@ final class ChangeListener: Sendable {
         }
         defer { context.stop() }
         // The handler above asks the server to LISTEN before this statement runs (the connection runs its commands in
-        // order); this one reports whether it could, which the handler does not. LISTEN twice is the same as once.
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "LISTEN \"\(channel.replacingOccurrences(of: "\"", with: "\"\""))\""),
-            logger: connection.logger)
+        // order); this one reports whether it could, which the handler does not. LISTEN twice is the same as once. The
+        // channel is ``SchemaName/channel``: lower-case letters, digits and underscores, nothing to escape.
+        try await connection.query(PostgresQuery(unsafeSQL: "LISTEN \"\(channel)\""), logger: connection.logger)
         // Anything written while this listener was down is found by the waiters' check.
         signal.wake()
         let closed = connection.closeFuture

@@ -116,14 +116,8 @@ import Testing
                     """
                 ).compactMap { $0 }
             }
-            // The follower starts listening at its first wait.
-            let start = try await follower.latestChangeCursor()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await follower.waitForChanges(after: start) }
-                group.addTask { try await Task.sleep(for: .milliseconds(100)) }
-                try await group.next()
-                group.cancelAll()
-            }
+            // What the follower's first wait for changes does.
+            follower.listener.start()
             try await poll("the follower's listening connection", seconds: 10) { try await listeners().count == 1 }
             let ended = try await listeners()
             try await raw.execute("SELECT pg_terminate_backend(\(ended[0]))")
